@@ -1,0 +1,7 @@
+package io.ferry.api.inventory;
+
+/** Operating system family of a managed server or a guest. */
+public enum OsFamily {
+    WINDOWS,
+    LINUX
+}

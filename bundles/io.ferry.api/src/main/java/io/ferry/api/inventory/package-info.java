@@ -1,0 +1,15 @@
+/**
+ * The backup infrastructure inventory: managed servers and the roles they hold, platform
+ * hosts (vCenter/ESXi, Hyper-V hosts and clusters, Proxmox VE nodes) and the workloads
+ * (virtual machines and their disks) that jobs protect.
+ *
+ * <p>All types are immutable records validated on construction: an instance that exists
+ * is well-formed. Rules that involve more than one object (exactly one backup server,
+ * role prerequisites, references) are enforced by {@link io.ferry.api.inventory.InventoryService}.
+ */
+@Export
+@Version("1.0.0")
+package io.ferry.api.inventory;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
