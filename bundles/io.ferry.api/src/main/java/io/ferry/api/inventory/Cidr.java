@@ -78,9 +78,16 @@ public record Cidr(String value) implements Comparable<Cidr> {
         return out;
     }
 
+    /** Numeric order: IPv4 before IPv6, then by address, then by prefix length. */
     @Override
     public int compareTo(Cidr o) {
-        return value.compareTo(o.value);
+        byte[] a = network();
+        byte[] b = o.network();
+        if (a.length != b.length) {
+            return Integer.compare(a.length, b.length);
+        }
+        int byAddress = Arrays.compareUnsigned(a, b);
+        return byAddress != 0 ? byAddress : Integer.compare(prefixLength(), o.prefixLength());
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.ferry.api.inventory;
 import io.ferry.api.ValidationException;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -26,13 +27,13 @@ public record HostSpec(String name, HostKind kind, String address, Optional<Stri
         address = Checks.address("address", address);
         parent = Checks.optionalText("parent", parent).map(p -> Checks.name("parent", p));
         version = Checks.optionalText("version", version);
-        domain = Checks.optionalText("domain", domain).map(d -> Checks.key("domain", d.toLowerCase()));
+        domain = Checks.optionalText("domain", domain).map(d -> Checks.key("domain", d.toLowerCase(Locale.ROOT)));
         managedServer = Checks.optionalText("managedServer", managedServer).map(s -> Checks.name("managedServer", s));
         storage = List.copyOf(Checks.notNull("storage", storage));
         HashSet<String> seen = new HashSet<>();
         for (int i = 0; i < storage.size(); i++) {
             HostStorage s = storage.get(i);
-            if (!seen.add(s.name().toLowerCase())) {
+            if (!seen.add(s.name().toLowerCase(Locale.ROOT))) {
                 throw new ValidationException("storage[" + i + "].name", "'" + s.name() + "' is listed twice");
             }
             if (!s.kind().existsOn(kind.platform())) {

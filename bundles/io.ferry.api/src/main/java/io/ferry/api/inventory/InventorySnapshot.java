@@ -32,7 +32,7 @@ public record InventorySnapshot(List<ManagedServer> servers, List<PlatformHost> 
 
     /** Hosts by lower-case name, for repeated look-ups. */
     public Map<String, PlatformHost> hostsByName() {
-        return hosts.stream().collect(Collectors.toMap(h -> h.name().toLowerCase(), Function.identity()));
+        return hosts.stream().collect(Collectors.toMap(h -> h.name().toLowerCase(java.util.Locale.ROOT), Function.identity()));
     }
 
     private static <T> Optional<T> find(List<T> items, Function<T, String> name, String wanted) {

@@ -28,9 +28,10 @@ final class IpAddresses {
             }
             return Optional.of(b);
         }
-        if (text.indexOf(':') >= 0 && text.matches("[0-9A-Fa-f:.]+")) {
+        if (text.indexOf(':') >= 0 && text.matches("[0-9A-Fa-f:][0-9A-Fa-f:.]*")) {
             try {
-                // A literal containing ':' is parsed, never looked up.
+                // InetAddress parses text starting with a hex digit or ':' as a literal and never
+                // looks it up; anything else (".:1") it would resolve as a host name.
                 return Optional.of(InetAddress.getByName(text).getAddress());
             } catch (UnknownHostException e) {
                 return Optional.empty();

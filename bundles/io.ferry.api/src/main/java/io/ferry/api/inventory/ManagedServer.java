@@ -43,5 +43,5 @@ public record ManagedServer(String id, long version, ServerSpec spec, List<Serve
     }
 
     /** Orders servers by name, case-insensitively, as every listing does. */
-    public static final Comparator<ManagedServer> BY_NAME = Comparator.comparing(s -> s.name().toLowerCase());
+    public static final Comparator<ManagedServer> BY_NAME = Comparator.comparing(s -> s.name().toLowerCase(java.util.Locale.ROOT));
 }

@@ -23,5 +23,5 @@ public record PlatformHost(String id, long version, HostSpec spec) {
         return spec.kind();
     }
 
-    public static final Comparator<PlatformHost> BY_NAME = Comparator.comparing(h -> h.name().toLowerCase());
+    public static final Comparator<PlatformHost> BY_NAME = Comparator.comparing(h -> h.name().toLowerCase(java.util.Locale.ROOT));
 }

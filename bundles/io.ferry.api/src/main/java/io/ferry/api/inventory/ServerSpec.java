@@ -4,6 +4,7 @@ import io.ferry.api.ValidationException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,7 +42,7 @@ public record ServerSpec(String name, String address, OsInfo os, MachineKind mac
         Checks.notNull("machineKind", machineKind);
         networks = List.copyOf(new TreeSet<>(Checks.notNull("networks", networks)));
         site = Checks.optionalText("site", site);
-        domain = Checks.optionalText("domain", domain).map(d -> Checks.key("domain", d.toLowerCase()));
+        domain = Checks.optionalText("domain", domain).map(d -> Checks.key("domain", d.toLowerCase(Locale.ROOT)));
         trustedDomains = Checks.sortedSet("trustedDomains", lower(trustedDomains), true);
         facts = Checks.sortedMap("facts", facts);
         installedPackages = Checks.sortedSet("installedPackages", installedPackages, false);
@@ -72,7 +73,8 @@ public record ServerSpec(String name, String address, OsInfo os, MachineKind mac
     }
 
     private static Collection<String> lower(Collection<String> values) {
-        return values == null ? null : values.stream().map(v -> v == null ? null : v.toLowerCase()).toList();
+        return values == null ? null
+                : values.stream().map(v -> v == null ? null : v.toLowerCase(Locale.ROOT)).toList();
     }
 
     /** Mutable builder; {@link #build()} validates. */

@@ -19,7 +19,7 @@ public record VirtualDisk(String label, long capacityBytes, DiskFormat format, S
         Optional<String> storage) {
 
     private static final Pattern NBD_URI = Pattern.compile("nbds?(\\+unix)?://[^\\s]*");
-    private static final Pattern WINDOWS_PATH = Pattern.compile("([A-Za-z]:\\\\|\\\\\\\\[^\\\\]+\\\\)[^\\x00-\\x1f]*");
+    private static final Pattern WINDOWS_PATH = Pattern.compile("([A-Za-z]:\\\\|\\\\\\\\[^\\\\]+\\\\[^\\\\]+\\\\)[^\\x00-\\x1f]*");
 
     public VirtualDisk {
         label = Checks.required("label", label);

@@ -19,5 +19,5 @@ public record VirtualMachine(String id, long version, VmSpec spec) {
         return spec.name();
     }
 
-    public static final Comparator<VirtualMachine> BY_NAME = Comparator.comparing(v -> v.name().toLowerCase());
+    public static final Comparator<VirtualMachine> BY_NAME = Comparator.comparing(v -> v.name().toLowerCase(java.util.Locale.ROOT));
 }

@@ -3,6 +3,7 @@ package io.ferry.api.inventory;
 import io.ferry.api.ValidationException;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -30,7 +31,7 @@ public record VmSpec(String name, String host, OsInfo guestOs, List<Cidr> networ
         Objects.requireNonNull(credentials, "credentials");
         HashSet<String> labels = new HashSet<>();
         for (int i = 0; i < disks.size(); i++) {
-            if (!labels.add(disks.get(i).label().toLowerCase())) {
+            if (!labels.add(disks.get(i).label().toLowerCase(Locale.ROOT))) {
                 throw new ValidationException("disks[" + i + "].label", "'" + disks.get(i).label() + "' is used twice");
             }
         }

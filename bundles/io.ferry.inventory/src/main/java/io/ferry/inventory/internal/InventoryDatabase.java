@@ -1,0 +1,184 @@
+package io.ferry.inventory.internal;
+
+import io.ferry.api.ConflictException;
+import io.ferry.api.FerryException;
+import io.ferry.api.inventory.RoleType;
+import io.ferry.api.inventory.ServerSpec;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.jdbc.DataSourceFactory;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The configuration database: connects (embedded H2 by default, PostgreSQL when
+ * configured), brings the schema up to date, registers this machine as the backup server
+ * on first start, and runs units of work in transactions.
+ */
+@Component(service = InventoryDatabase.class, configurationPid = "io.ferry.inventory")
+@Designate(ocd = InventoryDatabaseConfig.class)
+public final class InventoryDatabase {
+    private static final Logger LOG = LoggerFactory.getLogger(InventoryDatabase.class);
+    private static final String H2_DRIVER = "org.h2.Driver";
+    private static final String POSTGRES_DRIVER = "org.postgresql.Driver";
+
+    private final ConnectionPool pool;
+    private final String url;
+
+    @Activate
+    public InventoryDatabase(InventoryDatabaseConfig config,
+            @Reference(service = DataSourceFactory.class, cardinality = ReferenceCardinality.AT_LEAST_ONE,
+                    policyOption = ReferencePolicyOption.GREEDY)
+            List<Map.Entry<Map<String, Object>, DataSourceFactory>> factories) throws SQLException {
+        this.url = config.jdbc_url().isBlank() ? defaultUrl() : config.jdbc_url().strip();
+        DataSourceFactory factory = factories.stream()
+                .filter(e -> driverFor(url).equals(e.getKey().get(DataSourceFactory.OSGI_JDBC_DRIVER_CLASS)))
+                .map(Map.Entry::getValue).findFirst()
+                .orElseThrow(() -> new FerryException("No JDBC driver for " + url + " is installed: expected a "
+                        + driverFor(url) + " DataSourceFactory (feature ferry-core installs H2 and PostgreSQL)"));
+        Properties props = new Properties();
+        props.put(DataSourceFactory.JDBC_URL, url);
+        if (!config.jdbc_user().isBlank()) {
+            props.put(DataSourceFactory.JDBC_USER, config.jdbc_user());
+        }
+        if (!config.jdbc_password().isEmpty()) {
+            props.put(DataSourceFactory.JDBC_PASSWORD, config.jdbc_password());
+        }
+        this.pool = new ConnectionPool(factory.createDataSource(props), Math.max(1, config.pool_size()));
+        start(config.backup_server_name());
+    }
+
+    /** For tests and tools: a database on a plain {@link DataSource}. */
+    InventoryDatabase(DataSource dataSource, String url, String backupServerName) throws SQLException {
+        this.url = Objects.requireNonNull(url);
+        this.pool = new ConnectionPool(dataSource, 4);
+        start(backupServerName);
+    }
+
+    private void start(String backupServerName) {
+        try {
+            int version = inTransaction(new SchemaMigrator()::migrate);
+            LOG.info("Inventory database {} at schema version {}", redact(url), version);
+            inTransaction(c -> registerBackupServer(c, backupServerName));
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    @Deactivate
+    void stop() {
+        pool.close();
+    }
+
+    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    public <T> T inTransaction(SqlWork<T> work) {
+        Connection c = null;
+        boolean broken = false;
+        try {
+            c = pool.borrow();
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException e) {
+            broken = rollback(c);
+            throw translate(e);
+        } catch (RuntimeException | Error e) {
+            broken = rollback(c);
+            throw e;
+        } finally {
+            if (c != null) {
+                pool.release(c, broken);
+            }
+        }
+    }
+
+    /** Runs read-only {@code work} on one consistent view of the database. */
+    public <T> T read(SqlWork<T> work) {
+        return inTransaction(c -> {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            return work.run(c);
+        });
+    }
+
+    String url() {
+        return url;
+    }
+
+    private static boolean rollback(Connection c) {
+        if (c == null) {
+            return false;
+        }
+        try {
+            c.rollback();
+            return false;
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    /** Unique-name violations become conflicts; everything else names the database. */
+    static RuntimeException translate(SQLException e) {
+        if ("23505".equals(e.getSQLState())) {
+            return new ConflictException("That name is already taken (names are unique, ignoring case): "
+                    + firstLine(e.getMessage()));
+        }
+        return new FerryException("Inventory database error: " + firstLine(e.getMessage()), e);
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    private static Void registerBackupServer(Connection c, String configuredName) throws SQLException {
+        if (!InventoryStore.serversWithRole(c, RoleType.BACKUP_SERVER).isEmpty()) {
+            return null;
+        }
+        ServerSpec self = LocalMachine.describe(configuredName);
+        // Seeds 002/003: the backup server is the default VMware and general-purpose proxy.
+        InventoryStore.insertServer(c, UUID.randomUUID().toString(), 1, self, InventoryRules.backupServerDefaultRoles());
+        if (InventoryRules.needsRhel9Packages(self.os())) {
+            LOG.warn("This backup server runs {}: guest interaction needs {} installed (seed 001); declare them"
+                    + " with ferry:server-update {} --package ...", self.os(),
+                    InventoryRules.RHEL9_GUEST_INTERACTION_PACKAGES, self.name());
+        }
+        LOG.info("Registered this machine as backup server '{}' ({})", self.name(), self.address());
+        return null;
+    }
+
+    static String defaultUrl() {
+        String data = System.getProperty("karaf.data", "data");
+        return "jdbc:h2:file:" + Path.of(data, "ferry", "inventory").toAbsolutePath();
+    }
+
+    static String driverFor(String url) {
+        if (url.startsWith("jdbc:h2:")) {
+            return H2_DRIVER;
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return POSTGRES_DRIVER;
+        }
+        throw new FerryException("Unsupported inventory database URL '" + url
+                + "': use jdbc:h2:... or jdbc:postgresql://host:port/db in etc/io.ferry.inventory.cfg");
+    }
+
+    private static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+}

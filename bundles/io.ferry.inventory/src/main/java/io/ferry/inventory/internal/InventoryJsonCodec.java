@@ -1,0 +1,265 @@
+package io.ferry.inventory.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.ferry.api.ValidationException;
+import io.ferry.api.inventory.Cidr;
+import io.ferry.api.inventory.DiskFormat;
+import io.ferry.api.inventory.GuestCredentials;
+import io.ferry.api.inventory.HostKind;
+import io.ferry.api.inventory.HostSpec;
+import io.ferry.api.inventory.HostStorage;
+import io.ferry.api.inventory.MachineKind;
+import io.ferry.api.inventory.ManagedServer;
+import io.ferry.api.inventory.OffhostProxySettings;
+import io.ferry.api.inventory.OsInfo;
+import io.ferry.api.inventory.PlatformHost;
+import io.ferry.api.inventory.RoleType;
+import io.ferry.api.inventory.ServerRole;
+import io.ferry.api.inventory.ServerSpec;
+import io.ferry.api.inventory.StorageKind;
+import io.ferry.api.inventory.TransportMode;
+import io.ferry.api.inventory.VirtualDisk;
+import io.ferry.api.inventory.VirtualMachine;
+import io.ferry.api.inventory.VmSpec;
+import io.ferry.api.inventory.VmwareProxySettings;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The JSON form of inventory objects (documented in docs/inventory-format.md). Field order
+ * is fixed and optional fields are left out when empty, so the same inventory always gives
+ * the same bytes. {@code id} and {@code version} are written for listings only and ignored
+ * on import.
+ */
+final class InventoryJsonCodec {
+    static final String FORMAT = "ferry-inventory";
+    static final int FORMAT_VERSION = 1;
+    static final String AUTOMATIC = "AUTOMATIC";
+
+    private static final Set<String> SERVER_FIELDS = Set.of("id", "version", "name", "address", "os", "machineKind",
+            "networks", "site", "domain", "trustedDomains", "facts", "installedPackages", "maxConcurrentTasks",
+            "enabled", "roles");
+    private static final Set<String> ROLE_FIELDS = Set.of("type", "transportMode", "failoverToNetwork",
+            "encryptNetworkTraffic", "evaluation");
+    private static final Set<String> HOST_FIELDS = Set.of("id", "version", "name", "kind", "address", "parent",
+            "platformVersion", "domain", "managedServer", "storage");
+    private static final Set<String> STORAGE_FIELDS = Set.of("name", "kind", "deduplicated");
+    private static final Set<String> VM_FIELDS = Set.of("id", "version", "name", "host", "guestOs", "networks",
+            "disks", "credentials", "vhdSet");
+    private static final Set<String> DISK_FIELDS = Set.of("label", "capacityBytes", "format", "location", "storage");
+    private static final Set<String> CREDENTIAL_FIELDS = Set.of("user", "gmsa");
+
+    private InventoryJsonCodec() {
+    }
+
+    /** A server as read from a file: what is declared plus the roles. */
+    record ServerEntry(ServerSpec spec, List<ServerRole> roles) {
+    }
+
+    // --- write -------------------------------------------------------------------------
+
+    static void writeServer(JsonGenerator g, ManagedServer s, boolean identity) throws IOException {
+        ServerSpec spec = s.spec();
+        g.writeStartObject();
+        if (identity) {
+            g.writeStringField("id", s.id());
+            g.writeNumberField("version", s.version());
+        }
+        g.writeStringField("name", spec.name());
+        g.writeStringField("address", spec.address());
+        g.writeStringField("os", spec.os().toString());
+        g.writeStringField("machineKind", spec.machineKind().name());
+        writeStrings(g, "networks", spec.networks().stream().map(Cidr::value).toList());
+        writeOptional(g, "site", spec.site());
+        writeOptional(g, "domain", spec.domain());
+        writeStrings(g, "trustedDomains", spec.trustedDomains());
+        if (!spec.facts().isEmpty()) {
+            g.writeObjectFieldStart("facts");
+            for (Map.Entry<String, String> f : spec.facts().entrySet()) {
+                g.writeStringField(f.getKey(), f.getValue());
+            }
+            g.writeEndObject();
+        }
+        writeStrings(g, "installedPackages", spec.installedPackages());
+        g.writeNumberField("maxConcurrentTasks", spec.maxConcurrentTasks());
+        g.writeBooleanField("enabled", spec.enabled());
+        g.writeArrayFieldStart("roles");
+        for (ServerRole r : s.roles()) {
+            g.writeStartObject();
+            g.writeStringField("type", r.type().name());
+            if (r.vmware().isPresent()) {
+                VmwareProxySettings v = r.vmware().get();
+                g.writeStringField("transportMode", v.fixedMode().map(Enum::name).orElse(AUTOMATIC));
+                g.writeBooleanField("failoverToNetwork", v.failoverToNetwork());
+                g.writeBooleanField("encryptNetworkTraffic", v.encryptNetworkTraffic());
+            }
+            if (r.offhost().isPresent()) {
+                g.writeBooleanField("evaluation", r.offhost().get().evaluation());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    static void writeHost(JsonGenerator g, PlatformHost h, boolean identity) throws IOException {
+        HostSpec spec = h.spec();
+        g.writeStartObject();
+        if (identity) {
+            g.writeStringField("id", h.id());
+            g.writeNumberField("version", h.version());
+        }
+        g.writeStringField("name", spec.name());
+        g.writeStringField("kind", spec.kind().name());
+        g.writeStringField("address", spec.address());
+        writeOptional(g, "parent", spec.parent());
+        writeOptional(g, "platformVersion", spec.version());
+        writeOptional(g, "domain", spec.domain());
+        writeOptional(g, "managedServer", spec.managedServer());
+        if (!spec.storage().isEmpty()) {
+            g.writeArrayFieldStart("storage");
+            for (HostStorage s : spec.storage()) {
+                g.writeStartObject();
+                g.writeStringField("name", s.name());
+                g.writeStringField("kind", s.kind().name());
+                g.writeBooleanField("deduplicated", s.deduplicated());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    static void writeVm(JsonGenerator g, VirtualMachine v, boolean identity) throws IOException {
+        VmSpec spec = v.spec();
+        g.writeStartObject();
+        if (identity) {
+            g.writeStringField("id", v.id());
+            g.writeNumberField("version", v.version());
+        }
+        g.writeStringField("name", spec.name());
+        g.writeStringField("host", spec.host());
+        g.writeStringField("guestOs", spec.guestOs().toString());
+        writeStrings(g, "networks", spec.networks().stream().map(Cidr::value).toList());
+        g.writeArrayFieldStart("disks");
+        for (VirtualDisk d : spec.disks()) {
+            g.writeStartObject();
+            g.writeStringField("label", d.label());
+            g.writeNumberField("capacityBytes", d.capacityBytes());
+            g.writeStringField("format", d.format().name());
+            g.writeStringField("location", d.location());
+            writeOptional(g, "storage", d.storage());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        if (spec.credentials().isPresent()) {
+            g.writeObjectFieldStart("credentials");
+            g.writeStringField("user", spec.credentials().get().user());
+            g.writeBooleanField("gmsa", spec.credentials().get().gmsa());
+            g.writeEndObject();
+        }
+        g.writeBooleanField("vhdSet", spec.vhdSet());
+        g.writeEndObject();
+    }
+
+    private static void writeStrings(JsonGenerator g, String name, Collection<String> values) throws IOException {
+        if (values.isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart(name);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeOptional(JsonGenerator g, String name, Optional<String> value) throws IOException {
+        if (value.isPresent()) {
+            g.writeStringField(name, value.get());
+        }
+    }
+
+    // --- read --------------------------------------------------------------------------
+
+    static ServerEntry readServer(JsonNode n) {
+        n.allowOnly(SERVER_FIELDS);
+        String name = n.text("name");
+        ServerSpec spec = n.build(() -> new ServerSpec(name, n.text("address"), n.converted("os", OsInfo::parse),
+                n.enumValue("machineKind", MachineKind.class), n.textList("networks", Cidr::of),
+                n.optionalText("site"), n.optionalText("domain"), new TreeSet<>(n.textList("trustedDomains", s -> s)),
+                n.stringMap("facts"), new TreeSet<>(n.textList("installedPackages", s -> s)),
+                n.integer("maxConcurrentTasks", ServerSpec.DEFAULT_TASK_SLOTS), n.bool("enabled", true)));
+        List<ServerRole> roles = new ArrayList<>();
+        for (JsonNode r : n.objects("roles")) {
+            roles.add(readRole(r));
+        }
+        List<ServerRole> withGuestInteraction = new ArrayList<>(roles);
+        if (roles.stream().noneMatch(r -> r.type() == RoleType.GUEST_INTERACTION)) {
+            // Seed 001: every managed server gets the guest interaction role when it is added.
+            withGuestInteraction.add(ServerRole.of(RoleType.GUEST_INTERACTION));
+        }
+        n.build(() -> new ManagedServer("import", 1, spec, withGuestInteraction));
+        return new ServerEntry(spec, withGuestInteraction);
+    }
+
+    private static ServerRole readRole(JsonNode r) {
+        r.allowOnly(ROLE_FIELDS);
+        RoleType type = r.enumValue("type", RoleType.class);
+        return r.build(() -> switch (type) {
+            case VMWARE_PROXY -> ServerRole.vmwareProxy(new VmwareProxySettings(transportMode(r),
+                    r.bool("failoverToNetwork", true), r.bool("encryptNetworkTraffic", false)));
+            case HYPERV_OFFHOST_PROXY -> ServerRole.offhostProxy(new OffhostProxySettings(r.bool("evaluation", false)));
+            default -> {
+                for (String setting : List.of("transportMode", "failoverToNetwork", "encryptNetworkTraffic", "evaluation")) {
+                    if (r.has(setting)) {
+                        throw new ValidationException(setting, "role " + type + " has no setting '" + setting + "'");
+                    }
+                }
+                yield ServerRole.of(type);
+            }
+        });
+    }
+
+    private static Optional<TransportMode> transportMode(JsonNode r) {
+        String mode = r.optionalText("transportMode").orElse(AUTOMATIC);
+        if (mode.equalsIgnoreCase(AUTOMATIC)) {
+            return Optional.empty();
+        }
+        return Optional.of(r.enumValue("transportMode", TransportMode.class));
+    }
+
+    static HostSpec readHost(JsonNode n) {
+        n.allowOnly(HOST_FIELDS);
+        List<HostStorage> storage = new ArrayList<>();
+        for (JsonNode s : n.objects("storage")) {
+            s.allowOnly(STORAGE_FIELDS);
+            storage.add(s.build(() -> new HostStorage(s.text("name"), s.enumValue("kind", StorageKind.class),
+                    s.bool("deduplicated", false))));
+        }
+        return n.build(() -> new HostSpec(n.text("name"), n.enumValue("kind", HostKind.class), n.text("address"),
+                n.optionalText("parent"), n.optionalText("platformVersion"), n.optionalText("domain"),
+                n.optionalText("managedServer"), storage));
+    }
+
+    static VmSpec readVm(JsonNode n) {
+        n.allowOnly(VM_FIELDS);
+        List<VirtualDisk> disks = new ArrayList<>();
+        for (JsonNode d : n.objects("disks")) {
+            d.allowOnly(DISK_FIELDS);
+            disks.add(d.build(() -> new VirtualDisk(d.text("label"), d.number("capacityBytes"),
+                    d.enumValue("format", DiskFormat.class), d.text("location"), d.optionalText("storage"))));
+        }
+        Optional<GuestCredentials> credentials = n.optionalObject("credentials").map(c -> {
+            c.allowOnly(CREDENTIAL_FIELDS);
+            return c.build(() -> new GuestCredentials(c.text("user"), c.bool("gmsa", false)));
+        });
+        return n.build(() -> new VmSpec(n.text("name"), n.text("host"), n.converted("guestOs", OsInfo::parse),
+                n.textList("networks", Cidr::of), disks, credentials, n.bool("vhdSet", false)));
+    }
+}

@@ -1,0 +1,653 @@
+package io.ferry.inventory.internal;
+
+import io.ferry.api.inventory.Cidr;
+import io.ferry.api.inventory.DiskFormat;
+import io.ferry.api.inventory.GuestCredentials;
+import io.ferry.api.inventory.HostKind;
+import io.ferry.api.inventory.HostSpec;
+import io.ferry.api.inventory.HostStorage;
+import io.ferry.api.inventory.MachineKind;
+import io.ferry.api.inventory.ManagedServer;
+import io.ferry.api.inventory.OffhostProxySettings;
+import io.ferry.api.inventory.OsFamily;
+import io.ferry.api.inventory.OsInfo;
+import io.ferry.api.inventory.PlatformHost;
+import io.ferry.api.inventory.RoleType;
+import io.ferry.api.inventory.ServerRole;
+import io.ferry.api.inventory.ServerSpec;
+import io.ferry.api.inventory.StorageKind;
+import io.ferry.api.inventory.TransportMode;
+import io.ferry.api.inventory.VirtualDisk;
+import io.ferry.api.inventory.VirtualMachine;
+import io.ferry.api.inventory.VmQuery;
+import io.ferry.api.inventory.VmSpec;
+import io.ferry.api.inventory.VmwareProxySettings;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * All SQL of the inventory. Works on a connection handed in by the caller, who owns the
+ * transaction. Rows are turned into the API records here and nowhere else.
+ */
+final class InventoryStore {
+    private static final int IN_CHUNK = 1000;
+
+    private InventoryStore() {
+    }
+
+    static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    // --- look-ups ----------------------------------------------------------------------
+
+    static Optional<String> serverId(Connection c, String nameOrId) throws SQLException {
+        return id(c, "SELECT id FROM servers WHERE name_key = ? OR id = ?", nameOrId);
+    }
+
+    static Optional<String> hostId(Connection c, String nameOrId) throws SQLException {
+        return id(c, "SELECT id FROM hosts WHERE name_key = ? OR id = ?", nameOrId);
+    }
+
+    static Optional<String> vmId(Connection c, String nameOrId) throws SQLException {
+        return id(c, "SELECT id FROM vms WHERE name_key = ? OR id = ?", nameOrId);
+    }
+
+    private static Optional<String> id(Connection c, String sql, String nameOrId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setString(1, key(nameOrId));
+            p.setString(2, nameOrId);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    static long count(Connection c, String table) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Names of servers holding {@code role}, sorted. */
+    static List<String> serversWithRole(Connection c, RoleType role) throws SQLException {
+        return strings(c, "SELECT s.name FROM servers s JOIN server_roles r ON r.server_id = s.id"
+                + " WHERE r.role = ? ORDER BY s.name_key", role.name());
+    }
+
+    static List<String> strings(Connection c, String sql, String... args) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                p.setString(i + 1, args[i]);
+            }
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        }
+    }
+
+    // --- servers: read -----------------------------------------------------------------
+
+    /** All servers, or only the one with {@code id}, ordered by name. */
+    static List<ManagedServer> servers(Connection c, Optional<String> id) throws SQLException {
+        String where = id.isPresent() ? " WHERE server_id = ?" : "";
+        Map<String, List<Cidr>> networks = new HashMap<>();
+        forEachRow(c, "SELECT server_id, cidr FROM server_networks" + where, id,
+                rs -> networks.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(Cidr.of(rs.getString(2))));
+        Map<String, List<String>> domains = new HashMap<>();
+        forEachRow(c, "SELECT server_id, domain_name FROM server_trusted_domains" + where, id,
+                rs -> domains.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2)));
+        Map<String, Map<String, String>> facts = new HashMap<>();
+        forEachRow(c, "SELECT server_id, fact_key, fact_value FROM server_facts" + where, id,
+                rs -> facts.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getString(3)));
+        Map<String, List<String>> packages = new HashMap<>();
+        forEachRow(c, "SELECT server_id, package_name FROM server_packages" + where, id,
+                rs -> packages.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2)));
+        Map<String, List<ServerRole>> roles = new HashMap<>();
+        forEachRow(c, "SELECT server_id, role, transport_mode, failover_network, encrypt_network, evaluation"
+                + " FROM server_roles" + where, id,
+                rs -> roles.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(role(rs)));
+
+        List<ManagedServer> out = new ArrayList<>();
+        forEachRow(c, "SELECT id, name, address, os_family, os_distribution, os_version, machine_kind, site,"
+                + " domain_name, max_tasks, enabled, version FROM servers"
+                + (id.isPresent() ? " WHERE id = ?" : "") + " ORDER BY name_key", id, rs -> {
+                    String sid = rs.getString("id");
+                    ServerSpec spec = new ServerSpec(rs.getString("name"), rs.getString("address"), os(rs),
+                            MachineKind.valueOf(rs.getString("machine_kind")), networks.getOrDefault(sid, List.of()),
+                            Optional.ofNullable(rs.getString("site")), Optional.ofNullable(rs.getString("domain_name")),
+                            new TreeSet<>(domains.getOrDefault(sid, List.of())), facts.getOrDefault(sid, Map.of()),
+                            new TreeSet<>(packages.getOrDefault(sid, List.of())), rs.getInt("max_tasks"),
+                            rs.getBoolean("enabled"));
+                    out.add(new ManagedServer(sid, rs.getLong("version"), spec, roles.getOrDefault(sid, List.of())));
+                });
+        return out;
+    }
+
+    private static ServerRole role(ResultSet rs) throws SQLException {
+        RoleType type = RoleType.valueOf(rs.getString("role"));
+        return switch (type) {
+            case VMWARE_PROXY -> ServerRole.vmwareProxy(new VmwareProxySettings(
+                    Optional.ofNullable(rs.getString("transport_mode")).map(TransportMode::valueOf),
+                    rs.getBoolean("failover_network"), rs.getBoolean("encrypt_network")));
+            case HYPERV_OFFHOST_PROXY -> ServerRole.offhostProxy(new OffhostProxySettings(rs.getBoolean("evaluation")));
+            default -> ServerRole.of(type);
+        };
+    }
+
+    private static OsInfo os(ResultSet rs) throws SQLException {
+        return new OsInfo(OsFamily.valueOf(rs.getString("os_family")), rs.getString("os_distribution"),
+                rs.getString("os_version"));
+    }
+
+    // --- servers: write ----------------------------------------------------------------
+
+    static void insertServer(Connection c, String id, long version, ServerSpec spec, List<ServerRole> roles)
+            throws SQLException {
+        try (ServerWriter w = new ServerWriter(c)) {
+            w.add(id, version, spec, roles);
+        }
+    }
+
+    /** Updates the row if it still has {@code expectedVersion}; false if someone changed it meanwhile. */
+    static boolean updateServer(Connection c, String id, long expectedVersion, ServerSpec spec) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE servers SET name = ?, name_key = ?, address = ?,"
+                + " os_family = ?, os_distribution = ?, os_version = ?, machine_kind = ?, site = ?, domain_name = ?,"
+                + " max_tasks = ?, enabled = ?, version = version + 1 WHERE id = ? AND version = ?")) {
+            int i = 1;
+            p.setString(i++, spec.name());
+            p.setString(i++, key(spec.name()));
+            p.setString(i++, spec.address());
+            p.setString(i++, spec.os().family().name());
+            p.setString(i++, spec.os().distribution());
+            p.setString(i++, spec.os().version());
+            p.setString(i++, spec.machineKind().name());
+            setNullable(p, i++, spec.site());
+            setNullable(p, i++, spec.domain());
+            p.setInt(i++, spec.maxConcurrentTasks());
+            p.setBoolean(i++, spec.enabled());
+            p.setString(i++, id);
+            p.setLong(i, expectedVersion);
+            if (p.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        for (String table : List.of("server_networks", "server_trusted_domains", "server_facts", "server_packages")) {
+            delete(c, table, "server_id", id);
+        }
+        try (ServerWriter w = new ServerWriter(c)) {
+            w.addChildren(id, spec);
+        }
+        return true;
+    }
+
+    /** Replaces the roles and bumps the version if it is still {@code expectedVersion}. */
+    static boolean replaceRoles(Connection c, String id, long expectedVersion, List<ServerRole> roles)
+            throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "UPDATE servers SET version = version + 1 WHERE id = ? AND version = ?")) {
+            p.setString(1, id);
+            p.setLong(2, expectedVersion);
+            if (p.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        delete(c, "server_roles", "server_id", id);
+        try (ServerWriter w = new ServerWriter(c)) {
+            w.addRoles(id, roles);
+        }
+        return true;
+    }
+
+    static void deleteServer(Connection c, String id) throws SQLException {
+        delete(c, "servers", "id", id);
+    }
+
+    /** Batched inserts of servers with their children; used one at a time and by import. */
+    static final class ServerWriter implements AutoCloseable {
+        private final Batch servers;
+        private final Batch networks;
+        private final Batch domains;
+        private final Batch facts;
+        private final Batch packages;
+        private final Batch roles;
+
+        ServerWriter(Connection c) throws SQLException {
+            servers = new Batch(c, "INSERT INTO servers (id, name, name_key, address, os_family, os_distribution,"
+                    + " os_version, machine_kind, site, domain_name, max_tasks, enabled, version)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            networks = new Batch(c, "INSERT INTO server_networks (server_id, cidr) VALUES (?, ?)", servers);
+            domains = new Batch(c, "INSERT INTO server_trusted_domains (server_id, domain_name) VALUES (?, ?)", servers);
+            facts = new Batch(c, "INSERT INTO server_facts (server_id, fact_key, fact_value) VALUES (?, ?, ?)", servers);
+            packages = new Batch(c, "INSERT INTO server_packages (server_id, package_name) VALUES (?, ?)", servers);
+            roles = new Batch(c, "INSERT INTO server_roles (server_id, role, transport_mode, failover_network,"
+                    + " encrypt_network, evaluation) VALUES (?, ?, ?, ?, ?, ?)", servers);
+        }
+
+        void add(String id, long version, ServerSpec spec, List<ServerRole> serverRoles) throws SQLException {
+            PreparedStatement p = servers.statement();
+            int i = 1;
+            p.setString(i++, id);
+            p.setString(i++, spec.name());
+            p.setString(i++, key(spec.name()));
+            p.setString(i++, spec.address());
+            p.setString(i++, spec.os().family().name());
+            p.setString(i++, spec.os().distribution());
+            p.setString(i++, spec.os().version());
+            p.setString(i++, spec.machineKind().name());
+            setNullable(p, i++, spec.site());
+            setNullable(p, i++, spec.domain());
+            p.setInt(i++, spec.maxConcurrentTasks());
+            p.setBoolean(i++, spec.enabled());
+            p.setLong(i, version);
+            servers.add();
+            addChildren(id, spec);
+            addRoles(id, serverRoles);
+        }
+
+        void addChildren(String id, ServerSpec spec) throws SQLException {
+            for (Cidr n : spec.networks()) {
+                networks.add(id, n.value());
+            }
+            for (String d : spec.trustedDomains()) {
+                domains.add(id, d);
+            }
+            for (Map.Entry<String, String> f : spec.facts().entrySet()) {
+                facts.add(id, f.getKey(), f.getValue());
+            }
+            for (String pkg : spec.installedPackages()) {
+                packages.add(id, pkg);
+            }
+        }
+
+        void addRoles(String id, List<ServerRole> serverRoles) throws SQLException {
+            for (ServerRole r : serverRoles) {
+                PreparedStatement p = roles.statement();
+                p.setString(1, id);
+                p.setString(2, r.type().name());
+                setNullable(p, 3, r.vmware().flatMap(VmwareProxySettings::fixedMode).map(Enum::name));
+                p.setBoolean(4, r.vmware().map(VmwareProxySettings::failoverToNetwork).orElse(false));
+                p.setBoolean(5, r.vmware().map(VmwareProxySettings::encryptNetworkTraffic).orElse(false));
+                p.setBoolean(6, r.offhost().map(OffhostProxySettings::evaluation).orElse(false));
+                roles.add();
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            // parents before children: the foreign keys are checked per statement
+            Batch.closeAll(servers, networks, domains, facts, packages, roles);
+        }
+    }
+
+    // --- hosts -------------------------------------------------------------------------
+
+    static List<PlatformHost> hosts(Connection c, Optional<String> id) throws SQLException {
+        Map<String, List<HostStorage>> storage = new HashMap<>();
+        forEachRow(c, "SELECT host_id, name, kind, deduplicated FROM host_storage"
+                + (id.isPresent() ? " WHERE host_id = ?" : "") + " ORDER BY host_id, position", id,
+                rs -> storage.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new HostStorage(
+                        rs.getString(2), StorageKind.valueOf(rs.getString(3)), rs.getBoolean(4))));
+        List<PlatformHost> out = new ArrayList<>();
+        forEachRow(c, "SELECT h.id, h.name, h.kind, h.address, p.name AS parent_name, h.platform_version,"
+                + " h.domain_name, s.name AS server_name, h.version FROM hosts h"
+                + " LEFT JOIN hosts p ON p.id = h.parent_id LEFT JOIN servers s ON s.id = h.managed_server_id"
+                + (id.isPresent() ? " WHERE h.id = ?" : "") + " ORDER BY h.name_key", id, rs -> {
+                    String hid = rs.getString("id");
+                    HostSpec spec = new HostSpec(rs.getString("name"), HostKind.valueOf(rs.getString("kind")),
+                            rs.getString("address"), Optional.ofNullable(rs.getString("parent_name")),
+                            Optional.ofNullable(rs.getString("platform_version")),
+                            Optional.ofNullable(rs.getString("domain_name")),
+                            Optional.ofNullable(rs.getString("server_name")), storage.getOrDefault(hid, List.of()));
+                    out.add(new PlatformHost(hid, rs.getLong("version"), spec));
+                });
+        return out;
+    }
+
+    /** Batched inserts of hosts; parent and managed server are given as ids already resolved. */
+    static final class HostWriter implements AutoCloseable {
+        private final Batch hosts;
+        private final Batch storage;
+
+        HostWriter(Connection c) throws SQLException {
+            hosts = new Batch(c, "INSERT INTO hosts (id, name, name_key, kind, address, parent_id, platform_version,"
+                    + " domain_name, managed_server_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            storage = new Batch(c, "INSERT INTO host_storage (host_id, position, name, kind, deduplicated)"
+                    + " VALUES (?, ?, ?, ?, ?)", hosts);
+        }
+
+        void add(String id, long version, HostSpec spec, Optional<String> parentId, Optional<String> serverId)
+                throws SQLException {
+            PreparedStatement p = hosts.statement();
+            p.setString(1, id);
+            p.setString(2, spec.name());
+            p.setString(3, key(spec.name()));
+            p.setString(4, spec.kind().name());
+            p.setString(5, spec.address());
+            setNullable(p, 6, parentId);
+            setNullable(p, 7, spec.version());
+            setNullable(p, 8, spec.domain());
+            setNullable(p, 9, serverId);
+            p.setLong(10, version);
+            hosts.add();
+            for (int i = 0; i < spec.storage().size(); i++) {
+                HostStorage s = spec.storage().get(i);
+                PreparedStatement st = storage.statement();
+                st.setString(1, id);
+                st.setInt(2, i);
+                st.setString(3, s.name());
+                st.setString(4, s.kind().name());
+                st.setBoolean(5, s.deduplicated());
+                storage.add();
+            }
+        }
+
+        /** Sends the pending host rows, so that later rows may name them as parent. */
+        void flush() throws SQLException {
+            hosts.flush();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            Batch.closeAll(hosts, storage);
+        }
+    }
+
+    static void deleteHost(Connection c, String id) throws SQLException {
+        delete(c, "hosts", "id", id);
+    }
+
+    // --- vms ---------------------------------------------------------------------------
+
+    /** VMs matching the query, ordered by name. */
+    static List<VirtualMachine> vms(Connection c, VmQuery q) throws SQLException {
+        StringBuilder sql = new StringBuilder(VM_SELECT);
+        List<String> args = new ArrayList<>();
+        List<String> where = new ArrayList<>();
+        q.host().ifPresent(h -> {
+            where.add("(h.name_key = ? OR h.id = ?)");
+            args.add(key(h));
+            args.add(h);
+        });
+        q.contains().ifPresent(t -> {
+            where.add("v.name_key LIKE ? ESCAPE '\\'");
+            args.add("%" + key(t).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        });
+        if (!where.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", where));
+        }
+        sql.append(" ORDER BY v.name_key OFFSET ").append(q.offset()).append(" ROWS FETCH NEXT ")
+                .append(q.limit()).append(" ROWS ONLY");
+        return vmsWithChildren(c, sql.toString(), args);
+    }
+
+    /** Up to {@code limit} VMs whose lower-case name sorts after {@code afterKey} (keyset paging). */
+    static List<VirtualMachine> vmsAfter(Connection c, String afterKey, int limit) throws SQLException {
+        return vmsWithChildren(c, VM_SELECT + " WHERE v.name_key > ? ORDER BY v.name_key FETCH NEXT " + limit
+                + " ROWS ONLY", List.of(afterKey));
+    }
+
+    static Optional<VirtualMachine> vm(Connection c, String id) throws SQLException {
+        return vmsWithChildren(c, VM_SELECT + " WHERE v.id = ?", List.of(id)).stream().findFirst();
+    }
+
+    private static final String VM_SELECT = "SELECT v.id, v.name, h.name AS host_name, v.os_family,"
+            + " v.os_distribution, v.os_version, v.cred_user, v.cred_gmsa, v.vhd_set, v.version"
+            + " FROM vms v JOIN hosts h ON h.id = v.host_id";
+
+    private record VmRow(String id, String name, String host, OsInfo os, Optional<GuestCredentials> credentials,
+            boolean vhdSet, long version) {
+    }
+
+    private static List<VirtualMachine> vmsWithChildren(Connection c, String sql, List<String> args)
+            throws SQLException {
+        LinkedHashMap<String, VmRow> rows = new LinkedHashMap<>();
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                p.setString(i + 1, args.get(i));
+            }
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    String user = rs.getString("cred_user");
+                    rows.put(rs.getString("id"), new VmRow(rs.getString("id"), rs.getString("name"),
+                            rs.getString("host_name"), os(rs),
+                            Optional.ofNullable(user).map(u -> new GuestCredentials(u, gmsa(rs))),
+                            rs.getBoolean("vhd_set"), rs.getLong("version")));
+                }
+            }
+        }
+        Map<String, List<Cidr>> networks = new HashMap<>();
+        Map<String, List<VirtualDisk>> disks = new HashMap<>();
+        List<String> ids = new ArrayList<>(rows.keySet());
+        for (int from = 0; from < ids.size(); from += IN_CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_CHUNK));
+            String in = " WHERE vm_id IN (" + "?,".repeat(chunk.size() - 1) + "?)";
+            forEachRow(c, "SELECT vm_id, cidr FROM vm_networks" + in, chunk,
+                    rs -> networks.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(Cidr.of(rs.getString(2))));
+            forEachRow(c, "SELECT vm_id, label, capacity, format, location, storage FROM vm_disks" + in
+                    + " ORDER BY vm_id, position", chunk,
+                    rs -> disks.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new VirtualDisk(
+                            rs.getString(2), rs.getLong(3), DiskFormat.valueOf(rs.getString(4)), rs.getString(5),
+                            Optional.ofNullable(rs.getString(6)))));
+        }
+        List<VirtualMachine> out = new ArrayList<>(rows.size());
+        for (VmRow r : rows.values()) {
+            VmSpec spec = new VmSpec(r.name(), r.host(), r.os(), networks.getOrDefault(r.id(), List.of()),
+                    disks.getOrDefault(r.id(), List.of()), r.credentials(), r.vhdSet());
+            out.add(new VirtualMachine(r.id(), r.version(), spec));
+        }
+        return out;
+    }
+
+    private static boolean gmsa(ResultSet rs) {
+        try {
+            return rs.getBoolean("cred_gmsa");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Batched inserts of VMs; the host is given as an id already resolved. */
+    static final class VmWriter implements AutoCloseable {
+        private final Batch vms;
+        private final Batch networks;
+        private final Batch disks;
+
+        VmWriter(Connection c) throws SQLException {
+            vms = new Batch(c, "INSERT INTO vms (id, name, name_key, host_id, os_family, os_distribution, os_version,"
+                    + " cred_user, cred_gmsa, vhd_set, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            networks = new Batch(c, "INSERT INTO vm_networks (vm_id, cidr) VALUES (?, ?)", vms);
+            disks = new Batch(c, "INSERT INTO vm_disks (vm_id, position, label, capacity, format, location, storage)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?)", vms);
+        }
+
+        void add(String id, long version, VmSpec spec, String hostId) throws SQLException {
+            PreparedStatement p = vms.statement();
+            p.setString(1, id);
+            p.setString(2, spec.name());
+            p.setString(3, key(spec.name()));
+            p.setString(4, hostId);
+            p.setString(5, spec.guestOs().family().name());
+            p.setString(6, spec.guestOs().distribution());
+            p.setString(7, spec.guestOs().version());
+            setNullable(p, 8, spec.credentials().map(GuestCredentials::user));
+            p.setBoolean(9, spec.credentials().map(GuestCredentials::gmsa).orElse(false));
+            p.setBoolean(10, spec.vhdSet());
+            p.setLong(11, version);
+            vms.add();
+            for (Cidr n : spec.networks()) {
+                networks.add(id, n.value());
+            }
+            for (int i = 0; i < spec.disks().size(); i++) {
+                VirtualDisk d = spec.disks().get(i);
+                PreparedStatement st = disks.statement();
+                st.setString(1, id);
+                st.setInt(2, i);
+                st.setString(3, d.label());
+                st.setLong(4, d.capacityBytes());
+                st.setString(5, d.format().name());
+                st.setString(6, d.location());
+                setNullable(st, 7, d.storage());
+                disks.add();
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            Batch.closeAll(vms, networks, disks);
+        }
+    }
+
+    static void deleteVm(Connection c, String id) throws SQLException {
+        delete(c, "vms", "id", id);
+    }
+
+    /** Empties every inventory table (children first), for a replacing import. */
+    static void deleteAll(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String table : List.of("vm_disks", "vm_networks", "vms", "host_storage")) {
+                s.executeUpdate("DELETE FROM " + table);
+            }
+            s.executeUpdate("UPDATE hosts SET parent_id = NULL");
+            for (String table : List.of("hosts", "server_roles", "server_packages", "server_facts",
+                    "server_trusted_domains", "server_networks", "servers")) {
+                s.executeUpdate("DELETE FROM " + table);
+            }
+        }
+    }
+
+    // --- helpers -----------------------------------------------------------------------
+
+    @FunctionalInterface
+    interface RowHandler {
+        void row(ResultSet rs) throws SQLException;
+    }
+
+    private static void forEachRow(Connection c, String sql, Optional<String> arg, RowHandler handler)
+            throws SQLException {
+        forEachRow(c, sql, arg.map(List::of).orElse(List.of()), handler);
+    }
+
+    private static void forEachRow(Connection c, String sql, List<String> args, RowHandler handler)
+            throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                p.setString(i + 1, args.get(i));
+            }
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    handler.row(rs);
+                }
+            }
+        }
+    }
+
+    private static void delete(Connection c, String table, String column, String id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE " + column + " = ?")) {
+            p.setString(1, id);
+            p.executeUpdate();
+        }
+    }
+
+    private static void setNullable(PreparedStatement p, int index, Optional<String> value) throws SQLException {
+        if (value.isPresent()) {
+            p.setString(index, value.get());
+        } else {
+            p.setNull(index, Types.VARCHAR);
+        }
+    }
+
+    /** A prepared statement whose rows are sent in batches of {@link #SIZE}. */
+    static final class Batch implements AutoCloseable {
+        static final int SIZE = 1000;
+        private final PreparedStatement statement;
+        private final Batch parent;
+        private int pending;
+
+        Batch(Connection c, String sql) throws SQLException {
+            this(c, sql, null);
+        }
+
+        /** A batch of child rows: flushing it sends the parent rows first (foreign keys). */
+        Batch(Connection c, String sql, Batch parent) throws SQLException {
+            this.statement = c.prepareStatement(sql);
+            this.parent = parent;
+        }
+
+        PreparedStatement statement() {
+            return statement;
+        }
+
+        void add(String... values) throws SQLException {
+            for (int i = 0; i < values.length; i++) {
+                statement.setString(i + 1, values[i]);
+            }
+            statement.addBatch();
+            if (++pending >= SIZE) {
+                flush();
+            }
+        }
+
+        void flush() throws SQLException {
+            if (parent != null) {
+                parent.flush();
+            }
+            if (pending > 0) {
+                statement.executeBatch();
+                pending = 0;
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                flush();
+            } finally {
+                statement.close();
+            }
+        }
+
+        /** Flushes in order (parents first), closing every statement even after a failure. */
+        static void closeAll(Batch... batches) throws SQLException {
+            SQLException first = null;
+            for (Batch b : batches) {
+                try {
+                    if (first == null) {
+                        b.flush();
+                    }
+                } catch (SQLException e) {
+                    first = e;
+                } finally {
+                    try {
+                        b.statement.close();
+                    } catch (SQLException e) {
+                        if (first == null) {
+                            first = e;
+                        }
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+}

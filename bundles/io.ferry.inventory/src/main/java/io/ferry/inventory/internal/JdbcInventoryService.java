@@ -1,0 +1,334 @@
+package io.ferry.inventory.internal;
+
+import io.ferry.api.ConflictException;
+import io.ferry.api.FerryException;
+import io.ferry.api.NotFoundException;
+import io.ferry.api.ReferencedException;
+import io.ferry.api.ValidationException;
+import io.ferry.api.inventory.HostKind;
+import io.ferry.api.inventory.HostSpec;
+import io.ferry.api.inventory.InventoryService;
+import io.ferry.api.inventory.InventorySnapshot;
+import io.ferry.api.inventory.InventorySummary;
+import io.ferry.api.inventory.ManagedServer;
+import io.ferry.api.inventory.PlatformHost;
+import io.ferry.api.inventory.RoleType;
+import io.ferry.api.inventory.ServerRole;
+import io.ferry.api.inventory.ServerSpec;
+import io.ferry.api.inventory.VirtualMachine;
+import io.ferry.api.inventory.VmQuery;
+import io.ferry.api.inventory.VmSpec;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@link InventoryService} on the configuration database. */
+@Component(service = InventoryService.class)
+public final class JdbcInventoryService implements InventoryService {
+    private static final String SERVER_LIST = "ferry:server-list";
+    private static final String HOST_LIST = "ferry:host-list";
+    private static final String VM_LIST = "ferry:vm-list";
+
+    private final InventoryDatabase db;
+
+    @Activate
+    public JdbcInventoryService(@Reference InventoryDatabase db) {
+        this.db = Objects.requireNonNull(db, "db");
+    }
+
+    // --- servers -------------------------------------------------------------------------
+
+    @Override
+    public List<ManagedServer> servers() {
+        return db.read(c -> InventoryStore.servers(c, Optional.empty()));
+    }
+
+    @Override
+    public Optional<ManagedServer> server(String nameOrId) {
+        return db.read(c -> findServer(c, nameOrId));
+    }
+
+    @Override
+    public ManagedServer backupServer() {
+        return db.read(c -> {
+            List<String> names = InventoryStore.serversWithRole(c, RoleType.BACKUP_SERVER);
+            if (names.isEmpty()) {
+                throw new FerryException("The inventory has no backup server; it is registered at start-up");
+            }
+            return findServer(c, names.get(0)).orElseThrow();
+        });
+    }
+
+    @Override
+    public ManagedServer addServer(ServerSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return db.inTransaction(c -> {
+            // Seed 001: every managed server is a guest interaction proxy.
+            List<ServerRole> roles = List.of(ServerRole.of(RoleType.GUEST_INTERACTION));
+            InventoryRules.checkServer(spec, roles, new DatabaseRuleContext(c));
+            requireFreeName(c, "servers", spec.name(), "server");
+            String id = UUID.randomUUID().toString();
+            InventoryStore.insertServer(c, id, 1, spec, roles);
+            return findServer(c, id).orElseThrow();
+        });
+    }
+
+    @Override
+    public ManagedServer updateServer(String nameOrId, long expectedVersion, ServerSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return db.inTransaction(c -> {
+            ManagedServer current = requireServer(c, nameOrId);
+            checkVersion(current.version(), expectedVersion, "Server '" + current.name() + "'");
+            InventoryRules.checkServer(spec, current.roles(), new DatabaseRuleContext(c));
+            if (!spec.name().equalsIgnoreCase(current.name())) {
+                requireFreeName(c, "servers", spec.name(), "server");
+            }
+            if (!InventoryStore.updateServer(c, current.id(), expectedVersion, spec)) {
+                throw concurrentChange("Server '" + current.name() + "'");
+            }
+            return findServer(c, current.id()).orElseThrow();
+        });
+    }
+
+    @Override
+    public void removeServer(String nameOrId) {
+        db.inTransaction(c -> {
+            ManagedServer server = requireServer(c, nameOrId);
+            List<String> references = new ArrayList<>();
+            if (server.hasRole(RoleType.BACKUP_SERVER)) {
+                references.add("it is the backup server, which cannot be removed");
+            }
+            List<String> roles = server.roles().stream().map(ServerRole::type).filter(RoleType::isAssignable)
+                    .map(Enum::name).toList();
+            if (!roles.isEmpty()) {
+                references.add("it holds role(s) " + String.join(", ", roles) + " (ferry:role-remove "
+                        + server.name() + " <role>)");
+            }
+            for (String host : InventoryStore.strings(c, "SELECT name FROM hosts WHERE managed_server_id = ?"
+                    + " ORDER BY name_key", server.id())) {
+                references.add("host '" + host + "' is this machine");
+            }
+            if (!references.isEmpty()) {
+                throw new ReferencedException("Server '" + server.name() + "'", references);
+            }
+            InventoryStore.deleteServer(c, server.id());
+            return null;
+        });
+    }
+
+    @Override
+    public ManagedServer assignRole(String serverNameOrId, ServerRole role) {
+        Objects.requireNonNull(role, "role");
+        if (!role.type().isAssignable()) {
+            throw new ValidationException("role", role.type() == RoleType.GUEST_INTERACTION
+                    ? "every managed server holds GUEST_INTERACTION already (seed 001)"
+                    : "there is exactly one backup server, registered at installation; the role cannot be assigned");
+        }
+        return changeRoles(serverNameOrId, (c, server, roles) -> {
+            roles.removeIf(r -> r.type() == role.type());
+            roles.add(role);
+            InventoryRules.checkRole(server.spec(), role, new DatabaseRuleContext(c));
+        });
+    }
+
+    @Override
+    public ManagedServer removeRole(String serverNameOrId, RoleType type) {
+        Objects.requireNonNull(type, "type");
+        if (type == RoleType.GUEST_INTERACTION) {
+            throw new ValidationException("role", "every managed server is a guest interaction proxy (seed 001);"
+                    + " to keep a server out of guest processing, disable it or leave it out of the jobs'"
+                    + " preferred guest interaction proxies");
+        }
+        if (type == RoleType.BACKUP_SERVER) {
+            throw new ValidationException("role", "exactly one server is the backup server; the role cannot be removed");
+        }
+        return changeRoles(serverNameOrId, (c, server, roles) -> {
+            if (!roles.removeIf(r -> r.type() == type)) {
+                throw new ValidationException("role", "Server '" + server.name() + "' does not hold role " + type);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface RoleChange {
+        void apply(Connection c, ManagedServer server, List<ServerRole> roles) throws SQLException;
+    }
+
+    private ManagedServer changeRoles(String serverNameOrId, RoleChange change) {
+        return db.inTransaction(c -> {
+            ManagedServer server = requireServer(c, serverNameOrId);
+            List<ServerRole> roles = new ArrayList<>(server.roles());
+            change.apply(c, server, roles);
+            if (!InventoryStore.replaceRoles(c, server.id(), server.version(), roles)) {
+                throw concurrentChange("Server '" + server.name() + "'");
+            }
+            return findServer(c, server.id()).orElseThrow();
+        });
+    }
+
+    // --- hosts ---------------------------------------------------------------------------
+
+    @Override
+    public List<PlatformHost> hosts() {
+        return db.read(c -> InventoryStore.hosts(c, Optional.empty()));
+    }
+
+    @Override
+    public Optional<PlatformHost> host(String nameOrId) {
+        return db.read(c -> findHost(c, nameOrId));
+    }
+
+    @Override
+    public PlatformHost addHost(HostSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return db.inTransaction(c -> {
+            InventoryRules.checkHost(spec, new DatabaseRuleContext(c));
+            requireFreeName(c, "hosts", spec.name(), "host");
+            String id = UUID.randomUUID().toString();
+            Optional<String> parentId = spec.parent().isPresent()
+                    ? InventoryStore.hostId(c, spec.parent().get()) : Optional.empty();
+            Optional<String> serverId = spec.managedServer().isPresent()
+                    ? InventoryStore.serverId(c, spec.managedServer().get()) : Optional.empty();
+            try (InventoryStore.HostWriter w = new InventoryStore.HostWriter(c)) {
+                w.add(id, 1, spec, parentId, serverId);
+            }
+            return findHost(c, id).orElseThrow();
+        });
+    }
+
+    @Override
+    public void removeHost(String nameOrId) {
+        db.inTransaction(c -> {
+            PlatformHost host = findHost(c, nameOrId)
+                    .orElseThrow(() -> NotFoundException.of("host", nameOrId, HOST_LIST));
+            List<String> references = new ArrayList<>();
+            List<String> vms = InventoryStore.strings(c, "SELECT name FROM vms WHERE host_id = ? ORDER BY name_key",
+                    host.id());
+            if (!vms.isEmpty()) {
+                references.add(vms.size() + " VM(s) run on it: " + abbreviate(vms));
+            }
+            for (String child : InventoryStore.strings(c, "SELECT name FROM hosts WHERE parent_id = ?"
+                    + " ORDER BY name_key", host.id())) {
+                references.add("host '" + child + "' names it as parent");
+            }
+            if (host.kind().platform() == io.ferry.api.inventory.Platform.HYPERV) {
+                long otherHyperV = InventoryStore.strings(c, "SELECT id FROM hosts WHERE kind IN (?, ?) AND id <> ?",
+                        HostKind.HYPERV_HOST.name(), HostKind.HYPERV_CLUSTER.name(), host.id()).size();
+                List<String> offhost = InventoryStore.serversWithRole(c, RoleType.HYPERV_OFFHOST_PROXY);
+                if (otherHyperV == 0 && !offhost.isEmpty()) {
+                    references.add("it is the last Hyper-V server and off-host proxies need one (seed 004): "
+                            + String.join(", ", offhost));
+                }
+            }
+            if (!references.isEmpty()) {
+                throw new ReferencedException("Host '" + host.name() + "'", references);
+            }
+            InventoryStore.deleteHost(c, host.id());
+            return null;
+        });
+    }
+
+    // --- vms -----------------------------------------------------------------------------
+
+    @Override
+    public List<VirtualMachine> vms(VmQuery query) {
+        Objects.requireNonNull(query, "query");
+        return db.read(c -> InventoryStore.vms(c, query));
+    }
+
+    @Override
+    public Optional<VirtualMachine> vm(String nameOrId) {
+        return db.read(c -> findVm(c, nameOrId));
+    }
+
+    @Override
+    public VirtualMachine addVm(VmSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return db.inTransaction(c -> {
+            InventoryRules.checkVm(spec, new DatabaseRuleContext(c));
+            requireFreeName(c, "vms", spec.name(), "VM");
+            String id = UUID.randomUUID().toString();
+            String hostId = InventoryStore.hostId(c, spec.host()).orElseThrow();
+            try (InventoryStore.VmWriter w = new InventoryStore.VmWriter(c)) {
+                w.add(id, 1, spec, hostId);
+            }
+            return InventoryStore.vm(c, id).orElseThrow();
+        });
+    }
+
+    @Override
+    public void removeVm(String nameOrId) {
+        db.inTransaction(c -> {
+            VirtualMachine vm = findVm(c, nameOrId).orElseThrow(() -> NotFoundException.of("VM", nameOrId, VM_LIST));
+            InventoryStore.deleteVm(c, vm.id());
+            return null;
+        });
+    }
+
+    // --- whole inventory -----------------------------------------------------------------
+
+    @Override
+    public InventorySummary summary() {
+        return db.read(c -> new InventorySummary(InventoryStore.count(c, "servers"), InventoryStore.count(c, "hosts"),
+                InventoryStore.count(c, "vms"), InventoryStore.count(c, "vm_disks")));
+    }
+
+    @Override
+    public InventorySnapshot snapshot() {
+        return db.read(c -> new InventorySnapshot(InventoryStore.servers(c, Optional.empty()),
+                InventoryStore.hosts(c, Optional.empty()), InventoryStore.vms(c, VmQuery.all())));
+    }
+
+    // --- helpers -------------------------------------------------------------------------
+
+    private static Optional<ManagedServer> findServer(Connection c, String nameOrId) throws SQLException {
+        Optional<String> id = InventoryStore.serverId(c, nameOrId);
+        return id.isEmpty() ? Optional.empty() : InventoryStore.servers(c, id).stream().findFirst();
+    }
+
+    private static ManagedServer requireServer(Connection c, String nameOrId) throws SQLException {
+        return findServer(c, nameOrId).orElseThrow(() -> NotFoundException.of("server", nameOrId, SERVER_LIST));
+    }
+
+    private static Optional<PlatformHost> findHost(Connection c, String nameOrId) throws SQLException {
+        Optional<String> id = InventoryStore.hostId(c, nameOrId);
+        return id.isEmpty() ? Optional.empty() : InventoryStore.hosts(c, id).stream().findFirst();
+    }
+
+    private static Optional<VirtualMachine> findVm(Connection c, String nameOrId) throws SQLException {
+        Optional<String> id = InventoryStore.vmId(c, nameOrId);
+        return id.isEmpty() ? Optional.empty() : InventoryStore.vm(c, id.get());
+    }
+
+    private static void requireFreeName(Connection c, String table, String name, String kind) throws SQLException {
+        if (!InventoryStore.strings(c, "SELECT name FROM " + table + " WHERE name_key = ?",
+                InventoryStore.key(name)).isEmpty()) {
+            throw new ConflictException("A " + kind + " named '" + name + "' already exists (names are unique,"
+                    + " ignoring case)");
+        }
+    }
+
+    private static void checkVersion(long actual, long expected, String what) {
+        if (actual != expected) {
+            throw new ConflictException(what + " was changed by someone else: you edited version " + expected
+                    + ", it is now at version " + actual + ". Nothing was saved; show it again and redo your change.");
+        }
+    }
+
+    private static ConflictException concurrentChange(String what) {
+        return new ConflictException(what + " was changed by someone else while you were saving. Nothing was"
+                + " saved; show it again and redo your change.");
+    }
+
+    private static String abbreviate(List<String> names) {
+        return names.size() <= 5 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 5)) + " and " + (names.size() - 5) + " more";
+    }
+}

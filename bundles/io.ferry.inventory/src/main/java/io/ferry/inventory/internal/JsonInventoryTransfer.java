@@ -1,0 +1,408 @@
+package io.ferry.inventory.internal;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import io.ferry.api.FerryException;
+import io.ferry.api.ValidationException;
+import io.ferry.api.inventory.HostKind;
+import io.ferry.api.inventory.HostSpec;
+import io.ferry.api.inventory.ImportReport;
+import io.ferry.api.inventory.InventoryTransfer;
+import io.ferry.api.inventory.ManagedServer;
+import io.ferry.api.inventory.PlatformHost;
+import io.ferry.api.inventory.RoleType;
+import io.ferry.api.inventory.VirtualMachine;
+import io.ferry.api.inventory.VmSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JSON export and import of the whole inventory. Export streams VMs page by page inside
+ * one read transaction. Import reads the file in passes: servers and hosts first, then
+ * every VM, checking everything; only a file without any problem is written, in a single
+ * transaction that replaces the inventory.
+ */
+@Component(service = InventoryTransfer.class)
+public final class JsonInventoryTransfer implements InventoryTransfer {
+    private static final Logger LOG = LoggerFactory.getLogger(JsonInventoryTransfer.class);
+    private static final int VM_PAGE = 1000;
+    private static final Set<String> TOP_FIELDS = Set.of("format", "formatVersion", "servers", "hosts", "vms");
+
+    private final InventoryDatabase db;
+    private final JsonFactory json = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .build();
+
+    @Activate
+    public JsonInventoryTransfer(@Reference InventoryDatabase db) {
+        this.db = Objects.requireNonNull(db, "db");
+    }
+
+    // --- export --------------------------------------------------------------------------
+
+    @Override
+    public void exportTo(OutputStream out) {
+        Objects.requireNonNull(out, "out");
+        db.read(c -> {
+            try (JsonGenerator g = generator(out)) {
+                g.writeStartObject();
+                g.writeStringField("format", InventoryJsonCodec.FORMAT);
+                g.writeNumberField("formatVersion", InventoryJsonCodec.FORMAT_VERSION);
+                g.writeArrayFieldStart("servers");
+                for (ManagedServer s : InventoryStore.servers(c, Optional.empty())) {
+                    InventoryJsonCodec.writeServer(g, s, false);
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("hosts");
+                for (PlatformHost h : InventoryStore.hosts(c, Optional.empty())) {
+                    InventoryJsonCodec.writeHost(g, h, false);
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("vms");
+                String after = "";
+                List<VirtualMachine> page;
+                do {
+                    page = InventoryStore.vmsAfter(c, after, VM_PAGE);
+                    for (VirtualMachine v : page) {
+                        InventoryJsonCodec.writeVm(g, v, false);
+                    }
+                    if (!page.isEmpty()) {
+                        after = InventoryStore.key(page.get(page.size() - 1).name());
+                    }
+                } while (page.size() == VM_PAGE);
+                g.writeEndArray();
+                g.writeEndObject();
+                g.writeRaw('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write the inventory export: " + e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void writeServers(List<ManagedServer> servers, OutputStream out) {
+        writeArray(servers, out, InventoryJsonCodec::writeServer);
+    }
+
+    @Override
+    public void writeHosts(List<PlatformHost> hosts, OutputStream out) {
+        writeArray(hosts, out, InventoryJsonCodec::writeHost);
+    }
+
+    @Override
+    public void writeVms(List<VirtualMachine> vms, OutputStream out) {
+        writeArray(vms, out, InventoryJsonCodec::writeVm);
+    }
+
+    @FunctionalInterface
+    private interface ItemWriter<T> {
+        void write(JsonGenerator g, T item, boolean identity) throws IOException;
+    }
+
+    private <T> void writeArray(List<T> items, OutputStream out, ItemWriter<T> writer) {
+        try (JsonGenerator g = generator(out)) {
+            g.writeStartArray();
+            for (T item : items) {
+                writer.write(g, item, true);
+            }
+            g.writeEndArray();
+            g.writeRaw('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private JsonGenerator generator(OutputStream out) throws IOException {
+        JsonGenerator g = json.createGenerator(out, JsonEncoding.UTF8);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        DefaultPrettyPrinter pretty = new DefaultPrettyPrinter()
+                .withObjectIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"))
+                .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
+        g.setPrettyPrinter(pretty);
+        return g;
+    }
+
+    // --- import --------------------------------------------------------------------------
+
+    @Override
+    public ImportReport importFrom(Path file, boolean validateOnly) {
+        Objects.requireNonNull(file, "file");
+        if (!Files.isRegularFile(file)) {
+            throw new ValidationException("file", "'" + file + "' is not a readable file");
+        }
+        ImportPlan plan = new ImportPlan();
+        readServersAndHosts(file, plan);
+        plan.checkServersAndHosts();
+        int[] disks = {0};
+        forEachVm(file, (vm, path) -> {
+            plan.checkVm(vm, path);
+            disks[0] += vm.disks().size();
+        });
+        if (validateOnly) {
+            return new ImportReport(plan.servers.size(), plan.hosts.size(), plan.vmNames.size(), disks[0], false);
+        }
+        db.inTransaction(c -> {
+            InventoryStore.deleteAll(c);
+            Map<String, String> hostIds = plan.writeServersAndHosts(c);
+            try (InventoryStore.VmWriter w = new InventoryStore.VmWriter(c)) {
+                forEachVm(file, (vm, path) -> {
+                    try {
+                        w.add(UUID.randomUUID().toString(), 1, vm, hostIds.get(InventoryStore.key(vm.host())));
+                    } catch (SQLException e) {
+                        throw InventoryDatabase.translate(e);
+                    }
+                });
+            }
+            return null;
+        });
+        LOG.info("Imported inventory from {}: {} servers, {} hosts, {} VMs, {} disks", file, plan.servers.size(),
+                plan.hosts.size(), plan.vmNames.size(), disks[0]);
+        return new ImportReport(plan.servers.size(), plan.hosts.size(), plan.vmNames.size(), disks[0], true);
+    }
+
+    /** Pass 1: the header, the servers and the hosts (VMs are skipped). */
+    private void readServersAndHosts(Path file, ImportPlan plan) {
+        parse(file, (p, field) -> {
+            switch (field) {
+                case "format" -> {
+                    String format = p.getValueAsString();
+                    if (!InventoryJsonCodec.FORMAT.equals(format)) {
+                        throw new ValidationException("format", "is '" + format + "'; expected '"
+                                + InventoryJsonCodec.FORMAT + "' (a file written by ferry:inventory-export)");
+                    }
+                    plan.formatSeen = true;
+                }
+                case "formatVersion" -> {
+                    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT
+                            || p.getIntValue() != InventoryJsonCodec.FORMAT_VERSION) {
+                        throw new ValidationException("formatVersion", "is " + p.getText() + "; this Ferry reads"
+                                + " version " + InventoryJsonCodec.FORMAT_VERSION);
+                    }
+                    plan.versionSeen = true;
+                }
+                case "servers" -> forEachElement(p, "servers",
+                        (n) -> plan.addServer(InventoryJsonCodec.readServer(n), n.path()));
+                case "hosts" -> forEachElement(p, "hosts", (n) -> plan.addHost(InventoryJsonCodec.readHost(n), n.path()));
+                case "vms" -> p.skipChildren();
+                default -> throw new ValidationException(field, "unknown field; expected one of " + TOP_FIELDS);
+            }
+        });
+        if (!plan.formatSeen || !plan.versionSeen) {
+            throw new ValidationException(plan.formatSeen ? "formatVersion" : "format", "is required");
+        }
+    }
+
+    @FunctionalInterface
+    private interface VmHandler {
+        void accept(VmSpec vm, String path);
+    }
+
+    /** Later passes: every VM, one at a time. */
+    private void forEachVm(Path file, VmHandler handler) {
+        parse(file, (p, field) -> {
+            if (field.equals("vms")) {
+                forEachElement(p, "vms", n -> handler.accept(InventoryJsonCodec.readVm(n), n.path()));
+            } else {
+                p.skipChildren();
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface FieldHandler {
+        void field(JsonParser p, String name) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface ElementHandler {
+        void element(JsonNode node) throws IOException;
+    }
+
+    private void parse(Path file, FieldHandler handler) {
+        try (InputStream in = Files.newInputStream(file); JsonParser p = json.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new ValidationException("", "the file does not hold a JSON object; expected an inventory"
+                        + " written by ferry:inventory-export");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                handler.field(p, name);
+            }
+            if (p.nextToken() != null) {
+                throw new ValidationException("", "unexpected content after the inventory object at line "
+                        + p.currentLocation().getLineNr());
+            }
+        } catch (JsonParseException e) {
+            throw new ValidationException("", "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (NoSuchFileException e) {
+            throw new ValidationException("file", "'" + file + "' does not exist");
+        } catch (IOException e) {
+            throw new FerryException("Cannot read '" + file + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static void forEachElement(JsonParser p, String field, ElementHandler handler) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw new ValidationException(field, "must be an array");
+        }
+        int i = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            String path = field + "[" + i++ + "]";
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw new ValidationException(path, "must be an object");
+            }
+            handler.element(JsonNode.readObject(p, path));
+        }
+    }
+
+    /**
+     * What the file holds, checked: servers and hosts in full (few), VMs by name only (many).
+     * Implements the rule context from this content alone, since the import replaces the inventory.
+     */
+    private static final class ImportPlan implements RuleContext {
+        final Map<String, InventoryJsonCodec.ServerEntry> servers = new java.util.LinkedHashMap<>();
+        final Map<String, String> serverPaths = new HashMap<>();
+        final Map<String, HostSpec> hosts = new java.util.LinkedHashMap<>();
+        final Map<String, String> hostPaths = new HashMap<>();
+        final Set<String> vmNames = new HashSet<>();
+        boolean formatSeen;
+        boolean versionSeen;
+
+        void addServer(InventoryJsonCodec.ServerEntry s, String path) {
+            String key = InventoryStore.key(s.spec().name());
+            if (servers.putIfAbsent(key, s) != null) {
+                throw new ValidationException(path + ".name", "'" + s.spec().name() + "' is used by "
+                        + serverPaths.get(key) + " already (names are unique, ignoring case)");
+            }
+            serverPaths.put(key, path);
+        }
+
+        void addHost(HostSpec h, String path) {
+            String key = InventoryStore.key(h.name());
+            if (hosts.putIfAbsent(key, h) != null) {
+                throw new ValidationException(path + ".name", "'" + h.name() + "' is used by " + hostPaths.get(key)
+                        + " already (names are unique, ignoring case)");
+            }
+            hostPaths.put(key, path);
+        }
+
+        void checkServersAndHosts() {
+            List<String> backupServers = new ArrayList<>();
+            for (Map.Entry<String, InventoryJsonCodec.ServerEntry> e : servers.entrySet()) {
+                InventoryJsonCodec.ServerEntry s = e.getValue();
+                at(serverPaths.get(e.getKey()), () -> InventoryRules.checkServer(s.spec(), s.roles(), this));
+                if (s.roles().stream().anyMatch(r -> r.type() == RoleType.BACKUP_SERVER)) {
+                    backupServers.add(s.spec().name());
+                }
+            }
+            InventoryRules.checkExactlyOneBackupServer(backupServers, "servers");
+            for (Map.Entry<String, HostSpec> e : hosts.entrySet()) {
+                at(hostPaths.get(e.getKey()), () -> InventoryRules.checkHost(e.getValue(), this));
+            }
+        }
+
+        void checkVm(VmSpec vm, String path) {
+            if (!vmNames.add(InventoryStore.key(vm.name()))) {
+                throw new ValidationException(path + ".name", "'" + vm.name() + "' is used by another VM"
+                        + " in this file (names are unique, ignoring case)");
+            }
+            at(path, () -> InventoryRules.checkVm(vm, this));
+        }
+
+        /** Writes servers, then hosts (parents first); returns host ids by lower-case name. */
+        Map<String, String> writeServersAndHosts(Connection c) throws SQLException {
+            Map<String, String> serverIds = new HashMap<>();
+            try (InventoryStore.ServerWriter w = new InventoryStore.ServerWriter(c)) {
+                for (Map.Entry<String, InventoryJsonCodec.ServerEntry> e : servers.entrySet()) {
+                    String id = UUID.randomUUID().toString();
+                    serverIds.put(e.getKey(), id);
+                    w.add(id, 1, e.getValue().spec(), e.getValue().roles());
+                }
+            }
+            Map<String, String> hostIds = new HashMap<>();
+            hosts.keySet().forEach(k -> hostIds.put(k, UUID.randomUUID().toString()));
+            try (InventoryStore.HostWriter w = new InventoryStore.HostWriter(c)) {
+                for (boolean withParent : new boolean[] {false, true}) {
+                    for (Map.Entry<String, HostSpec> e : hosts.entrySet()) {
+                        HostSpec h = e.getValue();
+                        if (h.parent().isPresent() == withParent) {
+                            w.add(hostIds.get(e.getKey()), 1, h,
+                                    h.parent().map(p -> hostIds.get(InventoryStore.key(p))),
+                                    h.managedServer().map(s -> serverIds.get(InventoryStore.key(s))));
+                        }
+                    }
+                    w.flush();
+                }
+            }
+            return hostIds;
+        }
+
+        @Override
+        public boolean hyperVHostExists() {
+            return hosts.values().stream().anyMatch(h -> h.kind() == HostKind.HYPERV_HOST
+                    || h.kind() == HostKind.HYPERV_CLUSTER);
+        }
+
+        @Override
+        public boolean serverExists(String name) {
+            return servers.containsKey(InventoryStore.key(name));
+        }
+
+        @Override
+        public Optional<HostKind> hostKind(String name) {
+            return Optional.ofNullable(hosts.get(InventoryStore.key(name))).map(HostSpec::kind);
+        }
+
+        @Override
+        public Set<String> storageVisibleFrom(String host) {
+            Set<String> out = new HashSet<>();
+            HostSpec h = hosts.get(InventoryStore.key(host));
+            if (h != null) {
+                h.storage().forEach(s -> out.add(InventoryStore.key(s.name())));
+                h.parent().map(p -> hosts.get(InventoryStore.key(p)))
+                        .ifPresent(p -> p.storage().forEach(s -> out.add(InventoryStore.key(s.name()))));
+            }
+            return out;
+        }
+
+        private static void at(String path, Runnable check) {
+            try {
+                check.run();
+            } catch (ValidationException e) {
+                throw e.under(path);
+            }
+        }
+    }
+}
