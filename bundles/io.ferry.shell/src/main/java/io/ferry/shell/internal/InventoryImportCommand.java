@@ -1,0 +1,57 @@
+package io.ferry.shell.internal;
+
+import io.ferry.api.inventory.ImportReport;
+import io.ferry.api.inventory.InventoryTransfer;
+import java.nio.file.Path;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.completers.FileCompleter;
+
+@Service
+@Command(scope = "ferry", name = "inventory-import", description = "Replaces the whole inventory with a JSON file.",
+        detailedDescription = """
+                Checks the whole file first; errors name the field, e.g.
+                servers[3].networks[0]. A file with any problem changes nothing. A
+                valid file REPLACES the inventory in one transaction: servers, hosts
+                and VMs not in the file are gone afterwards. Try --dry-run first;
+                export the current inventory to keep a copy.
+
+                Examples:
+                  ferry:inventory-import --dry-run /var/backups/ferry/inventory.json
+                  ferry:inventory-import /var/backups/ferry/inventory.json""")
+public class InventoryImportCommand implements Action {
+
+    @Reference
+    private InventoryTransfer transfer;
+
+    @Reference
+    private Session session;
+
+    @Argument(index = 0, name = "FILE", required = true, description = "JSON file written by ferry:inventory-export")
+    @Completion(FileCompleter.class)
+    private String file;
+
+    @Option(name = "--dry-run", description = "Only check the file and print what it holds; change nothing")
+    private boolean dryRun;
+
+    @Override
+    public Object execute() {
+        Path source = FileTarget.readable(FileTarget.resolve(session.currentDir(), file));
+        ImportReport report = transfer.importFrom(source, dryRun);
+        String counts = report.servers() + " servers, " + report.hosts() + " hosts, " + report.vms() + " VMs, "
+                + report.disks() + " disks";
+        if (report.applied()) {
+            System.out.println("Imported " + source + ": " + counts + ". The inventory was replaced.");
+        } else {
+            System.out.println("Checked " + source + ": " + counts + ". The file is valid; nothing was changed"
+                    + (dryRun ? " (dry run)." : "."));
+        }
+        return null;
+    }
+}
