@@ -25,11 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The configuration database: connects (embedded H2 by default, PostgreSQL when
+ * The configuration database (immediate, so a configuration problem shows at start-up and
+ * this machine is registered before the first command): connects (embedded H2 by default, PostgreSQL when
  * configured), brings the schema up to date, registers this machine as the backup server
  * on first start, and runs units of work in transactions.
  */
-@Component(service = InventoryDatabase.class, configurationPid = "io.ferry.inventory")
+@Component(service = InventoryDatabase.class, configurationPid = "io.ferry.inventory", immediate = true)
 @Designate(ocd = InventoryDatabaseConfig.class)
 public final class InventoryDatabase {
     private static final Logger LOG = LoggerFactory.getLogger(InventoryDatabase.class);
@@ -41,8 +42,10 @@ public final class InventoryDatabase {
 
     @Activate
     public InventoryDatabase(InventoryDatabaseConfig config,
+            // Reluctant: a driver appearing later must not reopen the database. The drivers
+            // start before Ferry's bundles (feature start levels), so both are here at activation.
             @Reference(service = DataSourceFactory.class, cardinality = ReferenceCardinality.AT_LEAST_ONE,
-                    policyOption = ReferencePolicyOption.GREEDY)
+                    policyOption = ReferencePolicyOption.RELUCTANT)
             List<Map.Entry<Map<String, Object>, DataSourceFactory>> factories) throws SQLException {
         this.url = config.jdbc_url().isBlank() ? defaultUrl() : config.jdbc_url().strip();
         DataSourceFactory factory = factories.stream()
