@@ -1,0 +1,12 @@
+/**
+ * Proxy and transport-mode selection: the {@link io.ferry.api.selection.Plan} for a job or a
+ * VM says, per VM, which guest interaction proxy and, per disk, which backup proxy and
+ * transport mode, or why the work waits or cannot be done. Every decision carries every
+ * candidate with each rule's verdict, so "why that proxy" and "why not mine" have answers.
+ */
+@Export
+@Version("1.0.0")
+package io.ferry.api.selection;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

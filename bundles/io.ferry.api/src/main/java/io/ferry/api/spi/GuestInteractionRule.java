@@ -1,0 +1,20 @@
+package io.ferry.api.spi;
+
+import io.ferry.api.inventory.ManagedServer;
+import io.ferry.api.inventory.Platform;
+import io.ferry.api.selection.RuleVerdict;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/** A requirement a server must meet to be a VM's guest interaction proxy. */
+@ConsumerType
+public interface GuestInteractionRule {
+
+    /** Rule name, shown in explanations, e.g. {@code hyperv-lan-connection}. */
+    String name();
+
+    /** The platform it applies to; empty for every platform. */
+    Optional<Platform> platform();
+
+    RuleVerdict evaluate(ManagedServer candidate, VmContext vm);
+}
