@@ -20,6 +20,8 @@ public final class ServerFacts {
     public static final String SAN_ACCESS = "san.access";
     /** Comma-separated SMB3 shares this server's LocalSystem account can read (seed 004). */
     public static final String SMB_LOCALSYSTEM_READ = "smb.localsystem-read";
+    /** The ESXi host a proxy VM runs on (virtual appliance / hot-add mode, seed 003). */
+    public static final String VMWARE_HOST = "vmware.host";
     /** Name of the Hyper-V cluster this server is a node of. */
     public static final String CLUSTER = "cluster";
 

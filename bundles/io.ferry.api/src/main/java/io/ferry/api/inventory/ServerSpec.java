@@ -22,7 +22,8 @@ import java.util.TreeSet;
  *                           "same network" guest interaction priority (seed 001)
  * @param site               site or location label
  * @param domain             Windows domain the server belongs to (lower-case)
- * @param trustedDomains     domains that trust {@link #domain()} (lower-case, sorted)
+ * @param trustedDomains     domains that {@link #domain()} trusts (lower-case, sorted); an off-host
+ *                           proxy reads SMB3 shares of its own or a trusted domain (seed 004)
  * @param facts              declared capabilities, see {@link ServerFacts} (sorted)
  * @param installedPackages  packages installed on the server (Linux), sorted
  * @param maxConcurrentTasks task slots: how many tasks may run on the server at once (1-256)
