@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -155,7 +154,7 @@ public final class InventoryDatabase {
         }
         ServerSpec self = LocalMachine.describe(configuredName);
         // Seeds 002/003: the backup server is the default VMware and general-purpose proxy.
-        InventoryStore.insertServer(c, UUID.randomUUID().toString(), 1, self, InventoryRules.backupServerDefaultRoles());
+        InventoryStore.insertServer(c, OrderedIds.next(), 1, self, InventoryRules.backupServerDefaultRoles());
         if (InventoryRules.needsRhel9Packages(self.os())) {
             LOG.warn("This backup server runs {}: guest interaction needs {} installed (seed 001); declare them"
                     + " with ferry:server-update {} --package ...", self.os(),

@@ -43,8 +43,6 @@ import java.util.TreeSet;
  * transaction. Rows are turned into the API records here and nowhere else.
  */
 final class InventoryStore {
-    private static final int IN_CHUNK = 1000;
-
     private InventoryStore() {
     }
 
@@ -379,11 +377,10 @@ final class InventoryStore {
 
     /** VMs matching the query, ordered by name. */
     static List<VirtualMachine> vms(Connection c, VmQuery q) throws SQLException {
-        StringBuilder sql = new StringBuilder(VM_SELECT);
-        List<String> args = new ArrayList<>();
         List<String> where = new ArrayList<>();
+        List<String> args = new ArrayList<>();
         q.host().ifPresent(h -> {
-            where.add("(h.name_key = ? OR h.id = ?)");
+            where.add("v.host_id IN (SELECT id FROM hosts WHERE name_key = ? OR id = ?)");
             args.add(key(h));
             args.add(h);
         });
@@ -391,65 +388,99 @@ final class InventoryStore {
             where.add("v.name_key LIKE ? ESCAPE '\\'");
             args.add("%" + key(t).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
         });
-        if (!where.isEmpty()) {
-            sql.append(" WHERE ").append(String.join(" AND ", where));
-        }
-        sql.append(" ORDER BY v.name_key OFFSET ").append(q.offset()).append(" ROWS FETCH NEXT ")
-                .append(q.limit()).append(" ROWS ONLY");
-        return vmsWithChildren(c, sql.toString(), args);
+        String page = "SELECT v.id, v.name_key FROM vms v" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + " ORDER BY v.name_key OFFSET " + q.offset() + " ROWS FETCH NEXT " + q.limit() + " ROWS ONLY";
+        boolean everything = where.isEmpty() && q.offset() == 0 && q.limit() == Integer.MAX_VALUE;
+        return vmPage(c, page, args, everything ? Strategy.FULL_SCAN : where.isEmpty() ? Strategy.NAME_RANGE : Strategy.ID_LIST);
     }
 
     /** Up to {@code limit} VMs whose lower-case name sorts after {@code afterKey} (keyset paging). */
     static List<VirtualMachine> vmsAfter(Connection c, String afterKey, int limit) throws SQLException {
-        return vmsWithChildren(c, VM_SELECT + " WHERE v.name_key > ? ORDER BY v.name_key FETCH NEXT " + limit
-                + " ROWS ONLY", List.of(afterKey));
+        return vmPage(c, "SELECT v.id, v.name_key FROM vms v WHERE v.name_key > ? ORDER BY v.name_key FETCH NEXT "
+                + limit + " ROWS ONLY", List.of(afterKey), Strategy.NAME_RANGE);
     }
 
     static Optional<VirtualMachine> vm(Connection c, String id) throws SQLException {
-        return vmsWithChildren(c, VM_SELECT + " WHERE v.id = ?", List.of(id)).stream().findFirst();
+        return vmPage(c, "SELECT v.id, v.name_key FROM vms v WHERE v.id = ?", List.of(id), Strategy.ID_LIST).stream()
+                .findFirst();
     }
-
-    private static final String VM_SELECT = "SELECT v.id, v.name, h.name AS host_name, v.os_family,"
-            + " v.os_distribution, v.os_version, v.cred_user, v.cred_gmsa, v.vhd_set, v.version"
-            + " FROM vms v JOIN hosts h ON h.id = v.host_id";
 
     private record VmRow(String id, String name, String host, OsInfo os, Optional<GuestCredentials> credentials,
             boolean vhdSet, long version) {
     }
 
-    private static List<VirtualMachine> vmsWithChildren(Connection c, String sql, List<String> args)
+    private static final String VM_COLUMNS = "v.id, v.name, h.name AS host_name, v.os_family, v.os_distribution,"
+            + " v.os_version, v.cred_user, v.cred_gmsa, v.vhd_set, v.version";
+
+    /** How {@link #vmPage} reads the rows of the VMs a page selected. */
+    private enum Strategy {
+        /** Every VM: whole tables in storage order (sequential reads), matched in memory. */
+        FULL_SCAN,
+        /** An unfiltered page (every VM between its first and last name): name-range joins. */
+        NAME_RANGE,
+        /** A filtered page, usually small: id lists. */
+        ID_LIST
+    }
+
+    /**
+     * Loads the VMs selected by {@code page} (a query of id, name_key over {@code vms v}, in
+     * name order) with their disks and networks, in three more queries whatever the page size.
+     */
+    private static List<VirtualMachine> vmPage(Connection c, String page, List<String> args, Strategy strategy)
             throws SQLException {
-        LinkedHashMap<String, VmRow> rows = new LinkedHashMap<>();
-        try (PreparedStatement p = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                p.setString(i + 1, args.get(i));
-            }
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    String user = rs.getString("cred_user");
-                    rows.put(rs.getString("id"), new VmRow(rs.getString("id"), rs.getString("name"),
-                            rs.getString("host_name"), os(rs),
-                            Optional.ofNullable(user).map(u -> new GuestCredentials(u, gmsa(rs))),
-                            rs.getBoolean("vhd_set"), rs.getLong("version")));
-                }
-            }
+        List<String> ids = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        forEachRow(c, page, args, rs -> {
+            ids.add(rs.getString(1));
+            keys.add(rs.getString(2));
+        });
+        if (ids.isEmpty()) {
+            return List.of();
         }
+        LinkedHashMap<String, VmRow> rows = new LinkedHashMap<>();
+        ids.forEach(id -> rows.put(id, null));
         Map<String, List<Cidr>> networks = new HashMap<>();
         Map<String, List<VirtualDisk>> disks = new HashMap<>();
-        List<String> ids = new ArrayList<>(rows.keySet());
-        for (int from = 0; from < ids.size(); from += IN_CHUNK) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_CHUNK));
-            String in = " WHERE vm_id IN (" + "?,".repeat(chunk.size() - 1) + "?)";
-            forEachRow(c, "SELECT vm_id, cidr FROM vm_networks" + in, chunk,
-                    rs -> networks.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(Cidr.of(rs.getString(2))));
-            forEachRow(c, "SELECT vm_id, label, capacity, format, location, storage FROM vm_disks" + in
-                    + " ORDER BY vm_id, position", chunk,
-                    rs -> disks.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new VirtualDisk(
-                            rs.getString(2), rs.getLong(3), DiskFormat.valueOf(rs.getString(4)), rs.getString(5),
-                            Optional.ofNullable(rs.getString(6)))));
+        RowHandler vmRow = rs -> {
+            String user = rs.getString("cred_user");
+            boolean gmsa = rs.getBoolean("cred_gmsa");
+            rows.replace(rs.getString("id"), new VmRow(rs.getString("id"), rs.getString("name"),
+                    rs.getString("host_name"), os(rs), Optional.ofNullable(user).map(u -> new GuestCredentials(u, gmsa)),
+                    rs.getBoolean("vhd_set"), rs.getLong("version")));
+        };
+        RowHandler networkRow = rs -> networks.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                .add(Cidr.of(rs.getString(2)));
+        RowHandler diskRow = rs -> disks.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new VirtualDisk(
+                rs.getString(2), rs.getLong(3), DiskFormat.valueOf(rs.getString(4)), rs.getString(5),
+                Optional.ofNullable(rs.getString(6))));
+        String vmSql = "SELECT " + VM_COLUMNS + " FROM vms v JOIN hosts h ON h.id = v.host_id";
+        String networkSql = "SELECT n.vm_id, n.cidr FROM vm_networks n";
+        String diskSql = "SELECT d.vm_id, d.label, d.capacity, d.format, d.location, d.storage FROM vm_disks d";
+        if (strategy == Strategy.FULL_SCAN) {
+            forEachRow(c, vmSql, List.of(), vmRow);
+            forEachRow(c, networkSql, List.of(), networkRow);
+            forEachRow(c, diskSql + " ORDER BY d.vm_id, d.position", List.of(), diskRow);
+        } else if (strategy == Strategy.NAME_RANGE) {
+            List<String> range = List.of(keys.get(0), keys.get(keys.size() - 1));
+            String inRange = " v.name_key >= ? AND v.name_key <= ?";
+            forEachRow(c, vmSql + " WHERE" + inRange, range, vmRow);
+            forEachRow(c, networkSql + " JOIN vms v ON v.id = n.vm_id WHERE" + inRange, range, networkRow);
+            forEachRow(c, diskSql + " JOIN vms v ON v.id = d.vm_id WHERE" + inRange + " ORDER BY d.vm_id, d.position",
+                    range, diskRow);
+        } else {
+            for (int from = 0; from < ids.size(); from += ID_CHUNK) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + ID_CHUNK));
+                String in = " IN (" + "?,".repeat(chunk.size() - 1) + "?)";
+                forEachRow(c, vmSql + " WHERE v.id" + in, chunk, vmRow);
+                forEachRow(c, networkSql + " WHERE n.vm_id" + in, chunk, networkRow);
+                forEachRow(c, diskSql + " WHERE d.vm_id" + in + " ORDER BY d.vm_id, d.position", chunk, diskRow);
+            }
         }
         List<VirtualMachine> out = new ArrayList<>(rows.size());
         for (VmRow r : rows.values()) {
+            if (r == null) {
+                continue; // not in the page (a full scan sees rows added after the page query) or removed since
+            }
             VmSpec spec = new VmSpec(r.name(), r.host(), r.os(), networks.getOrDefault(r.id(), List.of()),
                     disks.getOrDefault(r.id(), List.of()), r.credentials(), r.vhdSet());
             out.add(new VirtualMachine(r.id(), r.version(), spec));
@@ -457,13 +488,7 @@ final class InventoryStore {
         return out;
     }
 
-    private static boolean gmsa(ResultSet rs) {
-        try {
-            return rs.getBoolean("cred_gmsa");
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private static final int ID_CHUNK = 500;
 
     /** Batched inserts of VMs; the host is given as an id already resolved. */
     static final class VmWriter implements AutoCloseable {

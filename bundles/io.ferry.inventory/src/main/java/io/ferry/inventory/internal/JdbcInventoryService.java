@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -74,7 +73,7 @@ public final class JdbcInventoryService implements InventoryService {
             List<ServerRole> roles = List.of(ServerRole.of(RoleType.GUEST_INTERACTION));
             InventoryRules.checkServer(spec, roles, new DatabaseRuleContext(c));
             requireFreeName(c, "servers", spec.name(), "server");
-            String id = UUID.randomUUID().toString();
+            String id = OrderedIds.next();
             InventoryStore.insertServer(c, id, 1, spec, roles);
             return findServer(c, id).orElseThrow();
         });
@@ -191,7 +190,7 @@ public final class JdbcInventoryService implements InventoryService {
         return db.inTransaction(c -> {
             InventoryRules.checkHost(spec, new DatabaseRuleContext(c));
             requireFreeName(c, "hosts", spec.name(), "host");
-            String id = UUID.randomUUID().toString();
+            String id = OrderedIds.next();
             Optional<String> parentId = spec.parent().isPresent()
                     ? InventoryStore.hostId(c, spec.parent().get()) : Optional.empty();
             Optional<String> serverId = spec.managedServer().isPresent()
@@ -254,7 +253,7 @@ public final class JdbcInventoryService implements InventoryService {
         return db.inTransaction(c -> {
             InventoryRules.checkVm(spec, new DatabaseRuleContext(c));
             requireFreeName(c, "vms", spec.name(), "VM");
-            String id = UUID.randomUUID().toString();
+            String id = OrderedIds.next();
             String hostId = InventoryStore.hostId(c, spec.host()).orElseThrow();
             try (InventoryStore.VmWriter w = new InventoryStore.VmWriter(c)) {
                 w.add(id, 1, spec, hostId);

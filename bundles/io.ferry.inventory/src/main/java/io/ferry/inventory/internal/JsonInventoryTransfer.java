@@ -37,7 +37,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -177,7 +176,7 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
             try (InventoryStore.VmWriter w = new InventoryStore.VmWriter(c)) {
                 forEachVm(file, (vm, path) -> {
                     try {
-                        w.add(UUID.randomUUID().toString(), 1, vm, hostIds.get(InventoryStore.key(vm.host())));
+                        w.add(OrderedIds.next(), 1, vm, hostIds.get(InventoryStore.key(vm.host())));
                     } catch (SQLException e) {
                         throw InventoryDatabase.translate(e);
                     }
@@ -346,13 +345,13 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
             Map<String, String> serverIds = new HashMap<>();
             try (InventoryStore.ServerWriter w = new InventoryStore.ServerWriter(c)) {
                 for (Map.Entry<String, InventoryJsonCodec.ServerEntry> e : servers.entrySet()) {
-                    String id = UUID.randomUUID().toString();
+                    String id = OrderedIds.next();
                     serverIds.put(e.getKey(), id);
                     w.add(id, 1, e.getValue().spec(), e.getValue().roles());
                 }
             }
             Map<String, String> hostIds = new HashMap<>();
-            hosts.keySet().forEach(k -> hostIds.put(k, UUID.randomUUID().toString()));
+            hosts.keySet().forEach(k -> hostIds.put(k, OrderedIds.next()));
             try (InventoryStore.HostWriter w = new InventoryStore.HostWriter(c)) {
                 for (boolean withParent : new boolean[] {false, true}) {
                     for (Map.Entry<String, HostSpec> e : hosts.entrySet()) {
