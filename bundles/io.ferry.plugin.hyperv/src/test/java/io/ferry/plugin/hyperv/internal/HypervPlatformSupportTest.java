@@ -1,0 +1,52 @@
+package io.ferry.plugin.hyperv.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ferry.api.inventory.Platform;
+import io.ferry.api.inventory.RoleType;
+import io.ferry.api.spi.PlatformSupport.Fallback;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class HypervPlatformSupportTest {
+
+    private final HypervLab lab = new HypervLab();
+    private final HypervPlatformSupport support = new HypervPlatformSupport();
+
+    @Test
+    @DisplayName("seed 004_896724e719374b4d.txt: Microsoft Hyper-V disks are read by off-host proxies")
+    void declaresPlatformAndProxyRole() {
+        assertEquals(Platform.HYPERV, support.platform());
+        assertEquals("Microsoft Hyper-V", support.name());
+        assertEquals(RoleType.HYPERV_OFFHOST_PROXY, support.proxyRole());
+    }
+
+    @Test
+    @DisplayName("seed 004_896724e719374b4d.txt: without an off-host proxy the host's managed server backs up on-host when the job allows")
+    void onHostFallbackOnTheHostsServer() {
+        Fallback fallback = support.noProxyFallback(lab.disk("app-01")).orElseThrow();
+        assertEquals("hv01-srv", fallback.server());
+        assertEquals("hyperv-on-host", fallback.step().mode());
+        assertTrue(fallback.step().available());
+        assertTrue(fallback.step().fallback());
+        assertEquals("no off-host backup proxy can read disk disk0 of VM app-01; backing up on-host on Hyper-V host"
+                + " hv01 (server hv01-srv), as the job allows on-host backup", fallback.step().reason());
+    }
+
+    @Test
+    @DisplayName("seed 004_896724e719374b4d.txt: a host without a managed server backs up on-host by its own name")
+    void onHostFallbackByHostName() {
+        Fallback fallback = support.noProxyFallback(lab.disk("local-01")).orElseThrow();
+        assertEquals("hv-solo", fallback.server());
+        assertEquals("no off-host backup proxy can read disk disk0 of VM local-01; backing up on-host on Hyper-V host"
+                + " hv-solo, as the job allows on-host backup", fallback.step().reason());
+    }
+
+    @Test
+    @DisplayName("seed 004_896724e719374b4d.txt: no on-host fallback when the job does not allow it")
+    void noFallbackWhenJobForbidsIt() {
+        assertTrue(support.noProxyFallback(lab.disk(HypervLab.jobWithoutOnHostFallback("vhds-01"), "vhds-01"))
+                .isEmpty());
+    }
+}
