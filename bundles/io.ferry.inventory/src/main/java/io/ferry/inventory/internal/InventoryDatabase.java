@@ -135,11 +135,21 @@ public final class InventoryDatabase {
         }
     }
 
-    /** Unique-name violations become conflicts; everything else names the database. */
+    /**
+     * Unique-name violations become conflicts, and so do foreign-key violations: the services
+     * check references before writing, so a violated key means another change removed or
+     * started using the object in between. Everything else names the database.
+     */
     static RuntimeException translate(SQLException e) {
         if ("23505".equals(e.getSQLState())) {
             return new ConflictException("That name is already taken (names are unique, ignoring case): "
                     + firstLine(e.getMessage()));
+        }
+        // 23503: PostgreSQL (both directions), H2 (a row still refers to it); 23506: H2 (the referred row is gone)
+        if ("23503".equals(e.getSQLState()) || "23506".equals(e.getSQLState())) {
+            return new ConflictException("The inventory changed while this change was being saved: something it"
+                    + " refers to was removed, or something now refers to what it removes. Nothing was saved; look"
+                    + " again and redo the change. (" + firstLine(e.getMessage()) + ")");
         }
         return new FerryException("Inventory database error: " + firstLine(e.getMessage()), e);
     }

@@ -12,6 +12,7 @@ import io.ferry.api.inventory.MachineKind;
 import io.ferry.api.inventory.ManagedServer;
 import io.ferry.api.inventory.OffhostProxySettings;
 import io.ferry.api.inventory.OsInfo;
+import io.ferry.api.inventory.Platform;
 import io.ferry.api.inventory.PlatformHost;
 import io.ferry.api.inventory.RoleType;
 import io.ferry.api.inventory.ServerRole;
@@ -22,6 +23,11 @@ import io.ferry.api.inventory.VirtualDisk;
 import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmSpec;
 import io.ferry.api.inventory.VmwareProxySettings;
+import io.ferry.api.job.GuestProcessing;
+import io.ferry.api.job.Job;
+import io.ferry.api.job.JobSpec;
+import io.ferry.api.job.ServerChoice;
+import io.ferry.api.job.TransportChoice;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,7 +41,7 @@ import java.util.TreeSet;
  * The JSON form of inventory objects (documented in docs/inventory-format.md). Field order
  * is fixed and optional fields are left out when empty, so the same inventory always gives
  * the same bytes. {@code id} and {@code version} are written for listings only and ignored
- * on import.
+ * on import. Jobs name their servers and VMs; the names are resolved when the file is checked.
  */
 final class InventoryJsonCodec {
     static final String FORMAT = "ferry-inventory";
@@ -54,6 +60,11 @@ final class InventoryJsonCodec {
             "disks", "credentials", "vhdSet");
     private static final Set<String> DISK_FIELDS = Set.of("label", "capacityBytes", "format", "location", "storage");
     private static final Set<String> CREDENTIAL_FIELDS = Set.of("user", "gmsa");
+    private static final Set<String> JOB_FIELDS = Set.of("id", "version", "name", "platform", "vms", "repository",
+            "proxies", "transportMode", "failoverToNetwork", "guestProcessing", "onHostFallback");
+    private static final Set<String> CHOICE_FIELDS = Set.of("automatic", "servers");
+    private static final Set<String> GUEST_PROCESSING_FIELDS = Set.of("applicationAware", "indexing", "logProcessing",
+            "guestProxies");
 
     private InventoryJsonCodec() {
     }
@@ -168,6 +179,38 @@ final class InventoryJsonCodec {
         g.writeEndObject();
     }
 
+    static void writeJob(JsonGenerator g, Job job, boolean identity) throws IOException {
+        JobSpec spec = job.spec();
+        g.writeStartObject();
+        if (identity) {
+            g.writeStringField("id", job.id());
+            g.writeNumberField("version", job.version());
+        }
+        g.writeStringField("name", spec.name());
+        g.writeStringField("platform", spec.platform().name());
+        writeStrings(g, "vms", spec.vms());
+        g.writeStringField("repository", spec.repository());
+        writeChoice(g, "proxies", spec.proxies());
+        g.writeStringField("transportMode", spec.transport().fixedMode().map(Enum::name).orElse(AUTOMATIC));
+        g.writeBooleanField("failoverToNetwork", spec.transport().failoverToNetwork());
+        GuestProcessing gp = spec.guestProcessing();
+        g.writeObjectFieldStart("guestProcessing");
+        g.writeBooleanField("applicationAware", gp.applicationAware());
+        g.writeBooleanField("indexing", gp.indexing());
+        g.writeBooleanField("logProcessing", gp.logProcessing());
+        writeChoice(g, "guestProxies", gp.guestProxies());
+        g.writeEndObject();
+        g.writeBooleanField("onHostFallback", spec.onHostFallback());
+        g.writeEndObject();
+    }
+
+    private static void writeChoice(JsonGenerator g, String name, ServerChoice choice) throws IOException {
+        g.writeObjectFieldStart(name);
+        g.writeBooleanField("automatic", choice.automatic());
+        writeStrings(g, "servers", choice.servers());
+        g.writeEndObject();
+    }
+
     private static void writeStrings(JsonGenerator g, String name, Collection<String> values) throws IOException {
         if (values.isEmpty()) {
             return;
@@ -261,5 +304,52 @@ final class InventoryJsonCodec {
         });
         return n.build(() -> new VmSpec(n.text("name"), n.text("host"), n.converted("guestOs", OsInfo::parse),
                 n.textList("networks", Cidr::of), disks, credentials, n.bool("vhdSet", false)));
+    }
+
+    /**
+     * A job as the file states it; references are checked later, against the whole file.
+     * Defaults: automatic proxies and transport mode with failover, no guest processing,
+     * on-host fallback for Hyper-V jobs.
+     */
+    static JobSpec readJob(JsonNode n) {
+        n.allowOnly(JOB_FIELDS);
+        Platform platform = n.enumValue("platform", Platform.class);
+        ServerChoice proxies = n.optionalObject("proxies").map(InventoryJsonCodec::readChoice)
+                .orElse(ServerChoice.AUTOMATIC);
+        String mode = n.optionalText("transportMode").orElse(AUTOMATIC);
+        Optional<TransportMode> fixed = mode.equalsIgnoreCase(AUTOMATIC) ? Optional.empty()
+                : Optional.of(n.enumValue("transportMode", TransportMode.class));
+        boolean failover = n.bool("failoverToNetwork", true);
+        TransportChoice transport = n.build(() -> {
+            try {
+                return new TransportChoice(fixed, failover);
+            } catch (ValidationException e) {
+                throw new ValidationException("transportMode", e.problem());
+            }
+        });
+        GuestProcessing guestProcessing = n.optionalObject("guestProcessing").map(gp -> {
+            gp.allowOnly(GUEST_PROCESSING_FIELDS);
+            ServerChoice guestProxies = gp.optionalObject("guestProxies").map(InventoryJsonCodec::readChoice)
+                    .orElse(ServerChoice.AUTOMATIC);
+            return gp.build(() -> new GuestProcessing(gp.bool("applicationAware", false), gp.bool("indexing", false),
+                    gp.bool("logProcessing", false), guestProxies));
+        }).orElse(GuestProcessing.DISABLED);
+        return n.build(() -> {
+            try {
+                return new JobSpec(n.text("name"), platform, n.textList("vms", v -> v), n.text("repository"), proxies,
+                        transport, guestProcessing, n.bool("onHostFallback", platform == Platform.HYPERV));
+            } catch (ValidationException e) {
+                // the record calls the transport choice "transport"; the file has "transportMode"
+                throw e.field().equals("transport") ? new ValidationException("transportMode", e.problem()) : e;
+            }
+        });
+    }
+
+    /** {@code {"automatic": true}} or {@code {"automatic": false, "servers": [...]}}; automatic unless servers are listed. */
+    private static ServerChoice readChoice(JsonNode c) {
+        c.allowOnly(CHOICE_FIELDS);
+        List<String> servers = c.textList("servers", v -> v);
+        boolean automatic = c.bool("automatic", servers.isEmpty());
+        return c.build(() -> new ServerChoice(automatic, servers));
     }
 }

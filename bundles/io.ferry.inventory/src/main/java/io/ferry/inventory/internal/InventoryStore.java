@@ -11,6 +11,7 @@ import io.ferry.api.inventory.ManagedServer;
 import io.ferry.api.inventory.OffhostProxySettings;
 import io.ferry.api.inventory.OsFamily;
 import io.ferry.api.inventory.OsInfo;
+import io.ferry.api.inventory.Platform;
 import io.ferry.api.inventory.PlatformHost;
 import io.ferry.api.inventory.RoleType;
 import io.ferry.api.inventory.ServerRole;
@@ -22,6 +23,11 @@ import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmQuery;
 import io.ferry.api.inventory.VmSpec;
 import io.ferry.api.inventory.VmwareProxySettings;
+import io.ferry.api.job.GuestProcessing;
+import io.ferry.api.job.Job;
+import io.ferry.api.job.JobSpec;
+import io.ferry.api.job.ServerChoice;
+import io.ferry.api.job.TransportChoice;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,12 +35,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -545,9 +555,229 @@ final class InventoryStore {
         delete(c, "vms", "id", id);
     }
 
+    // --- jobs --------------------------------------------------------------------------
+
+    static Optional<String> jobId(Connection c, String nameOrId) throws SQLException {
+        return id(c, "SELECT id FROM jobs WHERE name_key = ? OR id = ?", nameOrId);
+    }
+
+    /** All jobs, or only the one with {@code id}, ordered by name; references read as today's names. */
+    static List<Job> jobs(Connection c, Optional<String> id) throws SQLException {
+        Map<String, List<String>> vms = jobMembers(c, "SELECT m.job_id, v.name FROM job_vms m"
+                + " JOIN vms v ON v.id = m.vm_id", id);
+        Map<String, List<String>> proxies = jobMembers(c, "SELECT m.job_id, s.name FROM job_proxies m"
+                + " JOIN servers s ON s.id = m.server_id", id);
+        Map<String, List<String>> guestProxies = jobMembers(c, "SELECT m.job_id, s.name FROM job_guest_proxies m"
+                + " JOIN servers s ON s.id = m.server_id", id);
+        List<Job> out = new ArrayList<>();
+        forEachRow(c, "SELECT j.id, j.name, j.platform, r.name AS repository_name, j.proxies_automatic,"
+                + " j.transport_mode, j.failover_network, j.app_aware, j.indexing, j.log_processing,"
+                + " j.guest_proxies_automatic, j.on_host_fallback, j.version FROM jobs j"
+                + " JOIN servers r ON r.id = j.repository_id" + (id.isPresent() ? " WHERE j.id = ?" : "")
+                + " ORDER BY j.name_key", id, rs -> {
+                    String jid = rs.getString("id");
+                    ServerChoice guestChoice = serverChoice(rs.getBoolean("guest_proxies_automatic"),
+                            guestProxies.getOrDefault(jid, List.of()));
+                    JobSpec spec = new JobSpec(rs.getString("name"), Platform.valueOf(rs.getString("platform")),
+                            vms.getOrDefault(jid, List.of()), rs.getString("repository_name"),
+                            serverChoice(rs.getBoolean("proxies_automatic"), proxies.getOrDefault(jid, List.of())),
+                            new TransportChoice(Optional.ofNullable(rs.getString("transport_mode"))
+                                    .map(TransportMode::valueOf), rs.getBoolean("failover_network")),
+                            new GuestProcessing(rs.getBoolean("app_aware"), rs.getBoolean("indexing"),
+                                    rs.getBoolean("log_processing"), guestChoice),
+                            rs.getBoolean("on_host_fallback"));
+                    out.add(new Job(jid, rs.getLong("version"), spec));
+                });
+        return out;
+    }
+
+    private static Map<String, List<String>> jobMembers(Connection c, String select, Optional<String> jobId)
+            throws SQLException {
+        Map<String, List<String>> out = new HashMap<>();
+        forEachRow(c, select + (jobId.isPresent() ? " WHERE m.job_id = ?" : "") + " ORDER BY m.job_id, m.position",
+                jobId, rs -> out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2)));
+        return out;
+    }
+
+    private static ServerChoice serverChoice(boolean automatic, List<String> servers) {
+        return automatic ? ServerChoice.AUTOMATIC : ServerChoice.preferred(servers);
+    }
+
+    /**
+     * The VMs among {@code namesOrIds} that exist, with their host, keyed by lower-case name and
+     * by id; looked up in chunks, so a scope of thousands of VMs costs a few queries.
+     */
+    static Map<String, JobRules.VmRef> vmRefs(Connection c, Collection<String> namesOrIds) throws SQLException {
+        Map<String, JobRules.VmRef> out = new HashMap<>();
+        List<String> wanted = List.copyOf(new LinkedHashSet<>(namesOrIds));
+        for (int from = 0; from < wanted.size(); from += ID_CHUNK) {
+            List<String> chunk = wanted.subList(from, Math.min(wanted.size(), from + ID_CHUNK));
+            String in = " IN (" + "?,".repeat(chunk.size() - 1) + "?)";
+            List<String> args = new ArrayList<>();
+            chunk.forEach(n -> args.add(key(n)));
+            args.addAll(chunk);
+            forEachRow(c, "SELECT v.id, v.name, h.name, h.kind FROM vms v JOIN hosts h ON h.id = v.host_id"
+                    + " WHERE v.name_key" + in + " OR v.id" + in, args, rs -> {
+                        JobRules.VmRef vm = new JobRules.VmRef(rs.getString(1), rs.getString(2), rs.getString(3),
+                                HostKind.valueOf(rs.getString(4)));
+                        out.put(key(vm.name()), vm);
+                        out.put(vm.id(), vm);
+                    });
+        }
+        return out;
+    }
+
+    /** Every server with the roles it holds, keyed by lower-case name and by id. */
+    static Map<String, JobRules.ServerRef> serverRefs(Connection c) throws SQLException {
+        Map<String, String> names = new LinkedHashMap<>();
+        Map<String, EnumSet<RoleType>> roles = new HashMap<>();
+        forEachRow(c, "SELECT s.id, s.name, r.role FROM servers s LEFT JOIN server_roles r ON r.server_id = s.id",
+                List.of(), rs -> {
+                    String sid = rs.getString(1);
+                    names.put(sid, rs.getString(2));
+                    EnumSet<RoleType> held = roles.computeIfAbsent(sid, k -> EnumSet.noneOf(RoleType.class));
+                    Optional.ofNullable(rs.getString(3)).map(RoleType::valueOf).ifPresent(held::add);
+                });
+        Map<String, JobRules.ServerRef> out = new HashMap<>();
+        names.forEach((sid, name) -> {
+            JobRules.ServerRef ref = new JobRules.ServerRef(sid, name, Set.copyOf(roles.get(sid)));
+            out.put(key(name), ref);
+            out.put(sid, ref);
+        });
+        return out;
+    }
+
+    /** Names of the jobs whose repository is the server, sorted. */
+    static List<String> jobsWithRepository(Connection c, String serverId) throws SQLException {
+        return strings(c, "SELECT name FROM jobs WHERE repository_id = ? ORDER BY name_key", serverId);
+    }
+
+    /** Names of the jobs (of {@code platform}, if given) naming the server as a backup proxy, sorted. */
+    static List<String> jobsWithProxy(Connection c, String serverId, Optional<Platform> platform) throws SQLException {
+        String sql = "SELECT j.name FROM jobs j JOIN job_proxies p ON p.job_id = j.id WHERE p.server_id = ?";
+        return platform.isPresent()
+                ? strings(c, sql + " AND j.platform = ? ORDER BY j.name_key", serverId, platform.get().name())
+                : strings(c, sql + " ORDER BY j.name_key", serverId);
+    }
+
+    /** Names of the jobs preferring the server as guest interaction proxy, sorted. */
+    static List<String> jobsWithGuestProxy(Connection c, String serverId) throws SQLException {
+        return strings(c, "SELECT j.name FROM jobs j JOIN job_guest_proxies p ON p.job_id = j.id"
+                + " WHERE p.server_id = ? ORDER BY j.name_key", serverId);
+    }
+
+    /** Names of the jobs with the VM in scope, sorted. */
+    static List<String> jobsWithVm(Connection c, String vmId) throws SQLException {
+        return strings(c, "SELECT j.name FROM jobs j JOIN job_vms m ON m.job_id = j.id WHERE m.vm_id = ?"
+                + " ORDER BY j.name_key", vmId);
+    }
+
+    static void insertJob(Connection c, String id, long version, JobRules.Resolved job) throws SQLException {
+        try (JobWriter w = new JobWriter(c)) {
+            w.add(id, version, job);
+        }
+    }
+
+    /** Replaces the job if it still has {@code expectedVersion}; false if someone changed it meanwhile. */
+    static boolean updateJob(Connection c, String id, long expectedVersion, JobRules.Resolved job)
+            throws SQLException {
+        JobSpec spec = job.spec();
+        try (PreparedStatement p = c.prepareStatement("UPDATE jobs SET name = ?, name_key = ?, platform = ?,"
+                + " repository_id = ?, proxies_automatic = ?, transport_mode = ?, failover_network = ?,"
+                + " app_aware = ?, indexing = ?, log_processing = ?, guest_proxies_automatic = ?,"
+                + " on_host_fallback = ?, version = version + 1 WHERE id = ? AND version = ?")) {
+            int i = JobWriter.setColumns(p, 1, spec, job.repositoryId());
+            p.setString(i++, id);
+            p.setLong(i, expectedVersion);
+            if (p.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        for (String table : List.of("job_vms", "job_proxies", "job_guest_proxies")) {
+            delete(c, table, "job_id", id);
+        }
+        try (JobWriter w = new JobWriter(c)) {
+            w.addMembers(id, job);
+        }
+        return true;
+    }
+
+    static void deleteJob(Connection c, String id) throws SQLException {
+        delete(c, "jobs", "id", id);
+    }
+
+    /** Batched inserts of jobs; references are given as ids already resolved. */
+    static final class JobWriter implements AutoCloseable {
+        private final Batch jobs;
+        private final Batch vms;
+        private final Batch proxies;
+        private final Batch guestProxies;
+
+        JobWriter(Connection c) throws SQLException {
+            jobs = new Batch(c, "INSERT INTO jobs (name, name_key, platform, repository_id, proxies_automatic,"
+                    + " transport_mode, failover_network, app_aware, indexing, log_processing, guest_proxies_automatic,"
+                    + " on_host_fallback, id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            vms = new Batch(c, "INSERT INTO job_vms (job_id, position, vm_id) VALUES (?, ?, ?)", jobs);
+            proxies = new Batch(c, "INSERT INTO job_proxies (job_id, position, server_id) VALUES (?, ?, ?)", jobs);
+            guestProxies = new Batch(c, "INSERT INTO job_guest_proxies (job_id, position, server_id)"
+                    + " VALUES (?, ?, ?)", jobs);
+        }
+
+        void add(String id, long version, JobRules.Resolved job) throws SQLException {
+            PreparedStatement p = jobs.statement();
+            int i = setColumns(p, 1, job.spec(), job.repositoryId());
+            p.setString(i++, id);
+            p.setLong(i, version);
+            jobs.add();
+            addMembers(id, job);
+        }
+
+        void addMembers(String id, JobRules.Resolved job) throws SQLException {
+            addPositions(vms, id, job.vmIds());
+            addPositions(proxies, id, job.proxyIds());
+            addPositions(guestProxies, id, job.guestProxyIds());
+        }
+
+        private static void addPositions(Batch batch, String jobId, List<String> memberIds) throws SQLException {
+            for (int i = 0; i < memberIds.size(); i++) {
+                PreparedStatement p = batch.statement();
+                p.setString(1, jobId);
+                p.setInt(2, i);
+                p.setString(3, memberIds.get(i));
+                batch.add();
+            }
+        }
+
+        /** Sets the columns from name to on_host_fallback, in the order both statements list them. */
+        static int setColumns(PreparedStatement p, int first, JobSpec spec, String repositoryId) throws SQLException {
+            int i = first;
+            p.setString(i++, spec.name());
+            p.setString(i++, key(spec.name()));
+            p.setString(i++, spec.platform().name());
+            p.setString(i++, repositoryId);
+            p.setBoolean(i++, spec.proxies().automatic());
+            setNullable(p, i++, spec.transport().fixedMode().map(Enum::name));
+            p.setBoolean(i++, spec.transport().failoverToNetwork());
+            p.setBoolean(i++, spec.guestProcessing().applicationAware());
+            p.setBoolean(i++, spec.guestProcessing().indexing());
+            p.setBoolean(i++, spec.guestProcessing().logProcessing());
+            p.setBoolean(i++, spec.guestProcessing().guestProxies().automatic());
+            p.setBoolean(i++, spec.onHostFallback());
+            return i;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            Batch.closeAll(jobs, vms, proxies, guestProxies);
+        }
+    }
+
     /** Empties every inventory table (children first), for a replacing import. */
     static void deleteAll(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
+            for (String table : List.of("job_guest_proxies", "job_proxies", "job_vms", "jobs")) {
+                s.executeUpdate("DELETE FROM " + table);
+            }
             for (String table : List.of("vm_disks", "vm_networks", "vms", "host_storage")) {
                 s.executeUpdate("DELETE FROM " + table);
             }

@@ -11,6 +11,7 @@ import io.ferry.api.inventory.InventoryService;
 import io.ferry.api.inventory.InventorySnapshot;
 import io.ferry.api.inventory.InventorySummary;
 import io.ferry.api.inventory.ManagedServer;
+import io.ferry.api.inventory.Platform;
 import io.ferry.api.inventory.PlatformHost;
 import io.ferry.api.inventory.RoleType;
 import io.ferry.api.inventory.ServerRole;
@@ -114,6 +115,7 @@ public final class JdbcInventoryService implements InventoryService {
                     + " ORDER BY name_key", server.id())) {
                 references.add("host '" + host + "' is this machine");
             }
+            references.addAll(jobsNamingServer(c, server.id()));
             if (!references.isEmpty()) {
                 throw new ReferencedException("Server '" + server.name() + "'", references);
             }
@@ -152,7 +154,50 @@ public final class JdbcInventoryService implements InventoryService {
             if (!roles.removeIf(r -> r.type() == type)) {
                 throw new ValidationException("role", "Server '" + server.name() + "' does not hold role " + type);
             }
+            List<String> jobs = jobsNeedingRole(c, server.id(), type);
+            if (!jobs.isEmpty()) {
+                throw new ReferencedException("Role " + type + " of server '" + server.name() + "'", jobs);
+            }
         });
+    }
+
+    /** What jobs name the server for: repository, backup proxy, preferred guest interaction proxy. */
+    private static List<String> jobsNamingServer(Connection c, String serverId) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (String job : InventoryStore.jobsWithRepository(c, serverId)) {
+            out.add(jobStoresBackupsOnIt(job));
+        }
+        for (String job : InventoryStore.jobsWithProxy(c, serverId, Optional.empty())) {
+            out.add(jobNamesItAsProxy(job));
+        }
+        for (String job : InventoryStore.jobsWithGuestProxy(c, serverId)) {
+            out.add("job '" + job + "' prefers it as guest interaction proxy (ferry:job-update --guest-proxy SERVER "
+                    + job + ")");
+        }
+        return out;
+    }
+
+    /** The jobs that need the server to keep {@code role}: as their repository, or as a named proxy. */
+    private static List<String> jobsNeedingRole(Connection c, String serverId, RoleType role) throws SQLException {
+        List<String> out = new ArrayList<>();
+        if (role == RoleType.REPOSITORY) {
+            InventoryStore.jobsWithRepository(c, serverId).forEach(job -> out.add(jobStoresBackupsOnIt(job)));
+        }
+        for (Platform platform : Platform.values()) {
+            if (JobRules.proxyRole(platform) == role) {
+                InventoryStore.jobsWithProxy(c, serverId, Optional.of(platform))
+                        .forEach(job -> out.add(jobNamesItAsProxy(job)));
+            }
+        }
+        return out;
+    }
+
+    private static String jobStoresBackupsOnIt(String job) {
+        return "job '" + job + "' stores its backups on it (ferry:job-update --repository SERVER " + job + ")";
+    }
+
+    private static String jobNamesItAsProxy(String job) {
+        return "job '" + job + "' names it as backup proxy (ferry:job-update --proxy SERVER " + job + ")";
     }
 
     @FunctionalInterface
@@ -217,7 +262,7 @@ public final class JdbcInventoryService implements InventoryService {
                     + " ORDER BY name_key", host.id())) {
                 references.add("host '" + child + "' names it as parent");
             }
-            if (host.kind().platform() == io.ferry.api.inventory.Platform.HYPERV) {
+            if (host.kind().platform() == Platform.HYPERV) {
                 long otherHyperV = InventoryStore.strings(c, "SELECT id FROM hosts WHERE kind IN (?, ?) AND id <> ?",
                         HostKind.HYPERV_HOST.name(), HostKind.HYPERV_CLUSTER.name(), host.id()).size();
                 List<String> offhost = InventoryStore.serversWithRole(c, RoleType.HYPERV_OFFHOST_PROXY);
@@ -266,6 +311,11 @@ public final class JdbcInventoryService implements InventoryService {
     public void removeVm(String nameOrId) {
         db.inTransaction(c -> {
             VirtualMachine vm = findVm(c, nameOrId).orElseThrow(() -> NotFoundException.of("VM", nameOrId, VM_LIST));
+            List<String> jobs = InventoryStore.jobsWithVm(c, vm.id());
+            if (!jobs.isEmpty()) {
+                throw new ReferencedException("VM '" + vm.name() + "'", jobs.stream().map(job -> "job '" + job
+                        + "' backs it up (ferry:job-update --remove-vm " + vm.name() + " " + job + ")").toList());
+            }
             InventoryStore.deleteVm(c, vm.id());
             return null;
         });
@@ -306,7 +356,7 @@ public final class JdbcInventoryService implements InventoryService {
         return id.isEmpty() ? Optional.empty() : InventoryStore.vm(c, id.get());
     }
 
-    private static void requireFreeName(Connection c, String table, String name, String kind) throws SQLException {
+    static void requireFreeName(Connection c, String table, String name, String kind) throws SQLException {
         if (!InventoryStore.strings(c, "SELECT name FROM " + table + " WHERE name_key = ?",
                 InventoryStore.key(name)).isEmpty()) {
             throw new ConflictException("A " + kind + " named '" + name + "' already exists (names are unique,"
@@ -314,14 +364,14 @@ public final class JdbcInventoryService implements InventoryService {
         }
     }
 
-    private static void checkVersion(long actual, long expected, String what) {
+    static void checkVersion(long actual, long expected, String what) {
         if (actual != expected) {
             throw new ConflictException(what + " was changed by someone else: you edited version " + expected
                     + ", it is now at version " + actual + ". Nothing was saved; show it again and redo your change.");
         }
     }
 
-    private static ConflictException concurrentChange(String what) {
+    static ConflictException concurrentChange(String what) {
         return new ConflictException(what + " was changed by someone else while you were saving. Nothing was"
                 + " saved; show it again and redo your change.");
     }

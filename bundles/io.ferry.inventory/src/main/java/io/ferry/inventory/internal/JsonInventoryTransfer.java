@@ -18,8 +18,11 @@ import io.ferry.api.inventory.InventoryTransfer;
 import io.ferry.api.inventory.ManagedServer;
 import io.ferry.api.inventory.PlatformHost;
 import io.ferry.api.inventory.RoleType;
+import io.ferry.api.inventory.ServerRole;
 import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmSpec;
+import io.ferry.api.job.Job;
+import io.ferry.api.job.JobSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,6 +40,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -53,7 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class JsonInventoryTransfer implements InventoryTransfer {
     private static final Logger LOG = LoggerFactory.getLogger(JsonInventoryTransfer.class);
     private static final int VM_PAGE = 1000;
-    private static final Set<String> TOP_FIELDS = Set.of("format", "formatVersion", "servers", "hosts", "vms");
+    private static final Set<String> TOP_FIELDS = Set.of("format", "formatVersion", "servers", "hosts", "vms",
+            "jobs");
 
     private final InventoryDatabase db;
     private final JsonFactory json = JsonFactory.builder()
@@ -99,6 +104,7 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
                     }
                 } while (page.size() == VM_PAGE);
                 g.writeEndArray();
+                writeJobs(g, InventoryStore.jobs(c, Optional.empty()));
                 g.writeEndObject();
                 g.writeRaw('\n');
             } catch (IOException e) {
@@ -106,6 +112,18 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
             }
             return null;
         });
+    }
+
+    /** Jobs are optional in format version 1: left out when there are none, as files before jobs had them. */
+    private static void writeJobs(JsonGenerator g, List<Job> jobs) throws IOException {
+        if (jobs.isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart("jobs");
+        for (Job job : jobs) {
+            InventoryJsonCodec.writeJob(g, job, false);
+        }
+        g.writeEndArray();
     }
 
     @Override
@@ -167,6 +185,7 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
             plan.checkVm(vm, path);
             disks[0] += vm.disks().size();
         });
+        plan.checkJobs();
         if (validateOnly) {
             return new ImportReport(plan.servers.size(), plan.hosts.size(), plan.vmNames.size(), disks[0], false);
         }
@@ -176,20 +195,24 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
             try (InventoryStore.VmWriter w = new InventoryStore.VmWriter(c)) {
                 forEachVm(file, (vm, path) -> {
                     try {
-                        w.add(OrderedIds.next(), 1, vm, hostIds.get(InventoryStore.key(vm.host())));
+                        String id = OrderedIds.next();
+                        w.add(id, 1, vm, hostIds.get(InventoryStore.key(vm.host())));
+                        plan.vmWritten(vm, id);
                     } catch (SQLException e) {
                         throw InventoryDatabase.translate(e);
                     }
                 });
             }
+            plan.writeJobs(c);
             return null;
         });
-        LOG.info("Imported inventory from {}: {} servers, {} hosts, {} VMs, {} disks", file, plan.servers.size(),
-                plan.hosts.size(), plan.vmNames.size(), disks[0]);
+        // ImportReport (API 1.0) has no job count; the log has it.
+        LOG.info("Imported inventory from {}: {} servers, {} hosts, {} VMs, {} disks, {} jobs", file,
+                plan.servers.size(), plan.hosts.size(), plan.vmNames.size(), disks[0], plan.jobs.size());
         return new ImportReport(plan.servers.size(), plan.hosts.size(), plan.vmNames.size(), disks[0], true);
     }
 
-    /** Pass 1: the header, the servers and the hosts (VMs are skipped). */
+    /** Pass 1: the header, the servers, the hosts and the jobs (VMs are skipped). */
     private void readServersAndHosts(Path file, ImportPlan plan) {
         parse(file, (p, field) -> {
             switch (field) {
@@ -213,6 +236,7 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
                         (n) -> plan.addServer(InventoryJsonCodec.readServer(n), n.path()));
                 case "hosts" -> forEachElement(p, "hosts", (n) -> plan.addHost(InventoryJsonCodec.readHost(n), n.path()));
                 case "vms" -> p.skipChildren();
+                case "jobs" -> forEachElement(p, "jobs", (n) -> plan.addJob(InventoryJsonCodec.readJob(n), n.path()));
                 default -> throw new ValidationException(field, "unknown field; expected one of " + TOP_FIELDS);
             }
         });
@@ -287,8 +311,10 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
     }
 
     /**
-     * What the file holds, checked: servers and hosts in full (few), VMs by name only (many).
-     * Implements the rule context from this content alone, since the import replaces the inventory.
+     * What the file holds, checked: servers, hosts and jobs in full (few), VMs by name only
+     * (many), except the VMs jobs name. Implements the rule contexts from this content alone,
+     * since the import replaces the inventory. Jobs are checked against the inventory rules of
+     * jobs ({@link JobRules}); the plugins' job validators are not run on import.
      */
     private static final class ImportPlan implements RuleContext {
         final Map<String, InventoryJsonCodec.ServerEntry> servers = new java.util.LinkedHashMap<>();
@@ -296,6 +322,14 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
         final Map<String, HostSpec> hosts = new java.util.LinkedHashMap<>();
         final Map<String, String> hostPaths = new HashMap<>();
         final Set<String> vmNames = new HashSet<>();
+        final List<JobSpec> jobs = new ArrayList<>();
+        final Map<String, String> jobPaths = new HashMap<>();
+        /** Lower-case names of the VMs the jobs name; only these are remembered beyond their name. */
+        final Set<String> jobVmKeys = new HashSet<>();
+        final Map<String, JobRules.VmRef> jobVms = new HashMap<>();
+        final List<JobRules.Resolved> resolvedJobs = new ArrayList<>();
+        final Map<String, String> serverIds = new HashMap<>();
+        final Map<String, String> vmIds = new HashMap<>();
         boolean formatSeen;
         boolean versionSeen;
 
@@ -315,6 +349,16 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
                         + " already (names are unique, ignoring case)");
             }
             hostPaths.put(key, path);
+        }
+
+        void addJob(JobSpec job, String path) {
+            String key = InventoryStore.key(job.name());
+            if (jobPaths.putIfAbsent(key, path) != null) {
+                throw new ValidationException(path + ".name", "'" + job.name() + "' is used by " + jobPaths.get(key)
+                        + " already (names are unique, ignoring case)");
+            }
+            jobs.add(job);
+            job.vms().forEach(vm -> jobVmKeys.add(InventoryStore.key(vm)));
         }
 
         void checkServersAndHosts() {
@@ -338,11 +382,48 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
                         + " in this file (names are unique, ignoring case)");
             }
             at(path, () -> InventoryRules.checkVm(vm, this));
+            String key = InventoryStore.key(vm.name());
+            if (jobVmKeys.contains(key)) {
+                jobVms.put(key, new JobRules.VmRef(key, vm.name(), vm.host(), hostKind(vm.host()).orElseThrow()));
+            }
+        }
+
+        /** After every VM: the jobs' references, against this file's servers and VMs. */
+        void checkJobs() {
+            Map<String, JobRules.ServerRef> serverRefs = new HashMap<>();
+            servers.forEach((key, s) -> serverRefs.put(key, new JobRules.ServerRef(key, s.spec().name(),
+                    s.roles().stream().map(ServerRole::type).collect(Collectors.toSet()))));
+            JobRules.Lookup lookup = new JobRules.MapLookup(jobVms, serverRefs, true);
+            for (JobSpec job : jobs) {
+                String path = jobPaths.get(InventoryStore.key(job.name()));
+                at(path, () -> resolvedJobs.add(JobRules.resolve(job, lookup)));
+            }
+        }
+
+        void vmWritten(VmSpec vm, String id) {
+            String key = InventoryStore.key(vm.name());
+            if (jobVmKeys.contains(key)) {
+                vmIds.put(key, id);
+            }
+        }
+
+        /** Writes the jobs, their references (name keys until now) turned into the ids just written. */
+        void writeJobs(Connection c) throws SQLException {
+            try (InventoryStore.JobWriter w = new InventoryStore.JobWriter(c)) {
+                for (JobRules.Resolved job : resolvedJobs) {
+                    w.add(OrderedIds.next(), 1, new JobRules.Resolved(job.spec(), serverIds.get(job.repositoryId()),
+                            ids(job.vmIds(), vmIds), ids(job.proxyIds(), serverIds),
+                            ids(job.guestProxyIds(), serverIds)));
+                }
+            }
+        }
+
+        private static List<String> ids(List<String> keys, Map<String, String> idsByKey) {
+            return keys.stream().map(idsByKey::get).toList();
         }
 
         /** Writes servers, then hosts (parents first); returns host ids by lower-case name. */
         Map<String, String> writeServersAndHosts(Connection c) throws SQLException {
-            Map<String, String> serverIds = new HashMap<>();
             try (InventoryStore.ServerWriter w = new InventoryStore.ServerWriter(c)) {
                 for (Map.Entry<String, InventoryJsonCodec.ServerEntry> e : servers.entrySet()) {
                     String id = OrderedIds.next();
