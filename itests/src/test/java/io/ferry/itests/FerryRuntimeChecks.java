@@ -51,8 +51,9 @@ import org.osgi.util.tracker.ServiceTracker;
  * matter.
  */
 public abstract class FerryRuntimeChecks {
-    static final Set<String> FERRY_BUNDLES = Set.of("io.ferry.api", "io.ferry.inventory", "io.ferry.shell");
-    static final Set<String> FERRY_FEATURES = Set.of("ferry-db", "ferry-core");
+    static final Set<String> FERRY_BUNDLES = Set.of("io.ferry.api", "io.ferry.inventory", "io.ferry.selection",
+            "io.ferry.shell", "io.ferry.plugin.vmware", "io.ferry.plugin.hyperv", "io.ferry.plugin.proxmox");
+    static final Set<String> FERRY_FEATURES = Set.of("ferry-db", "ferry-core", "ferry-plugins");
     static final long SERVICE_TIMEOUT_MS = 60_000;
 
     /** Tests start only after boot provisioning is done (featuresBootAsynchronous=true). */

@@ -35,7 +35,7 @@ final class CoreRules {
         return server.spec().enabled()
                 ? RuleVerdict.pass(SERVER_ENABLED, "enabled", "")
                 : RuleVerdict.fail(SERVER_ENABLED, "Server '" + server.name() + "' is disabled and is never chosen for"
-                        + " new work (ferry:server-update " + server.name() + " --enable)", "");
+                        + " new work (ferry:server-update --enable " + server.name() + ")", "");
     }
 
     /** Seed 000: "Prefer the following guest interaction proxy servers" limits the candidates. */

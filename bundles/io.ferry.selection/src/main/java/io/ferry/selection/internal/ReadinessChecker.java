@@ -73,7 +73,7 @@ final class ReadinessChecker {
         return server.spec().enabled()
                 ? CheckResult.ok(CoreRules.SERVER_ENABLED, "enabled", "")
                 : CheckResult.fail(CoreRules.SERVER_ENABLED, "disabled: never chosen as guest interaction proxy",
-                        "enable it: ferry:server-update " + server.name() + " --enable", "");
+                        "enable it: ferry:server-update --enable " + server.name(), "");
     }
 
     private static CheckResult rhel9Packages(ManagedServer server) {
@@ -88,7 +88,7 @@ final class ReadinessChecker {
                     Seeds.GUEST_INTERACTION);
         }
         return CheckResult.fail(check, server.spec().os() + " without " + String.join(", ", missing),
-                "install them on the server and declare them: ferry:server-update " + server.name() + " --package "
-                        + String.join(" --package ", missing), Seeds.GUEST_INTERACTION);
+                "install them on the server and declare them: ferry:server-update --package "
+                        + String.join(" --package ", missing) + " " + server.name(), Seeds.GUEST_INTERACTION);
     }
 }

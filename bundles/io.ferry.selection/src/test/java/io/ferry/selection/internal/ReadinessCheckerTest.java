@@ -32,8 +32,8 @@ class ReadinessCheckerTest {
         CheckResult packages = r.results().get(1);
         assertEquals(CheckResult.fail(CoreRules.RHEL9_GUEST_INTERACTION_PACKAGES,
                 "linux:rocky:9.3 without samba-client, samba-common-tools",
-                "install them on the server and declare them: ferry:server-update rocky-01 --package samba-client"
-                        + " --package samba-common-tools", Seeds.GUEST_INTERACTION), packages);
+                "install them on the server and declare them: ferry:server-update --package samba-client"
+                        + " --package samba-common-tools rocky-01", Seeds.GUEST_INTERACTION), packages);
     }
 
     @Test
@@ -46,7 +46,7 @@ class ReadinessCheckerTest {
         assertTrue(reports.get(0).results().get(1).detail().startsWith("not needed on linux:rhel:8.9"));
         CheckResult enabled = reports.get(1).results().get(0);
         assertEquals(CheckResult.fail(CoreRules.SERVER_ENABLED, "disabled: never chosen as guest interaction proxy",
-                "enable it: ferry:server-update win --enable", ""), enabled);
+                "enable it: ferry:server-update --enable win", ""), enabled);
     }
 
     @Test

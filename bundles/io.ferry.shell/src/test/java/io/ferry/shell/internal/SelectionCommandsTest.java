@@ -1,0 +1,320 @@
+package io.ferry.shell.internal;
+
+import static io.ferry.shell.internal.CommandHarness.inject;
+import static io.ferry.shell.internal.CommandHarness.run;
+import static io.ferry.shell.internal.CommandHarness.with;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ferry.api.NotFoundException;
+import io.ferry.api.ValidationException;
+import io.ferry.api.inventory.OsInfo;
+import io.ferry.api.inventory.Platform;
+import io.ferry.api.inventory.RoleType;
+import io.ferry.api.inventory.VmSpec;
+import io.ferry.api.selection.CheckResult;
+import io.ferry.api.selection.Load;
+import io.ferry.api.selection.PlanChange;
+import io.ferry.api.selection.PluginInfo;
+import io.ferry.api.selection.ReadinessReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.karaf.shell.api.console.CommandLine;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class SelectionCommandsTest {
+
+    private final FakeSelection selection = new FakeSelection();
+
+    @Nested
+    class Select {
+
+        @Test
+        void withoutAJobServiceTheNameIsPlannedAsAVm() throws Exception {
+            selection.vmPlans.put("app-01", FakeSelection.app01());
+            String out = run(with(new SelectCommand(), "selection", selection, "subject", "app-01"));
+            assertEquals(List.of("planVm app-01"), selection.calls);
+            assertTrue(out.startsWith("Plan for VM 'app-01'\n"), out);
+            assertTrue(out.contains("VM app-01 (vmware, host esx-01)"), out);
+            assertTrue(out.contains("Guest interaction proxy: lnx-01 (ASSIGNED), failover bkp-01"), out);
+            for (String row : List.of("scsi0:0", "ASSIGNED", "px-01", "direct-storage-access", "WAITING_FOR_SLOT",
+                    "CANNOT_PROCESS", "no VMware proxy qualifies: px-03 is disabled")) {
+                assertTrue(out.contains(row), row + " missing:\n" + out);
+            }
+            assertTrue(out.contains("1 VM, 3 disks: 1 assigned, 1 waiting for a slot, 1 cannot be processed; 1 warning."),
+                    out);
+        }
+
+        @Test
+        void aFallbackToNetworkIsAVisibleWarningWithItsCause() throws Exception {
+            selection.vmPlans.put("app-01", FakeSelection.app01());
+            String out = run(with(new SelectCommand(), "selection", selection, "subject", "app-01"));
+            assertTrue(out.contains("WARNING: Disk 'scsi0:1' of VM 'app-01' falls back to network on px-02"
+                    + " (failover to network)\n"), out);
+        }
+
+        @Test
+        void withoutExplainNoCandidateTableIsShown() throws Exception {
+            selection.vmPlans.put("app-01", FakeSelection.app01());
+            String out = run(with(new SelectCommand(), "selection", selection, "subject", "app-01"));
+            assertFalse(out.contains("Candidate"), out);
+            assertFalse(out.contains("acme-proxy-has-array-access"), out);
+        }
+
+        @Test
+        void explainShowsEveryCandidateEveryVerdictAndTheTransportChain() throws Exception {
+            selection.vmPlans.put("app-01", FakeSelection.app01());
+            String out = run(with(new SelectCommand(), "selection", selection, "subject", "app-01", "explain", true));
+            assertTrue(out.contains("  transport: direct-storage-access: no SAN access to datastore ds1"
+                    + " \u2192 virtual-appliance: proxy in another datacenter \u2192 network: ok (fallback)\n"), out);
+            assertTrue(out.contains("Guest interaction candidates of app-01:"), out);
+            assertTrue(out.contains("Disk scsi0:1: WAITING_FOR_SLOT on px-02 via network"), out);
+            assertTrue(out.contains("Disk scsi0:2: CANNOT_PROCESS\n  no candidates: no VMware proxy qualifies"), out);
+            String failRow = out.lines().filter(l -> l.contains("acme-proxy-has-array-access")).findFirst().orElseThrow();
+            assertTrue(failRow.contains("FAIL") && failRow.contains("px-03 has no access to array")
+                    && failRow.contains("003_4fc908c7710b8ec3.txt"), failRow);
+            String px03 = out.lines().filter(l -> l.startsWith("px-03")).findFirst().orElseThrow();
+            assertTrue(px03.contains("no") && px03.contains("0/4"), px03);
+            assertTrue(out.lines().anyMatch(l -> l.startsWith("win-01") && l.contains("FAIL")
+                    && l.contains("server-enabled")), out);
+        }
+
+        @Test
+        void aJobOfThatNameIsPreferredOverAVm() throws Exception {
+            selection.jobPlans.put("nightly", FakeSelection.nightly());
+            selection.vmPlans.put("nightly", FakeSelection.app01());
+            FakeJobs jobs = new FakeJobs().with("job-1", "nightly", "app-01", "pve-01");
+            String out = run(with(new SelectCommand(), "selection", selection, "jobs", jobs, "subject", "NIGHTLY"));
+            assertEquals(List.of("planJob nightly"), selection.calls);
+            assertTrue(out.startsWith("Plan for job 'nightly'\n"), out);
+            assertTrue(out.contains("No installed plugin serves: proxmox (see ferry:plugins)"), out);
+            assertTrue(out.contains("WARNING: Proxy px-09 named by the job is not in the inventory"), out);
+            assertTrue(out.contains("PLATFORM_UNSERVED"), out);
+        }
+
+        @Test
+        void withJobsANameThatIsNoJobIsPlannedAsAVm() throws Exception {
+            selection.vmPlans.put("app-01", FakeSelection.app01());
+            FakeJobs jobs = new FakeJobs().with("job-1", "nightly", "app-01");
+            String out = run(with(new SelectCommand(), "selection", selection, "jobs", jobs, "subject", "app-01"));
+            assertEquals(List.of("planVm app-01"), selection.calls);
+            assertTrue(out.startsWith("Plan for VM 'app-01'\n"), out);
+        }
+
+        @Test
+        void whatIfAsJsonPrintsScenarioChangesAndBothPlans() throws Exception {
+            selection.jobPlans.put("nightly", FakeSelection.nightly());
+            FakeJobs jobs = new FakeJobs().with("job-1", "nightly", "app-01", "pve-01");
+            String out = run(with(new SelectCommand(), "selection", selection, "jobs", jobs, "subject", "nightly",
+                    "whatIf", "fail-transport direct", "json", true));
+            assertEquals(List.of("whatIf nightly"), selection.calls);
+            assertTrue(out.contains("\"failedTransportModes\" : [\n      \"direct-storage-access\"\n    ]"), out);
+            assertTrue(out.contains("\"before\" : {\n    \"subject\" : \"nightly\""), out);
+        }
+
+        @Test
+        void withJobsAnUnknownNameIsNeitherJobNorVm() {
+            NotFoundException e = assertThrows(NotFoundException.class, () -> run(with(new SelectCommand(),
+                    "selection", selection, "jobs", new FakeJobs(), "subject", "nope")));
+            assertEquals("No job or VM named 'nope' (see ferry:job-list, ferry:vm-list)", e.getMessage());
+        }
+
+        @Test
+        void withoutJobsAnUnknownNameIsAnUnknownVm() {
+            NotFoundException e = assertThrows(NotFoundException.class, () -> run(with(new SelectCommand(),
+                    "selection", selection, "subject", "nope")));
+            assertEquals("No VM named 'nope' (see ferry:vm-list)", e.getMessage());
+        }
+
+        @Test
+        void loadOptionsBecomeRunningTasks() throws Exception {
+            selection.vmPlans.put("app-01", FakeSelection.app01());
+            String out = run(with(new SelectCommand(), "selection", selection, "subject", "app-01",
+                    "loads", List.of("px-01=3", " PX-02 = 0 ")));
+            assertEquals(new Load(Map.of("px-01", 3, "px-02", 0)), selection.lastLoad);
+            assertTrue(out.startsWith("Plan for VM 'app-01' with running tasks px-01=3, px-02=0\n"), out);
+        }
+
+        @Test
+        void badLoadValuesNameTheOption() {
+            for (String bad : List.of("px-01", "px-01=-1", "px-01=many", "=3")) {
+                ValidationException e = assertThrows(ValidationException.class, () -> SelectCommand.load(List.of(bad)));
+                assertEquals("--load", e.field(), bad);
+            }
+        }
+
+        @Test
+        void whatIfPrintsTheChangesAsATable() throws Exception {
+            selection.vmPlans.put("app-01", FakeSelection.app01());
+            selection.changes = List.of(new PlanChange("app-01", "scsi0:1", "px-02 via network, wave 1",
+                    "px-01 via direct-storage-access"));
+            String out = run(with(new SelectCommand(), "selection", selection, "subject", "app-01",
+                    "whatIf", "remove px-02; slots px-01=8; fail-transport hotadd"));
+            assertEquals(List.of("px-02"), selection.lastScenario.removedServers());
+            assertEquals(Map.of("px-01", 8), selection.lastScenario.taskSlots());
+            assertTrue(out.startsWith("What if \"remove px-02; slots px-01=8; fail-transport hotadd\" for VM 'app-01':"),
+                    out);
+            assertTrue(out.contains("Today") && out.contains("What if"), out);
+            String row = out.lines().filter(l -> l.startsWith("app-01")).findFirst().orElseThrow();
+            assertTrue(row.contains("scsi0:1") && row.contains("px-02 via network, wave 1")
+                    && row.contains("px-01 via direct-storage-access"), row);
+            assertTrue(out.contains("1 decision changes."), out);
+        }
+
+        @Test
+        void whatIfWithoutChangesSaysSo() throws Exception {
+            selection.vmPlans.put("app-01", FakeSelection.app01());
+            String out = run(with(new SelectCommand(), "selection", selection, "subject", "app-01",
+                    "whatIf", "slots px-01=8"));
+            assertTrue(out.contains("No decision changes"), out);
+        }
+
+        @Test
+        void whatIfErrorsNameTheOption() {
+            ValidationException e = assertThrows(ValidationException.class, () -> run(with(new SelectCommand(),
+                    "selection", selection, "subject", "app-01", "whatIf", "explode px-01")));
+            assertTrue(e.getMessage().startsWith("--what-if: 'explode px-01': unknown change"), e.getMessage());
+        }
+
+        @Test
+        void jsonPrintsThePlan() throws Exception {
+            selection.vmPlans.put("app-01", FakeSelection.app01());
+            String out = run(with(new SelectCommand(), "selection", selection, "subject", "app-01", "json", true));
+            assertEquals(SelectionJson.plan(FakeSelection.app01()), out);
+        }
+    }
+
+    @Nested
+    class Check {
+
+        private void reports() {
+            selection.reports.add(new ReadinessReport("bkp-01", RoleType.BACKUP_SERVER, List.of(
+                    CheckResult.ok("requirements", "no requirements registered", ""))));
+            selection.reports.add(new ReadinessReport("px-01", RoleType.VMWARE_PROXY, List.of(
+                    CheckResult.ok("vmware-proxy-os", "px-01 runs linux", "003_4fc908c7710b8ec3.txt"),
+                    CheckResult.fail("acme-host-integration", "px-01 has no access to Acme arrays",
+                            "zone px-01 to the array", ""),
+                    CheckResult.fail("vmware-host-fact", "esx-9 is not in the inventory", "add the host", ""))));
+            selection.reports.add(new ReadinessReport("px-01", RoleType.GUEST_INTERACTION, List.of(
+                    CheckResult.fail("server-enabled", "disabled", "enable it", ""))));
+        }
+
+        @Test
+        void printsOkAndFailPerRequirementWithTheFixAndCountsWhatIsNotMet() throws Exception {
+            reports();
+            String out = run(with(new CheckCommand(), "selection", selection));
+            assertEquals(Optional.empty(), selection.lastCheck);
+            String fail = out.lines().filter(l -> l.contains("acme-host-integration")).findFirst().orElseThrow();
+            assertTrue(fail.contains("FAIL") && fail.contains("zone px-01 to the array"), fail);
+            String ok = out.lines().filter(l -> l.contains("vmware-proxy-os")).findFirst().orElseThrow();
+            assertTrue(ok.startsWith("px-01") && ok.contains("vmware-proxy") && ok.contains(" OK "), ok);
+            assertTrue(out.endsWith("3 requirements not met (px-01 vmware-proxy, px-01 guest-interaction); 2 met.\n"),
+                    out);
+        }
+
+        @Test
+        void allMetSaysSo() throws Exception {
+            selection.reports.add(new ReadinessReport("bkp-01", RoleType.BACKUP_SERVER, List.of(
+                    CheckResult.ok("requirements", "no requirements registered", ""))));
+            String out = run(with(new CheckCommand(), "selection", selection));
+            assertTrue(out.endsWith("All 1 requirement met on 1 server.\n"), out);
+        }
+
+        @Test
+        void oneServerIsAskedForByName() throws Exception {
+            reports();
+            String out = run(with(new CheckCommand(), "selection", selection, "server", "bkp-01"));
+            assertEquals(Optional.of("bkp-01"), selection.lastCheck);
+            assertFalse(out.contains("px-01"), out);
+        }
+
+        @Test
+        void jsonPrintsTheReports() throws Exception {
+            reports();
+            String out = run(with(new CheckCommand(), "selection", selection, "json", true));
+            assertEquals(SelectionJson.readiness(selection.reports), out);
+        }
+    }
+
+    @Nested
+    class Plugins {
+
+        @Test
+        void listsBundleSpiRangePlatformAndEveryContribution() throws Exception {
+            selection.plugins.add(new PluginInfo("io.ferry.plugin.vmware/0.1.0.SNAPSHOT", "[1.0,2)",
+                    Optional.of(Platform.VMWARE), List.of("platform:VMWARE", "transport:network")));
+            selection.plugins.add(new PluginInfo("io.ferry.example.acme/0.1.0.SNAPSHOT", "[1.0,2)", Optional.empty(),
+                    List.of("rule:acme-proxy-has-array-access", "check:acme-host-integration")));
+            String out = run(with(new PluginsCommand(), "selection", selection));
+            String vmware = out.lines().filter(l -> l.startsWith("io.ferry.plugin.vmware")).findFirst().orElseThrow();
+            assertTrue(vmware.contains("[1.0,2)") && vmware.contains("vmware") && vmware.contains("platform:VMWARE"),
+                    vmware);
+            assertTrue(out.lines().anyMatch(l -> l.startsWith(" ") && l.contains("transport:network")), out);
+            String acme = out.lines().filter(l -> l.startsWith("io.ferry.example.acme")).findFirst().orElseThrow();
+            assertTrue(acme.contains(" - ") && acme.contains("rule:acme-proxy-has-array-access"), acme);
+        }
+
+        @Test
+        void noPluginsSaysWhatToInstall() throws Exception {
+            assertTrue(run(with(new PluginsCommand(), "selection", selection)).contains("install feature ferry-plugins"));
+        }
+    }
+
+    @Test
+    void completerOffersJobsAndVms() {
+        FakeInventory inventory = new FakeInventory();
+        inventory.addVm(new VmSpec("app-01", "esx-01", OsInfo.linux("", ""), List.of(), List.of(), Optional.empty(), false));
+        inventory.addVm(new VmSpec("sql-01", "esx-01", OsInfo.linux("", ""), List.of(), List.of(), Optional.empty(), false));
+        FakeJobs jobs = new FakeJobs().with("job-1", "nightly-app", "app-01");
+        JobOrVmCompleter completer = inject(new JobOrVmCompleter(), "inventory", inventory, "jobs", jobs);
+        assertEquals(List.of("app-01 ", "nightly-app ", "sql-01 "), complete(completer, ""));
+        assertEquals(List.of("nightly-app "), complete(completer, "ni"));
+        assertEquals(List.of("app-01 ", "sql-01 "), complete(inject(new JobOrVmCompleter(), "inventory", inventory), ""));
+    }
+
+    private static List<String> complete(JobOrVmCompleter completer, String typed) {
+        List<String> out = new ArrayList<>();
+        completer.complete(null, line(typed), out);
+        out.sort(null);
+        return out;
+    }
+
+    private static CommandLine line(String typed) {
+        return new CommandLine() {
+            @Override
+            public int getCursorArgumentIndex() {
+                return 1;
+            }
+
+            @Override
+            public String getCursorArgument() {
+                return typed;
+            }
+
+            @Override
+            public int getArgumentPosition() {
+                return typed.length();
+            }
+
+            @Override
+            public String[] getArguments() {
+                return new String[] {"ferry:select", typed};
+            }
+
+            @Override
+            public int getBufferPosition() {
+                return 13 + typed.length();
+            }
+
+            @Override
+            public String getBuffer() {
+                return "ferry:select " + typed;
+            }
+        };
+    }
+}

@@ -1,0 +1,317 @@
+package io.ferry.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import io.ferry.api.selection.SelectionService;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import javax.inject.Inject;
+import org.apache.karaf.features.BootFinished;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Plugins come and go at runtime, as docs/plugin-sdk.md promises: the example vendor bundle
+ * (examples/acme-storage-snapshots) dropped into {@code deploy/} of the running distribution
+ * shows up in {@code ferry:plugins} and changes {@code ferry:select} for a VM on an Acme
+ * datastore; removed, the plan changes back, all without a restart. A plugin built for a
+ * future SPI major version is refused by the resolver, and {@code bundle:diag} says why.
+ * Also the tour of docs/tour.md: the sample inventory imports and {@code ferry:check} and
+ * {@code ferry:select} explain it.
+ *
+ * <p>One container; every test imports the sample inventory first and leaves deploy/ as it
+ * found it, so the order of the tests does not matter.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HotDeployIT {
+    static final String ACME_JAR = "ferry.example.acme";
+    static final String FUTURE_JAR = "ferry.example.future";
+    /** The sample inventory as docs/tour.md imports it: relative to the Karaf home. */
+    static final String SAMPLE = "samples/lab-inventory.json";
+    /** The VM of the sample whose disks are on the Acme datastore acme-ds01. */
+    static final String ACME_VM = "db-01";
+    static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(30);
+    static final List<String> PLATFORM_PLUGINS = List.of("io.ferry.plugin.vmware", "io.ferry.plugin.hyperv",
+            "io.ferry.plugin.proxmox");
+
+    @Inject
+    @Filter(timeout = 120_000)
+    protected BootFinished bootFinished;
+
+    @Inject
+    protected BundleContext bundleContext;
+
+    @Inject
+    protected SessionFactory sessionFactory;
+
+    @Configuration
+    public Option[] config() {
+        return FerryContainer.distribution(
+                systemProperty(ACME_JAR).value(exampleJar(ACME_JAR)),
+                systemProperty(FUTURE_JAR).value(exampleJar(FUTURE_JAR)));
+    }
+
+    /** Runs in the driver JVM: the jar the itests pom names, which must have been built. */
+    private static String exampleJar(String property) {
+        String path = System.getProperty(property);
+        if (path == null || !new File(path).isFile()) {
+            throw new IllegalStateException("System property " + property + " = " + path + " names no jar: run the"
+                    + " tests through Maven (./mvnw -B verify), which builds the examples first");
+        }
+        return new File(path).getAbsolutePath();
+    }
+
+    // --- the tour ----------------------------------------------------------------------------
+
+    @Test
+    public void pluginsListsTheThreePlatformPluginsWithTheirSpiRange() throws Exception {
+        KarafShell shell = ready();
+        String plugins = shell.ok("ferry:plugins");
+        for (String bundle : PLATFORM_PLUGINS) {
+            String line = plugins.lines().filter(l -> l.startsWith(bundle + "/")).findFirst()
+                    .orElseThrow(() -> new AssertionError(bundle + " not listed:\n" + plugins));
+            assertTrue("SPI range of " + bundle + ":\n" + line, line.contains("[1.0,2)"));
+        }
+        assertTrue(plugins, plugins.contains("transport:backup-from-storage-snapshots"));
+        assertTrue(plugins, plugins.contains("rule:not-a-node-of-the-cluster"));
+        assertTrue(plugins, plugins.contains("transport:proxmox-nbd"));
+    }
+
+    @Test
+    public void checkPrintsOkAndFailPerRequirementAndCountsWhatIsNotMet() throws Exception {
+        KarafShell shell = ready();
+        String check = shell.ok("ferry:check");
+        assertTrue(check, check.lines().anyMatch(l -> l.contains(" OK ") && l.contains("vmware-proxy-os")));
+        String disabled = check.lines().filter(l -> l.startsWith("gp-01") && l.contains("server-enabled")).findFirst()
+                .orElseThrow(() -> new AssertionError("gp-01 (disabled in the sample) not reported:\n" + check));
+        assertTrue(disabled, disabled.contains(" FAIL ") && disabled.contains("enable it"));
+        String summary = last(check);
+        assertTrue(summary, summary.matches("\\d+ requirements? not met \\(.*gp-01 guest-interaction.*\\); \\d+ met\\."));
+
+        String one = shell.ok("ferry:check px-win-01");
+        assertTrue(one, one.lines().allMatch(l -> !l.startsWith("gp-01")));
+        assertTrue(one, last(one).startsWith("All ") && last(one).endsWith(" met on 1 server."));
+    }
+
+    @Test
+    public void selectExplainsAVmWithItsFallbackAndAVmThatCannotBeProcessed() throws Exception {
+        KarafShell shell = ready();
+        String legacy = shell.ok("ferry:select --explain legacy-01");
+        assertTrue(legacy, legacy.contains("WARNING: Disk 'scsi0:0' of VM 'legacy-01' falls back to network on"
+                + " px-br-01"));
+        assertTrue(legacy, legacy.contains("  transport: backup-from-storage-snapshots: proxy px-br-01 is fixed to"
+                + " virtual-appliance \u2192 direct-storage-access: "));
+        assertTrue(legacy, legacy.contains("\u2192 network: ok (fallback)"));
+        assertTrue(legacy, legacy.lines().anyMatch(l -> l.contains("PASS") && l.contains("transport-negotiation")));
+
+        String pve = shell.ok("ferry:select pve-web-01");
+        String disk = pve.lines().filter(l -> l.startsWith("scsi0 ")).findFirst().orElseThrow(() ->
+                new AssertionError(pve));
+        assertTrue(disk, disk.contains("CANNOT_PROCESS") && disk.contains("No GENERAL_PURPOSE_PROXY server"));
+        assertTrue(pve, pve.contains("1 cannot be processed"));
+
+        String json = shell.ok("ferry:select --json hv-file-01");
+        assertTrue(json, json.contains("\"transportMode\" : \"hyperv-on-host\""));
+
+        String whatIf = shell.ok("ferry:select --what-if \"remove px-lin-01\" " + ACME_VM);
+        assertTrue(whatIf, whatIf.lines().anyMatch(l -> l.startsWith(ACME_VM) && l.contains("px-lin-01 via"
+                + " virtual-appliance")));
+    }
+
+    // --- hot deploy --------------------------------------------------------------------------
+
+    @Test
+    public void vendorPluginDroppedIntoDeployChangesThePlanAndItsRemovalChangesItBack() throws Exception {
+        KarafShell shell = ready();
+        String before = shell.ok("ferry:select --explain " + ACME_VM);
+        assertFalse("no storage integration yet:\n" + before, diskModes(before).contains("backup-from-storage-snapshots"));
+        assertTrue(before, before.contains("backup-from-storage-snapshots: no storage integration for datastore"
+                + " acme-ds01 (none installed)"));
+        assertFalse(before, before.contains("acme-proxy-has-array-access"));
+
+        long selectionService = selectionServiceId();
+        Path deployed = deploy(ACME_JAR);
+        long start = System.nanoTime();
+        try {
+            String plugins = await(shell, "ferry:plugins", out -> out.contains("io.ferry.example.acme/"));
+            long listedMs = (System.nanoTime() - start) / 1_000_000;
+            String acme = plugins.lines().filter(l -> l.startsWith("io.ferry.example.acme/")).findFirst().orElseThrow();
+            assertTrue(acme, acme.contains("[1.0,2)") && acme.contains("rule:acme-proxy-has-array-access"));
+            assertTrue(plugins, plugins.contains("check:acme-host-integration"));
+
+            String after = await(shell, "ferry:select --explain " + ACME_VM,
+                    out -> diskModes(out).contains("backup-from-storage-snapshots"));
+            long plannedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(after, after.lines().anyMatch(l -> l.startsWith("scsi0:0") && l.contains("px-win-01")
+                    && l.contains("backup-from-storage-snapshots")));
+            assertTrue(after, after.contains("  transport: backup-from-storage-snapshots: ok\n"));
+            String json = shell.ok("ferry:select --json " + ACME_VM);
+            assertTrue(json, json.contains("\"reason\" : \"storage integration 'Acme FlashArray' snapshots datastore"
+                    + " acme-ds01 of vc-01\""));
+            assertTrue("no failed acme rule for px-lin-01, which lacks array access:\n" + after, after.lines()
+                    .anyMatch(l -> l.contains("FAIL") && l.contains("acme-proxy-has-array-access")
+                            && l.contains("px-lin-01 cannot reach the Acme FlashArray")));
+            assertTrue(after, after.lines().anyMatch(l -> l.contains("acme-proxy-has-array-access")
+                    && l.contains("PASS")));
+
+            String check = shell.ok("ferry:check px-lin-01");
+            assertTrue(check, check.lines().anyMatch(l -> l.contains("FAIL") && l.contains("acme-host-integration")));
+            System.out.printf("HotDeployIT: acme plugin listed %d ms, in the plan %d ms after the move into deploy/%n",
+                    listedMs, plannedMs);
+        } finally {
+            Files.deleteIfExists(deployed);
+        }
+        long removed = System.nanoTime();
+        String back = await(shell, "ferry:select --explain " + ACME_VM,
+                out -> !diskModes(out).contains("backup-from-storage-snapshots"));
+        System.out.printf("HotDeployIT: plan back to virtual-appliance %d ms after the jar was deleted%n",
+                (System.nanoTime() - removed) / 1_000_000);
+        assertEquals(diskModes(before), diskModes(back));
+        assertFalse(back, back.contains("acme-proxy-has-array-access"));
+        assertFalse(shell.ok("ferry:plugins").contains("io.ferry.example.acme"));
+        assertTrue(bundle("io.ferry.example.acme").isEmpty());
+        assertEquals("the selection service was re-registered: plugins must come and go without a restart",
+                selectionService, selectionServiceId());
+    }
+
+    @Test
+    public void pluginBuiltForSpi2StaysInstalledAndBundleDiagNamesTheMissingSpiVersion() throws Exception {
+        KarafShell shell = ready();
+        Path deployed = deploy(FUTURE_JAR);
+        try {
+            Bundle future = awaitBundle("io.ferry.example.future");
+            // fileinstall tries to start it at once; give the resolver time to be sure it stays refused
+            Thread.sleep(3000);
+            assertEquals("state of " + future.getSymbolicName(), Bundle.INSTALLED, future.getState());
+            String diag = shell.ok("bundle:diag " + future.getBundleId());
+            assertTrue(diag, diag.contains("Status: Installed"));
+            assertTrue(diag, diag.contains("osgi.wiring.package=io.ferry.api.spi)(version>=2.0.0)(!(version>=3.0.0))"));
+            assertFalse(shell.ok("ferry:plugins").contains("future"));
+            logLine("Unable to resolve io.ferry.example.future").ifPresent(l ->
+                    assertTrue(l, l.contains("io.ferry.api.spi")));
+        } finally {
+            Files.deleteIfExists(deployed);
+        }
+        awaitGone("io.ferry.example.future");
+    }
+
+    // --- support -----------------------------------------------------------------------------
+
+    /** The shell once selection, plugins and commands are up, with the sample inventory imported. */
+    private KarafShell ready() throws Exception {
+        ServiceTracker<SelectionService, SelectionService> tracker = new ServiceTracker<>(bundleContext,
+                SelectionService.class, null);
+        tracker.open();
+        try {
+            if (tracker.waitForService(60_000) == null) {
+                fail("SelectionService not registered within 60 s:\n" + new KarafShell(sessionFactory).run("scr:list")
+                        .shown());
+            }
+        } finally {
+            tracker.close();
+        }
+        KarafShell shell = new KarafShell(sessionFactory);
+        await(shell, "ferry:plugins", out -> PLATFORM_PLUGINS.stream().allMatch(p -> out.contains(p + "/")));
+        String imported = shell.ok("ferry:inventory-import " + SAMPLE);
+        assertTrue(imported, imported.startsWith("Imported ") && imported.contains("The inventory was replaced"));
+        return shell;
+    }
+
+    /** The service id of the selection service: it changes if the component is re-activated. */
+    private long selectionServiceId() {
+        return (Long) bundleContext.getServiceReference(SelectionService.class).getProperty("service.id");
+    }
+
+    /** Copies the example jar into deploy/ under a temporary name and moves it in, as an operator should. */
+    private static Path deploy(String property) throws IOException {
+        Path jar = Path.of(System.getProperty(property));
+        Path deployDir = Path.of(System.getProperty("karaf.base"), "deploy");
+        Files.createDirectories(deployDir);
+        Path temp = deployDir.getParent().resolve("." + jar.getFileName() + ".tmp");
+        Files.copy(jar, temp, StandardCopyOption.REPLACE_EXISTING);
+        return Files.move(temp, deployDir.resolve(jar.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Runs {@code command} every half second until its output satisfies {@code done}; fails after 30 s. */
+    private static String await(KarafShell shell, String command, Predicate<String> done) throws InterruptedException {
+        long deadline = System.nanoTime() + DEPLOY_TIMEOUT.toNanos();
+        KarafShell.Result last = shell.run(command);
+        while (!(last.error() == null && done.test(last.printed())) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            last = shell.run(command);
+        }
+        if (last.error() != null || !done.test(last.printed())) {
+            throw new AssertionError("'" + command + "' did not show the expected change within "
+                    + DEPLOY_TIMEOUT.toSeconds() + " s; last output:\n" + last.shown());
+        }
+        return last.printed();
+    }
+
+    private Bundle awaitBundle(String symbolicName) throws InterruptedException {
+        long deadline = System.nanoTime() + DEPLOY_TIMEOUT.toNanos();
+        Optional<Bundle> found = bundle(symbolicName);
+        while (found.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            found = bundle(symbolicName);
+        }
+        return found.orElseThrow(() -> new AssertionError(symbolicName + " was not installed from deploy/ within "
+                + DEPLOY_TIMEOUT.toSeconds() + " s"));
+    }
+
+    private void awaitGone(String symbolicName) throws InterruptedException {
+        long deadline = System.nanoTime() + DEPLOY_TIMEOUT.toNanos();
+        while (bundle(symbolicName).isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertTrue(symbolicName + " still installed after its jar left deploy/", bundle(symbolicName).isEmpty());
+    }
+
+    private Optional<Bundle> bundle(String symbolicName) {
+        return Stream.of(bundleContext.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst();
+    }
+
+    /** The transport modes of the disk table rows (not of the explanation). */
+    private static List<String> diskModes(String plan) {
+        return plan.lines().filter(l -> l.startsWith("scsi0:")).map(l -> l.split("[|\\u2502]"))
+                .filter(cells -> cells.length > 3).map(cells -> cells[3].strip()).toList();
+    }
+
+    private static String last(String output) {
+        List<String> lines = output.strip().lines().toList();
+        return lines.get(lines.size() - 1);
+    }
+
+    /** The first karaf.log line containing {@code text}, if the log is where Karaf keeps it. */
+    private static Optional<String> logLine(String text) throws IOException {
+        Path log = Path.of(System.getProperty("karaf.data"), "log", "karaf.log");
+        if (!Files.isRegularFile(log)) {
+            return Optional.empty();
+        }
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains(text)).findFirst();
+        }
+    }
+}
