@@ -96,12 +96,12 @@ MACHINE+=" $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM
 MACHINE+=" $("$JAVA" -version 2>&1 | head -n 2 | tail -n 1)"
 DATE="$(date -u +%Y-%m-%dT%H:%MZ)"
 
-report "### Run of $DATE"
+report "#### Run of $DATE"
 report ""
 report "- command: \`$COMMAND_LINE\` (generated file: $SERVERS servers, $VMS VMs, $DISKS disks, seed $SEED, $FILE_MIB MiB)"
 report "- machine: $MACHINE"
 report "- load average at start (other work on the machine): $(cut -d' ' -f1-3 /proc/loadavg)"
-report "- commit: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] && echo ' + uncommitted changes')"
+report "- commit: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [[ -n "$(git status --porcelain --untracked-files=no -- . ':!bench' ':!docs' 2>/dev/null)" ]] && echo ' + uncommitted changes')"
 report ""
 
 # --- Karaf, through the shell -------------------------------------------------------------
@@ -168,9 +168,9 @@ run_cmd() {
 
 # time3 NAME 'shell command': three runs, each right after a run of the trivial command
 # 'shell:echo x' (client JVM start-up + SSH login + a no-op); sets RUNS (wall s), MEDIAN,
-# NET (median of command minus the echo just before it), CPU and NET_CPU (same for Karaf's CPU s).
+# NET (median of command minus the echo just before it) and NET_CPU (the same for Karaf's CPU s).
 time3() {
-    local i wall echo_wall walls=() nets=() cpus=() net_cpus=() cpu echo_cpu
+    local i wall echo_wall walls=() nets=() net_cpus=() cpu echo_cpu
     rm -f "$OUT/$1.cpu" "$OUT/echo-$1.cpu" "$OUT/$1.bytes"
     for i in 1 2 3; do
         echo_wall=$(run_cmd "echo-$1" 'shell:echo x') || return 1
@@ -178,12 +178,11 @@ time3() {
         echo_cpu=$(sed -n "${i}p" "$OUT/echo-$1.cpu")
         cpu=$(sed -n "${i}p" "$OUT/$1.cpu")
         walls+=("$wall"); nets+=("$(sub "$wall" "$echo_wall")")
-        cpus+=("$cpu"); net_cpus+=("$(sub "$cpu" "$echo_cpu")")
+        net_cpus+=("$(sub "$cpu" "$echo_cpu")")
     done
     RUNS="$(IFS=,; echo "${walls[*]}" | sed 's/,/, /g')"
     MEDIAN=$(median "${walls[@]}")
     NET=$(median "${nets[@]}")
-    CPU=$(median "${cpus[@]}")
     NET_CPU=$(median "${net_cpus[@]}")
     # every run must have returned the same complete output
     if [[ $(sort -u "$OUT/$1.bytes" | wc -l) -ne 1 ]] || grep -q TRUNCATED "$OUT/$1.bytes"; then
@@ -307,7 +306,7 @@ EOF
     rss_peak=$(rss_mib VmHWM)
     ferry stop >&2
 
-    report "#### Karaf (./ferry, embedded H2, through \`bin/client\`)"
+    report "##### Karaf (./ferry, embedded H2, through \`bin/client\`)"
     report ""
     report "Each shell time is the wall time of \`./ferry client '<cmd>'\`. **net** is the median of (command minus"
     report "a \`shell:echo x\` run just before it), i.e. without the client JVM start-up and SSH login (~$echo_before s);"
@@ -343,11 +342,16 @@ EOF
 # --- service level, without Karaf ---------------------------------------------------------
 
 harness_bench() {
-    local m2="${MAVEN_REPO:-$HOME/.m2/repository}" prop
+    local m2="${MAVEN_REPO:-$HOME/.m2/repository}"
     prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$ROOT/pom.xml" | head -n 1; }
+    bundle_jar() { # bundle_jar NAME: the bundle's jar in its target/ (not -sources)
+        local j
+        for j in "$ROOT/bundles/$1/target/$1"-*.jar; do
+            [[ "$j" == *-sources.jar ]] || { echo "$j"; return; }
+        done
+    }
     local cp
-    cp="$(ls "$ROOT"/bundles/io.ferry.api/target/io.ferry.api-*.jar | grep -v sources | head -n 1)"
-    cp+=":$(ls "$ROOT"/bundles/io.ferry.inventory/target/io.ferry.inventory-*.jar | grep -v sources | head -n 1)"
+    cp="$(bundle_jar io.ferry.api):$(bundle_jar io.ferry.inventory)"
     cp+=":$m2/com/h2database/h2/$(prop h2.version)/h2-$(prop h2.version).jar"
     cp+=":$m2/com/fasterxml/jackson/core/jackson-core/$(prop jackson.version)/jackson-core-$(prop jackson.version).jar"
     cp+=":$m2/org/osgi/org.osgi.service.jdbc/$(prop osgi.jdbc.version)/org.osgi.service.jdbc-$(prop osgi.jdbc.version).jar"
@@ -362,7 +366,7 @@ harness_bench() {
     "$JAVA" -Xmx512m -cp "$cp" "$HERE/ImportHarness.java" "$FILE" --work "$OUT/harness" \
         >"$OUT/harness.md" 2>"$OUT/harness.log" || rc=$?
     ((rc == 0)) || { tail -n 30 "$OUT/harness.log" >&2; die "harness failed"; }
-    report "#### Service level (\`ImportHarness.java\`, same code, no Karaf/shell, \`-Xmx512m\`, median of 3 where runs are shown)"
+    report "##### Service level (\`ImportHarness.java\`, same code, no Karaf/shell, \`-Xmx512m\`, median of 3 where runs are shown)"
     report ""
     cat "$OUT/harness.md" | tee -a "$REPORT"
     report ""

@@ -419,8 +419,10 @@ final class InventoryStore {
             boolean vhdSet, long version) {
     }
 
-    private static final String VM_COLUMNS = "v.id, v.name, h.name AS host_name, v.os_family, v.os_distribution,"
-            + " v.os_version, v.cred_user, v.cred_gmsa, v.vhd_set, v.version";
+    // The host name by scalar subquery, not a join: with a join H2 scanned hosts first and
+    // touched every VM for each 1000-VM page (1.3-3 s per page instead of ~20 ms).
+    private static final String VM_COLUMNS = "v.id, v.name, (SELECT h.name FROM hosts h WHERE h.id = v.host_id)"
+            + " AS host_name, v.os_family, v.os_distribution, v.os_version, v.cred_user, v.cred_gmsa, v.vhd_set, v.version";
 
     /** How {@link #vmPage} reads the rows of the VMs a page selected. */
     private enum Strategy {
@@ -463,7 +465,7 @@ final class InventoryStore {
         RowHandler diskRow = rs -> disks.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new VirtualDisk(
                 rs.getString(2), rs.getLong(3), DiskFormat.valueOf(rs.getString(4)), rs.getString(5),
                 Optional.ofNullable(rs.getString(6))));
-        String vmSql = "SELECT " + VM_COLUMNS + " FROM vms v JOIN hosts h ON h.id = v.host_id";
+        String vmSql = "SELECT " + VM_COLUMNS + " FROM vms v";
         String networkSql = "SELECT n.vm_id, n.cidr FROM vm_networks n";
         String diskSql = "SELECT d.vm_id, d.label, d.capacity, d.format, d.location, d.storage FROM vm_disks d";
         if (strategy == Strategy.FULL_SCAN) {
