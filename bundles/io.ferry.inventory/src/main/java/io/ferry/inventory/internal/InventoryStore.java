@@ -180,18 +180,7 @@ final class InventoryStore {
         try (PreparedStatement p = c.prepareStatement("UPDATE servers SET name = ?, name_key = ?, address = ?,"
                 + " os_family = ?, os_distribution = ?, os_version = ?, machine_kind = ?, site = ?, domain_name = ?,"
                 + " max_tasks = ?, enabled = ?, version = version + 1 WHERE id = ? AND version = ?")) {
-            int i = 1;
-            p.setString(i++, spec.name());
-            p.setString(i++, key(spec.name()));
-            p.setString(i++, spec.address());
-            p.setString(i++, spec.os().family().name());
-            p.setString(i++, spec.os().distribution());
-            p.setString(i++, spec.os().version());
-            p.setString(i++, spec.machineKind().name());
-            setNullable(p, i++, spec.site());
-            setNullable(p, i++, spec.domain());
-            p.setInt(i++, spec.maxConcurrentTasks());
-            p.setBoolean(i++, spec.enabled());
+            int i = bindServerColumns(p, 1, spec);
             p.setString(i++, id);
             p.setLong(i, expectedVersion);
             if (p.executeUpdate() == 0) {
@@ -225,6 +214,23 @@ final class InventoryStore {
         return true;
     }
 
+    /** Binds the servers columns name .. enabled, in table order, from {@code index}; returns the next index. */
+    private static int bindServerColumns(PreparedStatement p, int index, ServerSpec spec) throws SQLException {
+        int i = index;
+        p.setString(i++, spec.name());
+        p.setString(i++, key(spec.name()));
+        p.setString(i++, spec.address());
+        p.setString(i++, spec.os().family().name());
+        p.setString(i++, spec.os().distribution());
+        p.setString(i++, spec.os().version());
+        p.setString(i++, spec.machineKind().name());
+        setNullable(p, i++, spec.site());
+        setNullable(p, i++, spec.domain());
+        p.setInt(i++, spec.maxConcurrentTasks());
+        p.setBoolean(i++, spec.enabled());
+        return i;
+    }
+
     static void deleteServer(Connection c, String id) throws SQLException {
         delete(c, "servers", "id", id);
     }
@@ -254,17 +260,7 @@ final class InventoryStore {
             PreparedStatement p = servers.statement();
             int i = 1;
             p.setString(i++, id);
-            p.setString(i++, spec.name());
-            p.setString(i++, key(spec.name()));
-            p.setString(i++, spec.address());
-            p.setString(i++, spec.os().family().name());
-            p.setString(i++, spec.os().distribution());
-            p.setString(i++, spec.os().version());
-            p.setString(i++, spec.machineKind().name());
-            setNullable(p, i++, spec.site());
-            setNullable(p, i++, spec.domain());
-            p.setInt(i++, spec.maxConcurrentTasks());
-            p.setBoolean(i++, spec.enabled());
+            i = bindServerColumns(p, i, spec);
             p.setLong(i, version);
             servers.add();
             addChildren(id, spec);
