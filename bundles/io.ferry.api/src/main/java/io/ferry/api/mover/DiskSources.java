@@ -1,0 +1,24 @@
+package io.ferry.api.mover;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Opens disk sources and targets by location. Accepted locations: a local path or
+ * {@code file:} URI (regular file or block device), {@code nbd://host[:port]/export},
+ * {@code nbds://...} (TLS), {@code nbd+unix:///export?socket=/path} and
+ * {@code nbds+unix://...}. Errors name the location and the failing call.
+ */
+@ProviderType
+public interface DiskSources {
+
+    /** Opens a source for reading. */
+    DiskSource open(String location, SourceOptions options);
+
+    /**
+     * Opens a restore target of {@code size} bytes. A path that does not exist is created
+     * as a sparse file; an existing file is only overwritten when {@code overwrite} is true
+     * (it is then truncated to the size; a block device or NBD export must be at least
+     * {@code size} bytes).
+     */
+    DiskTarget create(String location, long size, boolean overwrite, SourceOptions options);
+}

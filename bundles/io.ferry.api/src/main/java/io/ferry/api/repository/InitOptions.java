@@ -1,0 +1,37 @@
+package io.ferry.api.repository;
+
+/**
+ * Settings fixed when a repository is created.
+ *
+ * @param chunkSize     chunk size in bytes: a power of two from 64 KiB to 16 MiB; default 4 MiB
+ * @param kdfIterations PBKDF2-HMAC-SHA256 iterations that turn the password into the key
+ *                      that encrypts the master key; at least 10 000, default 600 000
+ */
+public record InitOptions(int chunkSize, int kdfIterations) {
+
+    public static final int DEFAULT_CHUNK_SIZE = 4 << 20;
+    public static final int DEFAULT_KDF_ITERATIONS = 600_000;
+
+    public InitOptions {
+        if (chunkSize < (64 << 10) || chunkSize > (16 << 20) || Integer.bitCount(chunkSize) != 1) {
+            throw new io.ferry.api.ValidationException("chunkSize",
+                    chunkSize + " is not a power of two between 65536 (64 KiB) and 16777216 (16 MiB)");
+        }
+        if (kdfIterations < 10_000) {
+            throw new io.ferry.api.ValidationException("kdfIterations",
+                    kdfIterations + " is too few; use at least 10000");
+        }
+    }
+
+    public static InitOptions defaults() {
+        return new InitOptions(DEFAULT_CHUNK_SIZE, DEFAULT_KDF_ITERATIONS);
+    }
+
+    public InitOptions withChunkSize(int size) {
+        return new InitOptions(size, kdfIterations);
+    }
+
+    public InitOptions withKdfIterations(int iterations) {
+        return new InitOptions(chunkSize, iterations);
+    }
+}
