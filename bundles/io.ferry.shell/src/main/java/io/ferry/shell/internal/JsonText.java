@@ -57,6 +57,18 @@ final class JsonText {
         return this;
     }
 
+    /** A finite decimal, rounded to {@code decimals} places (NaN and infinities are not JSON: written as null). */
+    JsonText value(double value, int decimals) {
+        beforeValue();
+        if (Double.isFinite(value)) {
+            out.append(java.math.BigDecimal.valueOf(value).setScale(decimals, java.math.RoundingMode.HALF_UP)
+                    .stripTrailingZeros().toPlainString());
+        } else {
+            out.append("null");
+        }
+        return this;
+    }
+
     JsonText value(boolean value) {
         beforeValue();
         out.append(value);
@@ -69,6 +81,10 @@ final class JsonText {
 
     JsonText field(String name, long value) {
         return name(name).value(value);
+    }
+
+    JsonText field(String name, double value, int decimals) {
+        return name(name).value(value, decimals);
     }
 
     JsonText field(String name, boolean value) {

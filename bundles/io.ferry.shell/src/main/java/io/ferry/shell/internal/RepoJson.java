@@ -91,7 +91,8 @@ final class RepoJson {
         w.name("stats").beginObject().field("readBytes", s.readBytes()).field("dataBytes", s.dataBytes())
                 .field("zeroBytes", s.zeroBytes()).field("newChunks", s.newChunks())
                 .field("reusedChunks", s.reusedChunks()).field("newBytes", s.newBytes())
-                .field("storedBytes", s.storedBytes());
+                .field("storedBytes", s.storedBytes()).field("dedupeRatio", s.dedupeRatio(), 3)
+                .field("compressionRatio", s.compressionRatio(), 3);
         if (s.changeTracking() != null) {
             w.field("changeTracking", s.changeTracking());
         }

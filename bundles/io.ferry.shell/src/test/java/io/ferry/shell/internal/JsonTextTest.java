@@ -54,4 +54,17 @@ class JsonTextTest {
         assertThrows(IllegalStateException.class, () -> new JsonText().endObject());
         assertThrows(IllegalStateException.class, () -> new JsonText().value("a").value("b"));
     }
+
+    @Test
+    void decimalsAreRoundedAndNonFiniteValuesAreNull() {
+        String json = new JsonText().beginObject().field("ratio", 1.70949, 3).field("whole", 2.0, 3)
+                .field("inf", Double.POSITIVE_INFINITY, 3).endObject().text();
+        org.junit.jupiter.api.Assertions.assertEquals("""
+                {
+                  "ratio" : 1.709,
+                  "whole" : 2,
+                  "inf" : null
+                }
+                """, json);
+    }
 }

@@ -287,6 +287,8 @@ class RepositoryCommandsTest {
                           "reusedChunks" : 2,
                           "newBytes" : 8388608,
                           "storedBytes" : 4194304,
+                          "dedupeRatio" : 2,
+                          "compressionRatio" : 2,
                           "changeTracking" : "full"
                         },
                         "labels" : {
