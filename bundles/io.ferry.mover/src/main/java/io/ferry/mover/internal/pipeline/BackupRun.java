@@ -1,0 +1,133 @@
+package io.ferry.mover.internal.pipeline;
+
+import io.ferry.api.FerryException;
+import io.ferry.api.ValidationException;
+import io.ferry.api.mover.DiskSource;
+import io.ferry.api.repository.BackupInfo;
+import io.ferry.api.repository.BackupRequest;
+import io.ferry.api.repository.BackupWriter;
+import io.ferry.api.repository.ChunkId;
+import io.ferry.api.repository.ProgressListener;
+import io.ferry.api.repository.Repository;
+import io.ferry.api.repository.RepositoryException;
+import io.ferry.api.repository.StoredChunk;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * One backup of one disk: plans chunk by chunk ({@link ChunkPlan}), reads what must be
+ * read with {@code threads} workers (each with one aligned chunk buffer), skips chunks
+ * that turn out to be all zeros, stores the rest and commits the manifest last.
+ */
+public final class BackupRun {
+
+    private final DiskSource source;
+    private final Repository repository;
+    private final BackupRequest request;
+    private final ProgressListener listener;
+    private final int threads;
+
+    public BackupRun(DiskSource source, Repository repository, BackupRequest request, ProgressListener listener,
+            int threads) {
+        this.source = source;
+        this.repository = repository;
+        this.request = request;
+        this.listener = listener == null ? ProgressListener.NONE : listener;
+        this.threads = Math.max(1, threads);
+    }
+
+    /** Per-worker state: one chunk buffer and a view of the shared zero buffer. */
+    private record WorkerState(ByteBuffer buffer, ByteBuffer zeros) {
+    }
+
+    public BackupInfo run() {
+        if (request.size() != source.size()) {
+            throw new ValidationException("size", "the request says " + request.size() + " bytes but "
+                    + source.description() + " has " + source.size());
+        }
+        try (BackupWriter writer = repository.startBackup(request)) {
+            int chunkSize = writer.chunkSize();
+            Optional<BackupInfo> parent = writer.parent();
+            Optional<String> bitmap = source.changedBlockTracking();
+            boolean useChangedBlocks = bitmap.isPresent() && parent.isPresent()
+                    && parent.get().size() == source.size() && parent.get().chunkSize() == chunkSize;
+            String tracking = useChangedBlocks ? "dirty-bitmap:" + bitmap.get()
+                    : parent.isPresent() ? "dedupe" : "full";
+            ChunkPlan plan = new ChunkPlan(source, chunkSize, useChangedBlocks);
+            ProgressTracker progress = new ProgressTracker("backup", source.size(), listener);
+            ByteBuffer zeros = ChunkBuffers.zeros(chunkSize);
+            int workerCount = Math.max(1, Math.min(threads, source.maxParallelReads()));
+            Workers<ChunkPlan.Step, WorkerState> workers = new Workers<>("ferry-backup", workerCount,
+                    () -> new WorkerState(ChunkBuffers.allocate(chunkSize), zeros),
+                    (step, state) -> backupChunk(step, state, writer, progress), progress);
+            try {
+                while (plan.hasNext()) {
+                    ChunkPlan.Step step = plan.next();
+                    switch (step.action()) {
+                        case ZERO -> {
+                            writer.put(step.index(), Optional.empty());
+                            progress.add(step.length(), 0, 0);
+                        }
+                        case CARRY_OVER -> {
+                            writer.put(step.index(), writer.parentChunk(step.index()));
+                            progress.add(step.length(), 0, 0);
+                        }
+                        case READ -> workers.submit(step);
+                    }
+                    workers.checkHealthy();
+                }
+                workers.finish();
+            } catch (ChunkPlan.SourceException e) {
+                workers.stop();
+                throw sourceFailure(e.getCause(), "reading the extent map");
+            } catch (RuntimeException e) {
+                workers.stop();
+                throw describe(e);
+            }
+            BackupInfo info = writer.commit(progress.read(), tracking);
+            progress.report();
+            return info;
+        }
+    }
+
+    private void backupChunk(ChunkPlan.Step step, WorkerState state, BackupWriter writer, ProgressTracker progress)
+            throws IOException {
+        ByteBuffer buf = state.buffer();
+        buf.clear().limit(step.length());
+        if (!step.fullyData()) {
+            ChunkBuffers.fill(buf, 0, step.length(), state.zeros());
+        }
+        try {
+            for (ChunkPlan.Range r : step.data()) {
+                source.read(buf.duplicate().position(r.from()).limit(r.to()), step.offset() + r.from());
+            }
+        } catch (IOException e) {
+            throw sourceFailure(e, "reading " + step.length() + " bytes at offset " + step.offset());
+        }
+        long read = step.dataBytes();
+        buf.position(0).limit(step.length());
+        if (ChunkBuffers.isZero(buf, state.zeros())) {
+            writer.put(step.index(), Optional.empty());
+            progress.add(step.length(), read, 0);
+            return;
+        }
+        StoredChunk stored = writer.store(buf);
+        writer.put(step.index(), Optional.<ChunkId>of(stored.id()));
+        progress.add(step.length(), read, stored.storedBytes());
+    }
+
+    private FerryException sourceFailure(IOException e, String what) {
+        return new FerryException("Backup of " + source.description() + " failed " + what + ": " + e.getMessage()
+                + ". Nothing of this backup is visible; the repository is unchanged apart from chunks the next"
+                + " prune removes.", e);
+    }
+
+    private RuntimeException describe(RuntimeException e) {
+        if (e instanceof RepositoryException re && re.reason() == RepositoryException.Reason.CANCELLED) {
+            return new RepositoryException(RepositoryException.Reason.CANCELLED, "Backup of "
+                    + source.description() + " cancelled; nothing of it is visible in the repository.", e);
+        }
+        return e;
+    }
+}
