@@ -1,0 +1,335 @@
+package io.ferry.plugin.proxmox.internal.qemu;
+
+import io.ferry.api.FerryException;
+import io.ferry.api.NotFoundException;
+import io.ferry.api.ValidationException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Point-in-time views ("fleecing") of the disks of one running QEMU VM, for backup, with
+ * persistent dirty bitmaps so that the next backup reads only what changed.
+ *
+ * <p>{@link #start} does, for all requested disks at once: create a scratch qcow2 per disk
+ * ({@code qemu-img create}, no backing file in its header) and {@code blockdev-add} it with the
+ * running disk node as backing; freeze the guest's file systems through the agent (none
+ * given: crash-consistent); one QMP {@code transaction} of {@code block-dirty-bitmap-disable}
+ * of the previous bitmap (incremental only), {@code block-dirty-bitmap-add} of a new persistent
+ * bitmap and {@code blockdev-backup sync=none} into the scratch node (copy-before-write: the
+ * scratch node keeps the old content of every block the guest overwrites from now on); thaw
+ * at once; start this VM's NBD server on a unix socket (once) and export each scratch node
+ * read-only, with the previous bitmap for an incremental. QEMU 7.2 exports only disabled
+ * bitmaps read-only, hence the disable-and-add rotation inside the transaction: the disabled
+ * bitmap holds the changes from the last backup up to this point in time, the new one records
+ * from it on. {@link FleecingView} ends the view.
+ *
+ * <p>Persistent bitmaps reach the qcow2 file only when QEMU closes it cleanly; after a crash
+ * or {@code kill -9} they come back {@linkplain BitmapState#INCONSISTENT inconsistent}. Check
+ * {@link #bitmapState} before an incremental: anything that
+ * {@linkplain BitmapState#fullBackupRequired() requires a full backup} must be answered with one.
+ *
+ * <p>QEMU must be on this host: it opens the scratch images in {@code workDir}, which needs
+ * room for every block the guest overwrites while a view is open.
+ */
+public final class FleecingBackup implements AutoCloseable {
+
+    /** sun_path holds 108 bytes including the terminating NUL. */
+    private static final int MAX_SOCKET_PATH = 107;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final QmpClient qmp;
+    private final Optional<GuestAgentClient> agent;
+    private final Path workDir;
+    private final Path nbdSocket;
+    private final Duration timeout;
+
+    // guarded by this
+    private boolean nbdServerStarted;
+    private final Set<FleecingView> activeViews = new HashSet<>();
+    private final Set<String> nodesInUse = new HashSet<>();
+
+    /**
+     * @param qmp     the VM's QMP client
+     * @param agent   its guest agent, to freeze the file systems; empty for crash-consistent views
+     * @param workDir scratch images and the NBD socket go here
+     * @param timeout for each QMP / agent command and each awaited QEMU event
+     */
+    public FleecingBackup(QmpClient qmp, Optional<GuestAgentClient> agent, Path workDir, Duration timeout) {
+        this.qmp = Objects.requireNonNull(qmp, "qmp");
+        this.agent = Objects.requireNonNull(agent, "agent");
+        this.workDir = Objects.requireNonNull(workDir, "workDir").toAbsolutePath();
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.nbdSocket = this.workDir.resolve("nbd.sock");
+        if (nbdSocket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            throw new ValidationException("workDir", "'" + workDir + "' is too long for the NBD unix socket path " + nbdSocket
+                    + " (at most " + MAX_SOCKET_PATH + " bytes): choose a shorter directory");
+        }
+    }
+
+    /** The unix socket of this VM's NBD server (started by the first view). */
+    public Path nbdSocket() {
+        return nbdSocket;
+    }
+
+    /** One disk, full ({@code previousBitmap} empty) or incremental. */
+    public FleecingView start(String node, Optional<String> previousBitmap) {
+        return start(List.of(new FleecingRequest(node, previousBitmap)));
+    }
+
+    /**
+     * Takes a point-in-time view of the given disks with one freeze and one transaction, so the
+     * disks are consistent with each other (see the class description).
+     *
+     * @throws NotFoundException   a node does not exist in the VM
+     * @throws ValidationException a previous bitmap cannot serve as an incremental base
+     *                             (check {@link #bitmapState} first), or a disk already has an open view
+     * @throws QmpException        QEMU refused a step; whatever was set up is undone
+     */
+    public synchronized FleecingView start(List<FleecingRequest> requests) {
+        if (requests.isEmpty()) {
+            throw new ValidationException("disks", "name at least one disk node for the point-in-time view");
+        }
+        Map<String, Map<String, Object>> nodes = namedNodes();
+        String token = HEX.toHexDigits(ThreadLocalRandom.current().nextInt());
+        List<FleecingView.Disk> disks = new ArrayList<>();
+        Set<String> requested = new HashSet<>();
+        for (FleecingRequest r : requests) {
+            if (nodesInUse.contains(r.node()) || !requested.add(r.node())) {
+                throw new ValidationException("disks", "disk node '" + r.node() + "' already has an open point-in-time"
+                        + " view: commit or abort it first");
+            }
+            Map<String, Object> node = node(nodes, r.node());
+            r.previousBitmap().ifPresent(previous -> requireUsable(bitmapsOf(node, r.node()), r.node(), previous));
+            String fleeceNode = "fleece-" + token + "-" + disks.size();
+            long size = Json.number(Json.object(node.get("image"), "image of node " + r.node()), "virtual-size");
+            disks.add(new FleecingView.Disk(r.node(), size, fleeceNode, workDir.resolve(fleeceNode + ".qcow2"),
+                    r.previousBitmap(), "ferry-" + token));
+        }
+        FleecingView view = new FleecingView(qmp, timeout, disks, nbdSocket, this::ended);
+        try {
+            setUp(view);
+        } catch (RuntimeException e) {
+            try {
+                view.abort();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        activeViews.add(view);
+        requested.forEach(nodesInUse::add);
+        return view;
+    }
+
+    private void setUp(FleecingView view) {
+        for (FleecingView.Disk d : view.parts()) {
+            createScratchImage(d.scratch, d.size);
+            d.scratchCreated = true;
+            Map<String, Object> add = new LinkedHashMap<>();
+            add.put("driver", "qcow2");
+            add.put("node-name", d.fleeceNode);
+            add.put("file", Map.of("driver", "file", "filename", d.scratch.toString()));
+            add.put("backing", d.node);
+            qmp.execute("blockdev-add", add, timeout);
+            d.nodeAdded = true;
+        }
+        List<Object> actions = new ArrayList<>();
+        for (FleecingView.Disk d : view.parts()) {
+            d.previousBitmap.ifPresent(previous -> actions.add(FleecingView.action("block-dirty-bitmap-disable",
+                    Map.of("node", d.node, "name", previous))));
+            actions.add(FleecingView.action("block-dirty-bitmap-add",
+                    Map.of("node", d.node, "name", d.recordingBitmap, "persistent", true)));
+            actions.add(FleecingView.action("blockdev-backup",
+                    Map.of("device", d.node, "target", d.fleeceNode, "sync", "none", "job-id", d.fleeceNode)));
+        }
+        if (agent.isPresent()) {
+            GuestAgentClient.Frozen frozen = agent.get().freeze(timeout);
+            try (frozen) {
+                runTransaction(view, actions);
+            }
+            view.frozen(frozen.frozenFor(), frozen.filesystems());
+        } else {
+            runTransaction(view, actions);
+        }
+        startNbdServer();
+        for (FleecingView.Disk d : view.parts()) {
+            Map<String, Object> export = new LinkedHashMap<>();
+            export.put("type", "nbd");
+            export.put("id", d.exportId());
+            export.put("node-name", d.fleeceNode);
+            export.put("name", d.exportName());
+            export.put("writable", false);
+            d.previousBitmap.ifPresent(previous -> export.put("bitmaps", List.of(previous)));
+            qmp.execute("block-export-add", export, timeout);
+            d.exported = true;
+        }
+    }
+
+    /** Kept minimal: the guest is frozen while this runs. */
+    private void runTransaction(FleecingView view, List<Object> actions) {
+        long start = System.nanoTime();
+        qmp.execute("transaction", Map.of("actions", actions), timeout);
+        view.transactionTook(Duration.ofNanos(System.nanoTime() - start));
+        for (FleecingView.Disk d : view.parts()) {
+            d.bitmapsRotated = true;
+            d.jobRunning = true;
+        }
+    }
+
+    private void startNbdServer() {
+        if (nbdServerStarted) {
+            return;
+        }
+        // QEMU 7.2 takes a SocketAddressLegacy here: {"type":"unix","data":{"path":...}}
+        qmp.execute("nbd-server-start", Map.of("addr", Map.of("type", "unix", "data", Map.of("path", nbdSocket.toString()))),
+                timeout);
+        nbdServerStarted = true;
+    }
+
+    private void createScratchImage(Path file, long size) {
+        List<String> command = List.of("qemu-img", "create", "-q", "-f", "qcow2", file.toString(), Long.toString(size));
+        try {
+            Files.createDirectories(workDir);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new FerryException("qemu-img did not create the scratch image " + file + " within " + timeout);
+            }
+            // qemu-img create -q prints only an error line, far below a pipe's buffer
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (p.exitValue() != 0) {
+                throw new FerryException("qemu-img could not create the scratch image " + file + ": " + output
+                        + " (is " + workDir + " writable, with room?)");
+            }
+        } catch (IOException e) {
+            throw new FerryException("Cannot run '" + String.join(" ", command) + "': " + e.getMessage()
+                    + " (install qemu-utils)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException("Interrupted while creating the scratch image " + file, e);
+        }
+    }
+
+    /** The dirty bitmaps of a block node. */
+    public List<DirtyBitmap> bitmaps(String node) {
+        return bitmapsOf(node(namedNodes(), node), node);
+    }
+
+    private static List<DirtyBitmap> bitmapsOf(Map<String, Object> info, String node) {
+        List<DirtyBitmap> out = new ArrayList<>();
+        Object list = info.get("dirty-bitmaps");
+        if (list == null) {
+            return out;
+        }
+        for (Object o : Json.array(list, "dirty-bitmaps of node " + node)) {
+            Map<String, Object> b = Json.object(o, "dirty bitmap of node " + node);
+            out.add(new DirtyBitmap(Json.text(b, "name"), Json.number(b, "count"), Json.number(b, "granularity"),
+                    Json.bool(b, "recording", false), Json.bool(b, "persistent", false), Json.bool(b, "busy", false),
+                    Json.bool(b, "inconsistent", false)));
+        }
+        return out;
+    }
+
+    /** Whether {@code bitmap} of {@code node} can be the base of an incremental backup. */
+    public BitmapState bitmapState(String node, String bitmap) {
+        return stateOf(bitmaps(node), bitmap);
+    }
+
+    private static BitmapState stateOf(List<DirtyBitmap> bitmaps, String bitmap) {
+        return bitmaps.stream().filter(b -> b.name().equals(bitmap)).findFirst().map(BitmapState::of)
+                .orElse(BitmapState.MISSING);
+    }
+
+    /** Removes a bitmap, e.g. an inconsistent one before a full backup. */
+    public void removeBitmap(String node, String bitmap) {
+        qmp.execute("block-dirty-bitmap-remove", Map.of("node", node, "name", bitmap), timeout);
+    }
+
+    private static void requireUsable(List<DirtyBitmap> bitmaps, String nodeName, String previous) {
+        BitmapState state = stateOf(bitmaps, previous);
+        if (state == BitmapState.USABLE) {
+            return;
+        }
+        throw new ValidationException("previousBitmap", "dirty bitmap '" + previous + "' of disk node '" + nodeName + "' is "
+                + state + ": " + (state.fullBackupRequired() ? "run a full backup of this disk instead"
+                        : "another backup of this disk is running; try again when it ended"));
+    }
+
+    private Map<String, Map<String, Object>> namedNodes() {
+        Map<String, Map<String, Object>> nodes = new LinkedHashMap<>();
+        for (Object o : Json.array(qmp.execute("query-named-block-nodes", Map.of("flat", true), timeout),
+                "reply to query-named-block-nodes")) {
+            Map<String, Object> n = Json.object(o, "block node");
+            Json.optionalText(n, "node-name").ifPresent(name -> nodes.put(name, n));
+        }
+        return nodes;
+    }
+
+    private Map<String, Object> node(Map<String, Map<String, Object>> nodes, String name) {
+        Map<String, Object> node = nodes.get(name);
+        if (node == null) {
+            throw new NotFoundException("No block node named '" + name + "' in the VM (QEMU has " + nodes.keySet()
+                    + "); pass the node of the disk's image, as in query-named-block-nodes");
+        }
+        return node;
+    }
+
+    private synchronized void ended(FleecingView view) {
+        if (activeViews.remove(view)) {
+            view.parts().forEach(d -> nodesInUse.remove(d.node));
+        }
+    }
+
+    /** Aborts views still open and stops the NBD server this object started. */
+    @Override
+    public void close() {
+        List<FleecingView> open;
+        synchronized (this) {
+            open = List.copyOf(activeViews);
+        }
+        RuntimeException failure = null;
+        for (FleecingView view : open) { // outside this object's lock: a view calls back into it when it ends
+            try {
+                view.abort();
+            } catch (RuntimeException e) {
+                failure = add(failure, e);
+            }
+        }
+        synchronized (this) {
+            if (nbdServerStarted && qmp.isOpen()) {
+                try {
+                    qmp.execute("nbd-server-stop", Map.of(), timeout);
+                    nbdServerStarted = false;
+                } catch (RuntimeException e) {
+                    failure = add(failure, e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException add(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+}
