@@ -1,0 +1,260 @@
+package io.ferry.repository.internal;
+
+import io.ferry.api.repository.BackupInfo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * The {@code backups/} directory: one encrypted manifest per complete backup, named by the
+ * backup id. A manifest has two separately authenticated parts, so that listing backups
+ * decrypts only the small headers. Headers are cached (manifests never change).
+ */
+final class ManifestStore {
+
+    static final Pattern ID = Pattern.compile("[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}");
+    static final byte[] MAGIC = {'F', 'R', 'Y', 'M'};
+    static final int FIXED_HEADER = 16;
+    private static final int NONCE = 12;
+    private static final int TAG = 16;
+    private static final int MAX_HEADER = 16 << 20;
+    static final Comparator<BackupInfo> OLDEST_FIRST =
+            Comparator.comparing(BackupInfo::started).thenComparing(BackupInfo::id);
+
+    private final Path dir;
+    private final Path tmpDir;
+    private final MasterKeys keys;
+    private final SecureRandom random;
+    private final Map<String, BackupInfo> headers = new ConcurrentHashMap<>();
+
+    /**
+     * The manifests found.
+     *
+     * @param backups    readable ones, oldest first
+     * @param unreadable ids of manifests that cannot be read, with the problem
+     */
+    record Listing(List<BackupInfo> backups, Map<String, String> unreadable) {
+        Listing {
+            backups = List.copyOf(backups);
+            unreadable = Map.copyOf(unreadable);
+        }
+
+        /** Ids of all manifests: the readable ones oldest first, then the unreadable ones. */
+        Set<String> allIds() {
+            Set<String> ids = new LinkedHashSet<>();
+            backups.forEach(b -> ids.add(b.id()));
+            ids.addAll(new TreeSet<>(unreadable.keySet()));
+            return ids;
+        }
+    }
+
+    ManifestStore(Path dir, Path tmpDir, MasterKeys keys, SecureRandom random) {
+        this.dir = dir;
+        this.tmpDir = tmpDir;
+        this.keys = keys;
+        this.random = random;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Path path(String id) {
+        return dir.resolve(id);
+    }
+
+    Listing list() throws IOException {
+        Set<String> ids = new TreeSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (ID.matcher(name).matches()) {
+                    ids.add(name);
+                }
+            }
+        }
+        headers.keySet().retainAll(ids);
+        List<BackupInfo> backups = new ArrayList<>();
+        Map<String, String> unreadable = new TreeMap<>();
+        for (String id : ids) {
+            try {
+                backups.add(header(id));
+            } catch (NoSuchFileException e) {
+                // removed by a prune since the directory was listed
+            } catch (IntegrityException e) {
+                unreadable.put(id, e.problem());
+            }
+        }
+        backups.sort(OLDEST_FIRST);
+        return new Listing(backups, unreadable);
+    }
+
+    /** The header of one manifest (cached). */
+    BackupInfo header(String id) throws IOException, IntegrityException {
+        BackupInfo cached = headers.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        try (FileChannel ch = FileChannel.open(path(id), StandardOpenOption.READ)) {
+            byte[] fixed = readFully(ch, 0, FIXED_HEADER, id);
+            int headerLength = checkFixedHeader(fixed, ch.size());
+            byte[] part = readFully(ch, FIXED_HEADER, NONCE + headerLength + TAG, id);
+            BackupInfo info = decodeHeader(id, fixed, ByteBuffer.wrap(part));
+            headers.put(id, info);
+            return info;
+        }
+    }
+
+    /** The whole manifest. */
+    Manifest read(String id) throws IOException, IntegrityException {
+        ByteBuffer file;
+        try (FileChannel ch = FileChannel.open(path(id), StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < FIXED_HEADER || size > Integer.MAX_VALUE - 64) {
+                throw IntegrityException.unreadable("manifest file has " + size + " bytes");
+            }
+            // direct: SunJCE decrypts large direct buffers fast (see CipherWarmUp)
+            file = ByteBuffer.allocateDirect((int) size);
+            while (file.hasRemaining() && ch.read(file) >= 0) {
+                // keep reading
+            }
+            if (file.hasRemaining()) {
+                throw IntegrityException.unreadable("manifest " + id + " shrank while it was read");
+            }
+        } catch (NoSuchFileException e) {
+            throw new IntegrityException(IntegrityException.MISSING, e);
+        }
+        byte[] fixed = new byte[FIXED_HEADER];
+        file.get(0, fixed);
+        int headerLength = checkFixedHeader(fixed, file.capacity());
+        int tableLength = ByteBuffer.wrap(fixed, 12, 4).getInt();
+        int tableStart = FIXED_HEADER + NONCE + headerLength + TAG;
+        if (tableLength < 0 || (long) tableStart + NONCE + tableLength + TAG != file.capacity()) {
+            throw new IntegrityException(IntegrityException.AUTHENTICATION_FAILED);
+        }
+        BackupInfo info = decodeHeader(id, fixed, file.duplicate().position(FIXED_HEADER).limit(tableStart));
+        byte[] table = decrypt(id, fixed, 2, file.duplicate().position(tableStart).limit(file.capacity()));
+        headers.putIfAbsent(id, info);
+        return new Manifest(info, ManifestCodec.decodeTable(table, info.chunkCount()));
+    }
+
+    /** Writes a manifest atomically and syncs the directory: afterwards the backup exists. */
+    void write(Manifest manifest) throws IOException {
+        String id = manifest.info().id();
+        byte[] header = ManifestCodec.encodeHeader(manifest.info());
+        byte[] table = ManifestCodec.encodeTable(manifest.table());
+        byte[] fixed = ByteBuffer.allocate(FIXED_HEADER).put(MAGIC).put((byte) RepositoryConfig.FORMAT_VERSION)
+                .put((byte) 0).putShort((short) 0).putInt(header.length).putInt(table.length).array();
+        ByteBuffer out = ByteBuffer.allocateDirect(FIXED_HEADER + 2 * (NONCE + TAG) + header.length + table.length);
+        out.put(fixed);
+        try {
+            encrypt(id, fixed, 1, header, out);
+            encrypt(id, fixed, 2, table, out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encrypt manifest " + id + ": " + e.getMessage(), e);
+        }
+        out.flip();
+        DurableFiles.write(tmpDir, path(id), out);
+        DurableFiles.syncDirectory(dir);
+        headers.put(id, manifest.info());
+    }
+
+    void delete(String id) throws IOException {
+        Files.deleteIfExists(path(id));
+        headers.remove(id);
+    }
+
+    private int checkFixedHeader(byte[] fixed, long fileLength) throws IntegrityException {
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (fixed[i] != MAGIC[i]) {
+                throw IntegrityException.unreadable("not a Ferry manifest (bad magic)");
+            }
+        }
+        if (fixed[4] != RepositoryConfig.FORMAT_VERSION) {
+            throw IntegrityException.unreadable("manifest format version " + fixed[4] + " is not supported");
+        }
+        int headerLength = ByteBuffer.wrap(fixed, 8, 4).getInt();
+        if (headerLength <= 0 || headerLength > MAX_HEADER
+                || FIXED_HEADER + NONCE + headerLength + TAG > fileLength) {
+            throw new IntegrityException(IntegrityException.AUTHENTICATION_FAILED);
+        }
+        return headerLength;
+    }
+
+    private BackupInfo decodeHeader(String id, byte[] fixed, ByteBuffer part) throws IntegrityException {
+        BackupInfo info = ManifestCodec.decodeHeader(decrypt(id, fixed, 1, part));
+        if (!info.id().equals(id)) {
+            throw IntegrityException.unreadable("manifest " + id + " holds backup " + info.id());
+        }
+        return info;
+    }
+
+    private void encrypt(String id, byte[] fixed, int part, byte[] plain, ByteBuffer out)
+            throws GeneralSecurityException {
+        byte[] nonce = new byte[NONCE];
+        random.nextBytes(nonce);
+        out.put(nonce);
+        Cipher cipher = cipher(Cipher.ENCRYPT_MODE, id, fixed, part, nonce);
+        cipher.doFinal(ByteBuffer.wrap(plain), out);
+    }
+
+    /** Decrypts one part: {@code part} holds its nonce, ciphertext and tag. */
+    private byte[] decrypt(String id, byte[] fixed, int part, ByteBuffer sealed) throws IntegrityException {
+        try {
+            byte[] nonce = new byte[NONCE];
+            sealed.get(nonce);
+            Cipher cipher = cipher(Cipher.DECRYPT_MODE, id, fixed, part, nonce);
+            ByteBuffer plain = ByteBuffer.allocate(Math.max(0, sealed.remaining() - TAG));
+            cipher.doFinal(sealed, plain);
+            return plain.array();
+        } catch (AEADBadTagException e) {
+            throw new IntegrityException(IntegrityException.AUTHENTICATION_FAILED, e);
+        } catch (GeneralSecurityException e) {
+            throw IntegrityException.unreadable(e.toString());
+        }
+    }
+
+    private Cipher cipher(int mode, String id, byte[] fixed, int part, byte[] nonce) throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(mode, keys.dataKey(), new GCMParameterSpec(TAG * 8, nonce));
+        cipher.updateAAD(fixed);
+        cipher.updateAAD(("manifest" + id).getBytes(StandardCharsets.US_ASCII));
+        cipher.updateAAD(new byte[] {(byte) part});
+        return cipher;
+    }
+
+    private static byte[] readFully(FileChannel ch, long position, int length, String id)
+            throws IOException, IntegrityException {
+        if (position + length > ch.size()) {
+            throw IntegrityException.unreadable("manifest " + id + " is truncated");
+        }
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, position + buf.position()) < 0) {
+                throw IntegrityException.unreadable("manifest " + id + " is truncated");
+            }
+        }
+        return buf.array();
+    }
+}

@@ -1,0 +1,161 @@
+package io.ferry.repository.internal;
+
+import io.ferry.api.repository.BackupInfo;
+import io.ferry.api.repository.ProgressListener;
+import io.ferry.api.repository.PruneReport;
+import io.ferry.api.repository.RepositoryException;
+import io.ferry.api.repository.RepositoryException.Reason;
+import io.ferry.api.repository.RetentionPolicy;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Applies a retention policy, then collects garbage by mark and sweep. Runs under the
+ * exclusive lock, so no backup is being written anywhere. Order matters for crash safety:
+ * manifests are deleted (and the directory synced) before any chunk, and a chunk is only
+ * deleted when no remaining manifest references it; an interruption at any point leaves
+ * every remaining backup complete, and the next prune finishes the sweep.
+ */
+final class Pruner {
+
+    private final FileRepository repository;
+
+    Pruner(FileRepository repository) {
+        this.repository = repository;
+    }
+
+    PruneReport run(RetentionPolicy policy, boolean dryRun, ProgressListener listener, Runnable afterManifestsDeleted)
+            throws IOException {
+        ManifestStore manifests = repository.manifests();
+        ManifestStore.Listing listing = manifests.list();
+        if (!listing.unreadable().isEmpty()) {
+            throw new RepositoryException(Reason.CORRUPT, "cannot prune repository " + repository.root() + ": the"
+                    + " manifests of " + listing.unreadable() + " cannot be read, so the chunks they use are unknown;"
+                    + " run ferry:verify and move the broken files out of " + manifests.dir() + " first (nothing was changed)");
+        }
+        Set<String> keep = keep(listing.backups(), policy);
+        List<String> removed = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (BackupInfo b : listing.backups()) {
+            (keep.contains(b.id()) ? kept : removed).add(b.id());
+        }
+        checkCancel(listener, "nothing was changed");
+        if (!dryRun) {
+            for (String id : removed) {
+                manifests.delete(id);
+            }
+            DurableFiles.syncDirectory(manifests.dir());
+            afterManifestsDeleted.run();
+        }
+        ChunkIdSet marked = mark(kept, listener);
+        long[] swept = sweep(marked, dryRun, listener);
+        if (!dryRun) {
+            cleanTmp();
+        }
+        return new PruneReport(removed, kept, swept[0], swept[1], dryRun);
+    }
+
+    private static Set<String> keep(List<BackupInfo> backups, RetentionPolicy policy) {
+        Map<String, List<BackupInfo>> byDisk = new TreeMap<>();
+        backups.forEach(b -> byDisk.computeIfAbsent(b.disk(), d -> new ArrayList<>()).add(b));
+        Retention retention = new Retention(policy);
+        Set<String> keep = new HashSet<>();
+        byDisk.values().forEach(list -> keep.addAll(retention.keep(list)));
+        return keep;
+    }
+
+    private ChunkIdSet mark(List<String> kept, ProgressListener listener) throws IOException {
+        ChunkIdSet marked = new ChunkIdSet();
+        ProgressTicker ticker = new ProgressTicker("mark", kept.size(), listener);
+        for (String id : kept) {
+            checkCancel(listener, "no chunk was deleted");
+            ChunkTable table;
+            try {
+                table = repository.manifests().read(id).table();
+            } catch (IntegrityException e) {
+                throw new RepositoryException(Reason.CORRUPT, "cannot prune repository " + repository.root()
+                        + ": the manifest of backup " + id + " cannot be read (" + e.problem() + "); no chunk was"
+                        + " deleted; run ferry:verify", e);
+            }
+            for (long i = 0; i < table.count(); i++) {
+                if (table.isData(i)) {
+                    marked.add(table.page(i), ChunkTable.offsetInPage(i));
+                }
+            }
+            ticker.advance(1, 0, 0);
+        }
+        ticker.finish();
+        return marked;
+    }
+
+    /** Deletes (or, for a dry run, counts) unmarked chunk files; returns {count, bytes}. */
+    private long[] sweep(ChunkIdSet marked, boolean dryRun, ProgressListener listener) throws IOException {
+        List<Path> dirs = repository.chunkDirs();
+        ProgressTicker ticker = new ProgressTicker("sweep", dirs.size(), listener);
+        long count = 0;
+        long bytes = 0;
+        HexFormat hex = HexFormat.of();
+        for (Path dir : dirs) {
+            checkCancel(listener, "every remaining backup is complete; the next prune finishes the sweep");
+            List<Path> garbage = new ArrayList<>();
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path f : files) {
+                    String name = f.getFileName().toString();
+                    if (FileRepository.CHUNK_NAME.matcher(name).matches()) {
+                        if (!marked.contains(hex.parseHex(name), 0)) {
+                            garbage.add(f);
+                        }
+                    }
+                }
+            }
+            for (Path f : garbage) {
+                try {
+                    long size = Files.size(f);
+                    if (!dryRun) {
+                        Files.delete(f);
+                    }
+                    count++;
+                    bytes += size;
+                } catch (NoSuchFileException e) {
+                    // already gone
+                }
+            }
+            ticker.advance(1, 0, 0);
+        }
+        ticker.finish();
+        return new long[] {count, bytes};
+    }
+
+    /** Leftovers of interrupted writes; no writer exists while the exclusive lock is held. */
+    private void cleanTmp() throws IOException {
+        Path tmp = repository.root().resolve("tmp");
+        if (!Files.isDirectory(tmp)) {
+            Files.createDirectories(tmp);
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp)) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    private void checkCancel(ProgressListener listener, String state) {
+        if (Thread.currentThread().isInterrupted() || listener.cancelRequested()) {
+            throw new RepositoryException(Reason.CANCELLED, "prune of repository " + repository.root()
+                    + " was cancelled; " + state);
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package io.ferry.repository.internal;
+
+import io.ferry.api.ValidationException;
+import io.ferry.api.repository.InitOptions;
+import io.ferry.api.repository.Repository;
+import io.ferry.api.repository.RepositoryException;
+import io.ferry.api.repository.RepositoryException.Reason;
+import io.ferry.api.repository.RepositoryInfo;
+import io.ferry.api.repository.RepositoryService;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import javax.crypto.AEADBadTagException;
+import net.jpountz.lz4.LZ4Factory;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and opens repositories (format: docs/repository-format.md). Owns the worker
+ * threads of verify and the background AES-GCM warm-up, both stopped by {@link #close()}.
+ * Has a public no-arg constructor so that it also runs without OSGi (benchmarks, tests).
+ */
+@Component(service = RepositoryService.class)
+public final class RepositoryServiceImpl implements RepositoryService, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RepositoryServiceImpl.class);
+    static final int MIN_PASSWORD_LENGTH = 8;
+
+    private final ExecutorService workers;
+    private final ExecutorService background;
+    private final CipherWarmUp warmUp;
+    private final RepositoryEnvironment env;
+
+    public RepositoryServiceImpl() {
+        int processors = Runtime.getRuntime().availableProcessors();
+        this.workers = Executors.newFixedThreadPool(processors, daemonThreads("ferry-repository-worker"));
+        this.background = Executors.newSingleThreadExecutor(daemonThreads("ferry-repository-warm-up"));
+        this.warmUp = new CipherWarmUp(background);
+        this.env = new RepositoryEnvironment(workers, processors, loadLz4(), new SecureRandom(), Clock.systemUTC(),
+                hostName(), warmUp);
+    }
+
+    /** Stops the worker threads; repositories opened by this service can no longer verify. */
+    @Deactivate
+    @Override
+    public void close() {
+        warmUp.cancel();
+        background.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    /** True once the AES-GCM warm-up has finished (for tests and benchmarks). */
+    boolean warmedUp() {
+        return warmUp.isDone();
+    }
+
+    void awaitWarmUp() {
+        env.awaitWarmUp();
+    }
+
+    @Override
+    public RepositoryInfo init(Path dir, char[] password, InitOptions options) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(options, "options");
+        if (password == null || password.length < MIN_PASSWORD_LENGTH) {
+            throw new ValidationException("password", "is shorter than " + MIN_PASSWORD_LENGTH
+                    + " characters; choose a longer one");
+        }
+        Path root = dir.toAbsolutePath().normalize();
+        requireEmpty(root);
+        try {
+            Files.createDirectories(root);
+            // claims the directory: a concurrent init of the same directory fails here
+            Files.createFile(root.resolve("lock"));
+            for (String sub : new String[] {"keys", "chunks", "backups", "tmp", "locks"}) {
+                Files.createDirectories(root.resolve(sub));
+            }
+            byte[] id = new byte[16];
+            env.random().nextBytes(id);
+            RepositoryConfig config = RepositoryConfig.create(id, options.chunkSize(),
+                    env.clock().instant().truncatedTo(ChronoUnit.SECONDS));
+            byte[] material = new byte[MasterKeys.MATERIAL_LENGTH];
+            env.random().nextBytes(material);
+            MasterKeys keys = MasterKeys.fromMaterial(material);
+            Arrays.fill(material, (byte) 0);
+            KeyFile keyFile = KeyFile.create(password, config, options.kdfIterations(), keys, env.random());
+            Path tmp = root.resolve("tmp");
+            DurableFiles.write(tmp, root.resolve("keys").resolve("key"), keyFile.toJson().getBytes(StandardCharsets.UTF_8));
+            DurableFiles.syncDirectory(root.resolve("keys"));
+            // the config is written last: until it exists, the directory is not a repository
+            DurableFiles.write(tmp, root.resolve("config"), config.toJson().getBytes(StandardCharsets.UTF_8));
+            DurableFiles.syncDirectory(root);
+            LOG.info("Created repository {} (id {}, chunk size {})", root, config.id(), config.chunkSize());
+            return new RepositoryInfo(root, config.id(), config.version(), config.chunkSize(), config.created(),
+                    config.encryption(), config.compression(), FileRepository.kdfDescription(keyFile), 0, 0, 0, 0);
+        } catch (FileAlreadyExistsException e) {
+            throw new RepositoryException(Reason.ALREADY_EXISTS, "cannot create a repository in " + root
+                    + ": another repository is being created there; choose an empty or new directory", e);
+        } catch (IOException e) {
+            throw new RepositoryException(Reason.IO, "cannot create a repository in " + root + ": " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this Java runtime cannot derive or wrap keys: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireEmpty(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        if (!Files.isDirectory(root)) {
+            throw new RepositoryException(Reason.ALREADY_EXISTS, "cannot create a repository at " + root
+                    + ": it is a file; choose an empty or new directory");
+        }
+        if (Files.exists(root.resolve("config"))) {
+            throw new RepositoryException(Reason.ALREADY_EXISTS, root + " already holds a Ferry repository;"
+                    + " open it, or choose an empty or new directory");
+        }
+        try (Stream<Path> entries = Files.list(root)) {
+            long count = entries.count();
+            if (count > 0) {
+                throw new RepositoryException(Reason.ALREADY_EXISTS, "cannot create a repository in " + root
+                        + ": the directory is not empty (" + count + " entries); choose an empty or new directory");
+            }
+        } catch (IOException e) {
+            throw new RepositoryException(Reason.IO, "cannot list " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Repository open(Path dir, char[] password) {
+        Objects.requireNonNull(dir, "dir");
+        if (password == null) {
+            throw new ValidationException("password", "is missing");
+        }
+        Path root = dir.toAbsolutePath().normalize();
+        RepositoryConfig config = readConfig(root);
+        KeyFile keyFile = readKeyFile(root, config);
+        try {
+            MasterKeys keys = keyFile.unwrap(password, config);
+            return new FileRepository(root.toRealPath(), config, keyFile, keys, env);
+        } catch (AEADBadTagException e) {
+            throw new RepositoryException(Reason.WRONG_PASSWORD, "wrong password for repository " + root
+                    + " (nothing was changed)");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this Java runtime cannot derive or unwrap keys: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new RepositoryException(Reason.IO, "cannot open repository " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static RepositoryConfig readConfig(Path root) {
+        Path file = root.resolve("config");
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw notARepository(root, "no config file");
+        } catch (IOException e) {
+            if (!Files.isDirectory(root)) {
+                throw notARepository(root, "no such directory");
+            }
+            throw new RepositoryException(Reason.IO, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, Object> fields;
+        long version;
+        try {
+            fields = FlatJson.parse(text);
+            version = RepositoryConfig.versionOf(fields);
+        } catch (IllegalArgumentException e) {
+            throw notARepository(root, "its config file is not a Ferry repository config: " + e.getMessage());
+        }
+        if (version > RepositoryConfig.FORMAT_VERSION) {
+            throw new RepositoryException(Reason.UNSUPPORTED_VERSION, "repository " + root + " has format version "
+                    + version + ", but this Ferry reads only format version " + RepositoryConfig.FORMAT_VERSION
+                    + "; use a newer Ferry");
+        }
+        try {
+            return RepositoryConfig.fromFields(fields);
+        } catch (IllegalArgumentException e) {
+            throw new RepositoryException(Reason.CORRUPT, "the config file " + file + " is damaged: " + e.getMessage());
+        }
+    }
+
+    private static KeyFile readKeyFile(Path root, RepositoryConfig config) {
+        Path file = root.resolve("keys").resolve("key");
+        KeyFile keyFile;
+        try {
+            keyFile = KeyFile.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new RepositoryException(Reason.CORRUPT, "repository " + root + " has no key file " + file
+                    + "; restore it from a copy (without it the data cannot be decrypted)", e);
+        } catch (IOException e) {
+            throw new RepositoryException(Reason.IO, "cannot read " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new RepositoryException(Reason.CORRUPT, "the key file " + file + " is damaged: " + e.getMessage()
+                    + "; restore it from a copy", e);
+        }
+        if (!keyFile.repository().equals(config.id())) {
+            throw new RepositoryException(Reason.CORRUPT, "the key file " + file + " belongs to repository "
+                    + keyFile.repository() + ", but " + root + " is repository " + config.id()
+                    + "; restore the right key file");
+        }
+        return keyFile;
+    }
+
+    private static RepositoryException notARepository(Path root, String why) {
+        return new RepositoryException(Reason.NOT_A_REPOSITORY, "no Ferry repository at " + root + " (" + why
+                + "); create one with ferry:repo-init or check the path");
+    }
+
+    private static LZ4Factory loadLz4() {
+        try {
+            // explicit: inside OSGi fastestInstance() never picks the JNI implementation
+            return LZ4Factory.nativeInstance();
+        } catch (LinkageError | RuntimeException e) {
+            LOG.warn("The native LZ4 library cannot be loaded; using the pure-Java LZ4, about 2.5x slower", e);
+            return LZ4Factory.safeInstance();
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown-host";
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + counter.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

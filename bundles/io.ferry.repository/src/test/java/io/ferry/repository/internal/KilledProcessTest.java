@@ -1,0 +1,116 @@
+package io.ferry.repository.internal;
+
+import static io.ferry.repository.internal.TestRepositories.SMALL_CHUNK;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ferry.api.repository.BackupInfo;
+import io.ferry.api.repository.ProgressListener;
+import io.ferry.api.repository.PruneReport;
+import io.ferry.api.repository.Repository;
+import io.ferry.api.repository.RepositoryException;
+import io.ferry.api.repository.RepositoryException.Reason;
+import io.ferry.api.repository.RetentionPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A backup in another JVM killed with SIGKILL half-way. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KilledProcessTest {
+
+    private final RepositoryServiceImpl service = new RepositoryServiceImpl();
+
+    @TempDir
+    Path tmp;
+
+    @AfterAll
+    void stop() {
+        service.close();
+    }
+
+    @Test
+    @Timeout(120)
+    void aKilledBackupLeavesNoTraceButGarbageThatTheNextPruneRemoves() throws Exception {
+        Path dir = tmp.resolve("r");
+        byte[] image = TestRepositories.image(8, SMALL_CHUNK, 0, 1);
+        BackupInfo before;
+        long chunksBefore;
+        try (Repository repo = TestRepositories.create(service, dir)) {
+            before = TestRepositories.backup(repo, "d", image, false);
+            chunksBefore = TestRepositories.countChunkFiles(dir);
+        }
+
+        Path stderr = tmp.resolve("child.err");
+        Process child = ChildJvm.start(dir, "backup", stderr);
+        try (Repository repo = service.open(dir, TestRepositories.PASSWORD)) {
+            ChildJvm.awaitLine(child, "STORED 10", stderr);
+
+            RepositoryException locked = assertThrows(RepositoryException.class,
+                    () -> repo.prune(RetentionPolicy.keepLast(1), false, ProgressListener.NONE));
+            assertEquals(Reason.LOCKED, locked.reason());
+            assertTrue(locked.getMessage().contains("pid " + child.pid()), locked.getMessage());
+            assertTrue(locked.getMessage().contains("of disk 'slow'"), locked.getMessage());
+
+            ChildJvm.kill(child);
+            assertTrue(TestRepositories.countChunkFiles(dir) >= chunksBefore + 10);
+
+            assertEquals(List.of(before.id()), repo.backups().stream().map(BackupInfo::id).toList());
+            assertTrue(repo.verify(List.of(), ProgressListener.NONE).ok());
+            BackupInfo next = TestRepositories.backup(repo, "d", image, false);
+            assertEquals(before.id(), next.parent());
+
+            PruneReport report = repo.prune(RetentionPolicy.keepLast(5), false, ProgressListener.NONE);
+            assertEquals(List.of(), report.removedBackups());
+            assertTrue(report.removedChunks() >= 10, "orphans of the killed backup: " + report.removedChunks());
+            assertEquals(chunksBefore, TestRepositories.countChunkFiles(dir));
+            assertEquals(0, TestRepositories.countEntries(dir.resolve("tmp")));
+            assertTrue(repo.verify(List.of(), ProgressListener.NONE).ok());
+            assertEquals(TestRepositories.sha256(image), TestRepositories.sha256(TestRepositories.restore(repo, next.id())));
+        } finally {
+            ChildJvm.kill(child);
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aPruneInAnotherProcessBlocksBackupsAndAKilledPruneLeavesAConsistentRepository() throws Exception {
+        Path dir = tmp.resolve("r");
+        byte[] day1 = TestRepositories.image(8, SMALL_CHUNK, 0, 1);
+        byte[] day2 = TestRepositories.image(8, SMALL_CHUNK, 0, 2);
+        BackupInfo second;
+        try (Repository repo = TestRepositories.create(service, dir)) {
+            TestRepositories.backup(repo, "d", day1, false);
+            second = TestRepositories.backup(repo, "d", day2, false);
+        }
+        Path stderr = tmp.resolve("child.err");
+        Process child = ChildJvm.start(dir, "prune", stderr);
+        try (Repository repo = service.open(dir, TestRepositories.PASSWORD)) {
+            ChildJvm.awaitLine(child, "PRUNING", stderr);
+            RepositoryException locked = assertThrows(RepositoryException.class,
+                    () -> TestRepositories.backup(repo, "d", day2, false));
+            assertEquals(Reason.LOCKED, locked.reason());
+            assertTrue(locked.getMessage().contains("is being pruned (pid " + child.pid() + " on host "),
+                    locked.getMessage());
+
+            ChildJvm.kill(child);
+            assertEquals(List.of(second.id()), repo.backups().stream().map(BackupInfo::id).toList());
+            assertTrue(repo.verify(List.of(), ProgressListener.NONE).ok());
+            assertEquals(TestRepositories.sha256(day2),
+                    TestRepositories.sha256(TestRepositories.restore(repo, second.id())));
+            BackupInfo third = TestRepositories.backup(repo, "d", day2, false);
+            assertEquals(second.id(), third.parent());
+            PruneReport finish = repo.prune(RetentionPolicy.keepLast(2), false, ProgressListener.NONE);
+            assertEquals(6, finish.removedChunks(), "the six chunks only day 1 had");
+            assertTrue(repo.verify(List.of(), ProgressListener.NONE).ok());
+        } finally {
+            ChildJvm.kill(child);
+        }
+    }
+}

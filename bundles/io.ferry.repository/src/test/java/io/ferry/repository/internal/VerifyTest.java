@@ -1,0 +1,177 @@
+package io.ferry.repository.internal;
+
+import static io.ferry.repository.internal.TestRepositories.SMALL_CHUNK;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ferry.api.repository.BackupInfo;
+import io.ferry.api.repository.BackupReader;
+import io.ferry.api.repository.ChunkId;
+import io.ferry.api.repository.ChunkProblem;
+import io.ferry.api.repository.Progress;
+import io.ferry.api.repository.ProgressListener;
+import io.ferry.api.repository.Repository;
+import io.ferry.api.repository.RepositoryException;
+import io.ferry.api.repository.RepositoryException.Reason;
+import io.ferry.api.repository.RetentionPolicy;
+import io.ferry.api.repository.VerifyReport;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class VerifyTest {
+
+    private final RepositoryServiceImpl service = new RepositoryServiceImpl();
+
+    @TempDir
+    Path tmp;
+
+    private Path dir;
+    private Repository repo;
+    private BackupInfo first;
+    private BackupInfo second;
+    private BackupInfo other;
+    /** A chunk in {@code first} and {@code second} but not in {@code other}. */
+    private ChunkId shared;
+
+    @BeforeEach
+    void threeBackups() {
+        dir = tmp.resolve("r");
+        repo = TestRepositories.create(service, dir);
+        byte[] image = TestRepositories.image(8, SMALL_CHUNK, 0, 1);
+        first = TestRepositories.backup(repo, "a", image, false);
+        second = TestRepositories.backup(repo, "a", image, false);
+        other = TestRepositories.backup(repo, "b", TestRepositories.image(4, SMALL_CHUNK, 0, 2), false);
+        try (BackupReader r = repo.openBackup(first.id())) {
+            shared = r.chunk(1).orElseThrow();
+        }
+    }
+
+    @AfterEach
+    void closeRepository() {
+        repo.close();
+    }
+
+    @AfterAll
+    void stop() {
+        service.close();
+    }
+
+    @Test
+    void aCleanRepositoryVerifiesAndReportsProgress() {
+        List<Progress> progress = new CopyOnWriteArrayList<>();
+        Map<String, String> before = TestRepositories.snapshot(dir);
+        VerifyReport report = repo.verify(List.of(), progress::add);
+        assertTrue(report.ok(), report.problems().toString());
+        assertEquals(List.of(first.id(), second.id(), other.id()), report.backups());
+        assertEquals(6 + 3, report.chunks());
+        assertTrue(report.bytes() > 0);
+        Progress last = progress.get(progress.size() - 1);
+        assertEquals("verify", last.phase());
+        assertEquals(last.total(), last.done());
+        assertEquals(report.bytes(), last.read());
+        assertEquals(before, TestRepositories.snapshot(dir), "verify changes nothing");
+    }
+
+    @Test
+    void aFlippedByteIsReportedWithEveryBackupThatUsesTheChunk() throws Exception {
+        Path file = TestRepositories.chunkFile(dir, shared.hex());
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(file, bytes);
+
+        VerifyReport report = repo.verify(List.of(other.id()), ProgressListener.NONE);
+        assertTrue(report.ok(), "the damaged chunk is not part of " + other.id());
+
+        VerifyReport all = repo.verify(List.of(), ProgressListener.NONE);
+        assertEquals(List.of(new ChunkProblem(shared.hex(), "authentication failed", List.of(first.id(), second.id()))),
+                all.problems());
+        // verifying one backup still names every backup the chunk breaks
+        VerifyReport one = repo.verify(List.of(second.id()), ProgressListener.NONE);
+        assertEquals(List.of(first.id(), second.id()), one.problems().get(0).backups());
+
+        try (BackupReader r = repo.openBackup(first.id())) {
+            RepositoryException e = assertThrows(RepositoryException.class,
+                    () -> r.read(shared, ByteBuffer.allocate(SMALL_CHUNK)));
+            assertEquals(Reason.CORRUPT, e.reason());
+            assertTrue(e.getMessage().contains(shared.hex()) && e.getMessage().contains(first.id()), e.getMessage());
+        }
+    }
+
+    @Test
+    void aMissingChunkIsReportedWithItsBackups() throws Exception {
+        Files.delete(TestRepositories.chunkFile(dir, shared.hex()));
+        VerifyReport report = repo.verify(List.of(), ProgressListener.NONE);
+        assertEquals(1, report.problems().size());
+        ChunkProblem p = report.problems().get(0);
+        assertEquals("missing", p.problem());
+        assertEquals(List.of(first.id(), second.id()), p.backups());
+        assertEquals(java.util.Set.of(first.id(), second.id()), report.brokenBackups());
+    }
+
+    @Test
+    void aChunkFileRenamedToAnotherIdFailsAuthentication() throws Exception {
+        ChunkId victim;
+        try (BackupReader r = repo.openBackup(other.id())) {
+            victim = r.chunk(0).orElseThrow();
+        }
+        Files.copy(TestRepositories.chunkFile(dir, shared.hex()), TestRepositories.chunkFile(dir, victim.hex()),
+                StandardCopyOption.REPLACE_EXISTING);
+        VerifyReport report = repo.verify(List.of(), ProgressListener.NONE);
+        assertEquals(List.of(new ChunkProblem(victim.hex(), "authentication failed", List.of(other.id()))),
+                report.problems());
+    }
+
+    @Test
+    void anUnreadableManifestIsReportedAndBlocksPrune() throws Exception {
+        Path manifest = dir.resolve("backups").resolve(second.id());
+        byte[] bytes = Files.readAllBytes(manifest);
+        bytes[40] ^= 0x40;
+        Files.write(manifest, bytes);
+        repo.close();
+        repo = service.open(dir, TestRepositories.PASSWORD);
+
+        assertEquals(List.of(first.id(), other.id()), repo.backups().stream().map(BackupInfo::id).toList());
+        VerifyReport report = repo.verify(List.of(), ProgressListener.NONE);
+        assertFalse(report.ok());
+        assertEquals(List.of(second.id()), report.problems().get(0).backups());
+        assertTrue(report.problems().get(0).problem().startsWith("unreadable manifest"), report.problems().toString());
+
+        long chunks = TestRepositories.countChunkFiles(dir);
+        RepositoryException e = assertThrows(RepositoryException.class,
+                () -> repo.prune(RetentionPolicy.keepLast(1), false, ProgressListener.NONE));
+        assertEquals(Reason.CORRUPT, e.reason());
+        assertTrue(e.getMessage().contains(second.id()), e.getMessage());
+        assertEquals(chunks, TestRepositories.countChunkFiles(dir));
+        assertEquals(3, TestRepositories.countEntries(dir.resolve("backups")));
+    }
+
+    @Test
+    void verifyStopsWhenCancelled() {
+        ProgressListener cancel = new ProgressListener() {
+            @Override
+            public void progress(Progress p) {
+            }
+
+            @Override
+            public boolean cancelRequested() {
+                return true;
+            }
+        };
+        RepositoryException e = assertThrows(RepositoryException.class, () -> repo.verify(List.of(), cancel));
+        assertEquals(Reason.CANCELLED, e.reason());
+    }
+}
