@@ -131,7 +131,7 @@ public final class MoverHarness {
         String disk = args.option("--disk", null);
         boolean full = args.flag("--full");
         boolean buffered = args.flag("--buffered");
-        int threads = args.intOption("--threads", Runtime.getRuntime().availableProcessors());
+        int threads = args.intOption("--threads", 0); // 0: the mover's default
         args.done(3);
         RepositoryService service = create(RepositoryService.class, REPOSITORY_SERVICE);
         DiskSources sources = create(DiskSources.class, DISK_SOURCES);
@@ -192,7 +192,7 @@ public final class MoverHarness {
         String which = args.positional(2, "BACKUP|latest:DISK");
         String location = args.positional(3, "TARGET");
         boolean overwrite = args.flag("--overwrite");
-        int threads = args.intOption("--threads", Runtime.getRuntime().availableProcessors());
+        int threads = args.intOption("--threads", 0); // 0: the mover's default
         args.done(4);
         RepositoryService service = create(RepositoryService.class, REPOSITORY_SERVICE);
         DiskSources sources = create(DiskSources.class, DISK_SOURCES);

@@ -95,7 +95,7 @@ CP+=":$(m2_jar at/yawk/lz4/lz4-java/1.14.0/lz4-java-1.14.0.jar)"
 CP+=":$(m2_jar org/slf4j/slf4j-api/1.7.36/slf4j-api-1.7.36.jar)"
 CP+=":$(m2_jar org/slf4j/slf4j-simple/1.7.36/slf4j-simple-1.7.36.jar)"
 export FERRY_REPOSITORY_PASSWORD="$BENCH_PASSWORD"
-log "$("$JAVA" -version 2>&1 | head -n 1), threads $THREADS${JVM_OPTS[*]:+, JVM options ${JVM_OPTS[*]}}"
+log "$("$JAVA" -version 2>&1 | head -n 1), mover threads $MOVER_THREADS (0 = default)${JVM_OPTS[*]:+, JVM options ${JVM_OPTS[*]}}"
 
 # harness [JVM_OPTION...] -- ARGS...: the command line of one harness run, in CMD
 harness() {
@@ -116,7 +116,7 @@ init_repo() { # REPO
 backup_row() { # TOOL REPO SOURCE OP IMAGE [HARNESS OPTIONS...] (JVM options in XOPTS)
     local tool="$1" repo="$2" source="$3" op="$4" image="$5" json
     shift 5
-    harness "${XOPTS[@]}" -- backup "$repo" "$source" --threads "$THREADS" "$@"
+    harness "${XOPTS[@]}" -- backup "$repo" "$source" --threads "$MOVER_THREADS" "$@"
     timed ferry "$tool" "$op" "$image" "$repo" "${CMD[@]}"
     json="$(summary)"
     finish_row "$(rc_result)" "$json"
@@ -126,7 +126,7 @@ restore_row() { # TOOL REPO WHICH OP IMAGE (JVM options in XOPTS)
     local tool="$1" repo="$2" which="$3" op="$4" image="$5" target="$W/restore/disk.raw"
     rm -rf "$W/restore"
     mkdir -p "$W/restore"
-    harness "${XOPTS[@]}" -- restore "$repo" "$which" "$target" --threads "$THREADS"
+    harness "${XOPTS[@]}" -- restore "$repo" "$which" "$target" --threads "$MOVER_THREADS"
     CMD=(bash -c '"$@" && sync' _ "${CMD[@]}")
     timed ferry "$tool" "$op" "$image" "$repo" "${CMD[@]}"
     restore_result "$target" "$image"

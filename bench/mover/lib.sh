@@ -141,6 +141,9 @@ check_restore() {
 
 # Workers for every tool: Ferry's DataMoverImpl(threads) and restic's GOMAXPROCS (borg has one).
 THREADS="${FERRY_BENCH_THREADS:-$(nproc)}"
+# Ferry's worker threads (DataMoverImpl): 0 = its default, two per processor (workers block in
+# reads and fsync, so more workers than cores keep both cores busy)
+MOVER_THREADS="${FERRY_BENCH_MOVER_THREADS:-0}"
 
 # timed SUITE TOOL OP IMAGE REPO CMD...: runs CMD under run_timed, cold when the box allows;
 # then call finish_row RESULT DETAIL. IMAGE names the file in $IMG whose size the row uses.

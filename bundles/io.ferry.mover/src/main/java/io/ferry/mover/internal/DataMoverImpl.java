@@ -17,8 +17,11 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * The data mover service. Configuration PID {@code io.ferry.mover}: {@code threads} = worker
- * threads per backup or restore (0 or absent: one per processor plus one, so reads overlap
- * with the CPU work).
+ * threads per backup or restore (0 or absent: two per processor). Each worker reads a chunk,
+ * hashes, compresses, encrypts and writes it; workers spend part of their time blocked in
+ * reads and in the fsync of each chunk file, so twice as many workers as processors keep
+ * the processors busy (measured on 2 cores, full backup of a 4 GiB image: 2 workers
+ * 8.8 s, 3 workers 8.2 s, 4 workers 6.7 s). Memory is about 12 MiB per worker.
  */
 @Component(service = DataMover.class, configurationPid = "io.ferry.mover")
 public final class DataMoverImpl implements DataMover {
@@ -27,7 +30,7 @@ public final class DataMoverImpl implements DataMover {
 
     /** For plain-JVM use (benchmarks, tests): {@code threads} <= 0 means automatic. */
     public DataMoverImpl(int threads) {
-        this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors() + 1;
+        this.threads = threads > 0 ? threads : 2 * Runtime.getRuntime().availableProcessors();
     }
 
     @Activate

@@ -14,6 +14,7 @@ import io.ferry.api.repository.StoredChunk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 /**
  * One backup of one disk: plans chunk by chunk ({@link ChunkPlan}), reads what must be
@@ -35,11 +36,15 @@ public final class BackupRun {
         this.request = request;
         this.listener = listener == null ? ProgressListener.NONE : listener;
         this.threads = Math.max(1, threads);
+        this.reads = new Semaphore(Math.max(1, source.maxParallelReads()), true);
     }
 
     /** Per-worker state: one chunk buffer and a view of the shared zero buffer. */
     private record WorkerState(ByteBuffer buffer, ByteBuffer zeros) {
     }
+
+    /** At most {@link DiskSource#maxParallelReads()} reads at once, whatever the number of workers. */
+    private final Semaphore reads;
 
     public BackupInfo run() {
         if (request.size() != source.size()) {
@@ -57,8 +62,7 @@ public final class BackupRun {
             ChunkPlan plan = new ChunkPlan(source, chunkSize, useChangedBlocks);
             ProgressTracker progress = new ProgressTracker("backup", source.size(), listener);
             ByteBuffer zeros = ChunkBuffers.zeros(chunkSize);
-            int workerCount = Math.max(1, Math.min(threads, source.maxParallelReads()));
-            Workers<ChunkPlan.Step, WorkerState> workers = new Workers<>("ferry-backup", workerCount,
+            Workers<ChunkPlan.Step, WorkerState> workers = new Workers<>("ferry-backup", threads,
                     () -> new WorkerState(ChunkBuffers.allocate(chunkSize), zeros),
                     (step, state) -> backupChunk(step, state, writer, progress), progress);
             try {
@@ -99,9 +103,17 @@ public final class BackupRun {
             ChunkBuffers.fill(buf, 0, step.length(), state.zeros());
         }
         try {
-            for (ChunkPlan.Range r : step.data()) {
-                source.read(buf.duplicate().position(r.from()).limit(r.to()), step.offset() + r.from());
+            reads.acquire();
+            try {
+                for (ChunkPlan.Range r : step.data()) {
+                    source.read(buf.duplicate().position(r.from()).limit(r.to()), step.offset() + r.from());
+                }
+            } finally {
+                reads.release();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Workers.cancelled();
         } catch (IOException e) {
             throw sourceFailure(e, "reading " + step.length() + " bytes at offset " + step.offset());
         }

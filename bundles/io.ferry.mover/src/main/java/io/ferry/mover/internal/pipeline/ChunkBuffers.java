@@ -12,7 +12,7 @@ final class ChunkBuffers {
 
     /** A direct buffer of {@code size} bytes whose address is 4096-aligned. */
     static ByteBuffer allocate(int size) {
-        // alignedSlice rounds both ends to the alignment: over-allocate by two pages
+        // alignedSlice rounds both ends to the alignment: round up, plus one page of slack
         int rounded = (size + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
         return ByteBuffer.allocateDirect(rounded + ALIGNMENT).alignedSlice(ALIGNMENT).limit(size).slice();
     }

@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * {@link #unwrittenReadsAsZero()} is false there. {@link #zero} punches holes in files
  * ({@code fallocate}) and uses {@code BLKZEROOUT} on devices, writing zeros where those
  * are not supported.
+ *
+ * <p>On regular files, writes whose buffer address, offset and length are 4 KiB-aligned
+ * (all of a restore but the unaligned tail of a disk) go through a second descriptor opened
+ * with {@code O_DIRECT}: a restore is write-bound, and bypassing the page cache writes
+ * ~1.7x faster here (453 vs 263 MB/s with the final fsync, see perf-anchors) and does not
+ * evict the proxy's cache. The rest goes through the page cache; {@link #flush()} syncs both.
  */
 public final class FileDiskTarget implements DiskTarget {
 
@@ -51,6 +57,9 @@ public final class FileDiskTarget implements DiskTarget {
     private volatile boolean punchHoles = true;
     private volatile boolean zeroOut = true;
     private AlignedBuffer zeros;
+    /** O_DIRECT descriptor for aligned writes to regular files, or null; closed by {@link #close()}. */
+    private NativeFile directFile;
+    private volatile boolean useDirect;
 
     private FileDiskTarget(Path path, NativeFile file, boolean blockDevice, long size, boolean unwrittenReadsAsZero,
             int sectorSize) {
@@ -86,7 +95,7 @@ public final class FileDiskTarget implements DiskTarget {
         NativeFile file = io.open(path, LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL, 0644);
         try {
             file.truncate(size);
-            return new FileDiskTarget(path, file, false, size, true, 512);
+            return new FileDiskTarget(path, file, false, size, true, 512).withDirectWrites(io);
         } catch (IOException | RuntimeException e) {
             FileDiskSource.closeQuietly(file, e);
             Files.deleteIfExists(path);
@@ -109,7 +118,7 @@ public final class FileDiskTarget implements DiskTarget {
             try {
                 file.truncate(0);
                 file.truncate(size);
-                return new FileDiskTarget(path, file, false, size, true, 512);
+                return new FileDiskTarget(path, file, false, size, true, 512).withDirectWrites(io);
             } catch (IOException | RuntimeException e) {
                 FileDiskSource.closeQuietly(file, e);
                 throw e;
@@ -152,6 +161,20 @@ public final class FileDiskTarget implements DiskTarget {
         }
     }
 
+    private FileDiskTarget withDirectWrites(NativeIo io) {
+        try {
+            directFile = io.open(path, LibC.O_WRONLY | LibC.O_DIRECT, 0);
+            useDirect = true;
+        } catch (NativeIoException e) {
+            LOG.debug("{}: no O_DIRECT writes ({}), writing through the page cache", path, e.getMessage());
+        }
+        return this;
+    }
+
+    private static boolean aligned(long value) {
+        return (value & (AlignedBuffer.ALIGNMENT - 1)) == 0;
+    }
+
     @Override
     public String description() {
         return path.toString();
@@ -172,7 +195,20 @@ public final class FileDiskTarget implements DiskTarget {
         int length = src.remaining();
         checkRange(offset, length);
         int base = src.position();
-        if (src.isDirect()) {
+        if (useDirect && src.isDirect() && aligned(offset) && aligned(length)
+                && aligned(com.sun.jna.Pointer.nativeValue(FileDiskSource.pointerAt(src, base)))) {
+            try {
+                directFile.pwriteFully(FileDiskSource.pointerAt(src, base), length, offset);
+            } catch (NativeIoException e) {
+                if (e.errno() != Errno.EINVAL) {
+                    throw e;
+                }
+                // the file system wants a larger alignment: stop using O_DIRECT
+                useDirect = false;
+                LOG.info("{}: O_DIRECT write refused ({}), writing through the page cache", path, e.getMessage());
+                file.pwriteFully(FileDiskSource.pointerAt(src, base), length, offset);
+            }
+        } else if (src.isDirect()) {
             file.pwriteFully(FileDiskSource.pointerAt(src, base), length, offset);
         } else {
             AlignedBuffer buffer = scratch.acquire();
@@ -214,6 +250,11 @@ public final class FileDiskTarget implements DiskTarget {
         } else {
             writeZeros(offset, length);
         }
+    }
+
+    /** True while aligned writes use O_DIRECT (for tests and diagnostics). */
+    boolean writesDirect() {
+        return useDirect;
     }
 
     private void zeroDevice(long offset, long length) throws IOException {
@@ -267,7 +308,14 @@ public final class FileDiskTarget implements DiskTarget {
             return;
         }
         try {
-            file.close();
+            useDirect = false;
+            try {
+                if (directFile != null) {
+                    directFile.close();
+                }
+            } finally {
+                file.close();
+            }
         } finally {
             scratch.close();
             synchronized (this) {

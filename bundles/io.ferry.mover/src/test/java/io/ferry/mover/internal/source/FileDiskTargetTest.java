@@ -34,6 +34,28 @@ class FileDiskTargetTest {
     Path dir;
 
     @Test
+    void alignedWritesBypassThePageCacheAndMixWithUnalignedOnes() throws IOException {
+        Path path = dir.resolve("mixed.raw");
+        long size = 8L * MIB + 1000; // an unaligned tail, as disks of odd sizes have
+        byte[] aligned = randomBytes(2 * MIB, 7);
+        byte[] odd = randomBytes(5000, 8);
+        byte[] tail = randomBytes(1000, 9);
+        try (DiskTarget target = sources.create(path.toString(), size, false, SourceOptions.defaults())) {
+            target.write(FileDiskSourceTest.aligned(2 * MIB).put(aligned).flip(), 4L * MIB);
+            target.write(ByteBuffer.wrap(odd), 12345);                       // heap, unaligned
+            target.write(FileDiskSourceTest.aligned(4096).put(tail).flip(), 8L * MIB); // short tail
+            System.out.println("O_DIRECT writes on " + dir + ": " + ((FileDiskTarget) target).writesDirect());
+            target.flush();
+        }
+        byte[] written = Files.readAllBytes(path);
+        assertEquals(size, written.length);
+        assertArrayEquals(aligned, Arrays.copyOfRange(written, 4 * MIB, 6 * MIB));
+        assertArrayEquals(odd, Arrays.copyOfRange(written, 12345, 12345 + 5000));
+        assertArrayEquals(tail, Arrays.copyOfRange(written, 8 * MIB, 8 * MIB + 1000));
+        assertTrue(isZero(written, 6 * MIB, 8 * MIB) && isZero(written, 0, 12345));
+    }
+
+    @Test
     void aNewTargetIsSparseAndKeepsHolesWhereNothingWasWritten() throws IOException {
         Path path = dir.resolve("restored.raw");
         byte[] data = randomBytes(MIB, 1);
