@@ -1,10 +1,24 @@
 package io.ferry.itests;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
 
 import io.ferry.api.inventory.InventoryService;
+import io.ferry.api.mover.DataMover;
+import io.ferry.api.mover.DiskSources;
+import io.ferry.api.repository.RepositoryService;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -31,5 +45,81 @@ public class EmbeddedInventoryIT extends FerryRuntimeChecks {
         awaitService(InventoryService.class);
         List<Path> files = h2DatabaseFiles();
         assertFalse("no H2 database (*.mv.db) under " + System.getProperty("karaf.data") + "/ferry", files.isEmpty());
+    }
+
+    /**
+     * The data path inside Karaf: JNA (libc, libnbd), lz4-java's JNI library and the
+     * repository work as OSGi bundles. A qcow2 image served by a real qemu-nbd is backed
+     * up with ferry:backup-disk, verified, and restored with ferry:restore-disk to a file
+     * identical to the source (issue 5).
+     */
+    @Test
+    public void backupDiskOverNbdVerifyAndRestoreIdenticalFromTheShell() throws Exception {
+        for (Class<?> type : List.of(RepositoryService.class, DiskSources.class, DataMover.class)) {
+            assertNotNull(type.getSimpleName(), awaitService(type));
+        }
+        Path work = Files.createTempDirectory(Path.of(System.getProperty("karaf.data")), "mover-it");
+        Path raw = work.resolve("disk.raw");
+        byte[] block = new byte[1 << 20];
+        Random random = new Random(5);
+        try (RandomAccessFile file = new RandomAccessFile(raw.toFile(), "rw")) {
+            file.setLength(24L << 20);
+            for (int mib : new int[] {0, 1, 2, 9, 17}) {
+                random.nextBytes(block);
+                file.seek((long) mib << 20);
+                file.write(block);
+            }
+            file.seek(12L << 20);
+            file.write("log line 1\nlog line 2\n".repeat(40_000).getBytes(StandardCharsets.US_ASCII));
+        }
+        Path qcow2 = work.resolve("disk.qcow2");
+        run(work, "qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
+        Path socket = work.resolve("nbd.sock");
+        Process nbd = new ProcessBuilder("qemu-nbd", "--persistent", "-r", "-f", "qcow2", "-k", socket.toString(),
+                qcow2.toString()).redirectErrorStream(true).redirectOutput(work.resolve("qemu-nbd.log").toFile())
+                .start();
+        try {
+            for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+                Thread.sleep(100);
+            }
+            Path password = work.resolve("password");
+            Files.writeString(password, "it-password-1\n");
+            Path repo = work.resolve("repo");
+            String auth = " --password-file " + password + " ";
+            KarafShell shell = new KarafShell(sessionFactory);
+            shell.ok("ferry:repo-init --kdf-iterations 10000" + auth + repo);
+            String backup = shell.ok("ferry:backup-disk --no-progress --disk it/disk0 --repo " + repo + auth
+                    + "nbd+unix:///?socket=" + socket);
+            assertTrue(backup, backup.contains("it/disk0"));
+            String verify = shell.ok("ferry:verify --no-progress --repo " + repo + auth);
+            assertTrue(verify, verify.contains("OK"));
+            String json = shell.ok("ferry:backups --json --repo " + repo + auth);
+            assertTrue(json, json.contains("\"disk\" : \"it/disk0\""));
+            Path restored = work.resolve("restored.raw");
+            shell.ok("ferry:restore-disk --no-progress --disk it/disk0 --repo " + repo + auth + restored);
+            assertEquals("restored image identical to the source", sha256(raw), sha256(restored));
+            String info = shell.ok("ferry:repo-info --json" + auth + repo);
+            assertTrue(info, info.contains("\"backups\" : 1"));
+        } finally {
+            nbd.destroy();
+            nbd.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void run(Path dir, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(String.join(" ", command) + " failed: " + out, 0, p.waitFor());
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (var in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0;) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 }
