@@ -12,7 +12,12 @@ import java.util.regex.Pattern;
  * @param format        image format
  * @param location      where the data mover reads it: an absolute path ({@code /var/lib/vz/a.qcow2},
  *                      {@code C:\ClusterStorage\Volume1\a.vhdx}, {@code \\fs\share\a.vhdx}), a
- *                      {@code file:} URI, or an {@code nbd://}, {@code nbds://} or {@code nbd+unix://} URI
+ *                      {@code file:} URI, or an {@code nbd://}, {@code nbds://} or {@code nbd+unix://} URI,
+ *                      or (since 1.1) a disk of a running QEMU VM:
+ *                      {@code qemu+unix:///path/to/qmp.sock?node=NODE[&agent=/path/to/qga.sock]}
+ *                      (the VM's QMP socket, the block node of the disk, the guest agent's socket;
+ *                      Proxmox VE: {@code /var/run/qemu-server/VMID.qmp}, {@code drive-scsi0},
+ *                      {@code /var/run/qemu-server/VMID.qga})
  * @param storage       name of the host storage (datastore, CSV, share) holding it
  */
 public record VirtualDisk(String label, long capacityBytes, DiskFormat format, String location,
@@ -49,7 +54,14 @@ public record VirtualDisk(String label, long capacityBytes, DiskFormat format, S
             }
             return value;
         }
-        throw new ValidationException("location", "'" + value + "' is not an absolute path, file: URI or"
-                + " nbd://, nbds://, nbd+unix:// URI");
+        if (value.startsWith("qemu+unix:///")) {
+            if (!value.contains("?node=") && !value.contains("&node=")) {
+                throw new ValidationException("location", "'" + value + "' names no block node; expected"
+                        + " qemu+unix:///path/to/qmp.sock?node=NODE[&agent=/path/to/qga.sock]");
+            }
+            return value;
+        }
+        throw new ValidationException("location", "'" + value + "' is not an absolute path, file: URI,"
+                + " nbd://, nbds://, nbd+unix:// or qemu+unix:// URI");
     }
 }

@@ -8,7 +8,7 @@
  * role prerequisites, references) are enforced by {@link io.ferry.api.inventory.InventoryService}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.ferry.api.inventory;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,6 +2,7 @@ package io.ferry.api.job;
 
 import io.ferry.api.ValidationException;
 import io.ferry.api.inventory.Platform;
+import io.ferry.api.repository.RetentionPolicy;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,9 +20,22 @@ import java.util.regex.Pattern;
  * @param transport       VMware transport mode choice (automatic for other platforms)
  * @param guestProcessing application-aware processing, indexing, log processing
  * @param onHostFallback  Hyper-V: back up on-host when no off-host proxy is suitable (seed 004)
+ * @param schedule        when the job runs by itself ({@link Schedule#MANUAL}: only when started); since 1.1
+ * @param retention       restore points kept per disk in the repository after each run; since 1.1
  */
 public record JobSpec(String name, Platform platform, List<String> vms, String repository, ServerChoice proxies,
-        TransportChoice transport, GuestProcessing guestProcessing, boolean onHostFallback) {
+        TransportChoice transport, GuestProcessing guestProcessing, boolean onHostFallback, Schedule schedule,
+        RetentionPolicy retention) {
+
+    /** Restore points kept when a job does not say: the last 7 (per disk). */
+    public static final RetentionPolicy DEFAULT_RETENTION = RetentionPolicy.keepLast(7);
+
+    /** The 1.0 form: manual schedule, {@link #DEFAULT_RETENTION}. */
+    public JobSpec(String name, Platform platform, List<String> vms, String repository, ServerChoice proxies,
+            TransportChoice transport, GuestProcessing guestProcessing, boolean onHostFallback) {
+        this(name, platform, vms, repository, proxies, transport, guestProcessing, onHostFallback, Schedule.MANUAL,
+                DEFAULT_RETENTION);
+    }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -55,6 +69,18 @@ public record JobSpec(String name, Platform platform, List<String> vms, String r
         if (platform != Platform.HYPERV && onHostFallback) {
             throw new ValidationException("onHostFallback", "on-host fallback applies to Hyper-V jobs only");
         }
+        schedule = schedule == null ? Schedule.MANUAL : schedule;
+        retention = retention == null ? DEFAULT_RETENTION : retention;
+    }
+
+    public JobSpec withSchedule(Schedule value) {
+        return new JobSpec(name, platform, vms, repository, proxies, transport, guestProcessing, onHostFallback,
+                value, retention);
+    }
+
+    public JobSpec withRetention(RetentionPolicy value) {
+        return new JobSpec(name, platform, vms, repository, proxies, transport, guestProcessing, onHostFallback,
+                schedule, value);
     }
 
     /** A job with automatic proxies and transport, no guest processing. */

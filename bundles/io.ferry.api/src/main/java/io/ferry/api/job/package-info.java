@@ -3,7 +3,7 @@
  * transport mode and guest processing. Selection plans per job; running jobs comes later.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.ferry.api.job;
 
 import org.osgi.annotation.bundle.Export;

@@ -9,7 +9,7 @@
  * function of its arguments.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.ferry.api.spi;
 
 import org.osgi.annotation.bundle.Export;

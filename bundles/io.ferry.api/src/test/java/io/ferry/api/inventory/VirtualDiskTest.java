@@ -59,8 +59,16 @@ class VirtualDiskTest {
     void unsupportedLocationIsRefusedNamingTheValueAndTheAcceptedForms(String location) {
         ValidationException e = refused("location", () -> disk(location));
 
-        assertEquals("location: '" + location + "' is not an absolute path, file: URI or nbd://, nbds://,"
-                + " nbd+unix:// URI", e.getMessage());
+        assertEquals("location: '" + location + "' is not an absolute path, file: URI, nbd://, nbds://,"
+                + " nbd+unix:// or qemu+unix:// URI", e.getMessage());
+    }
+
+    @Test
+    void aRunningQemuDiskNeedsItsBlockNode() {
+        assertEquals("qemu+unix:///run/vm1/qmp.sock?node=disk0&agent=/run/vm1/qga.sock",
+                disk("qemu+unix:///run/vm1/qmp.sock?node=disk0&agent=/run/vm1/qga.sock").location());
+        ValidationException e = refused("location", () -> disk("qemu+unix:///run/vm1/qmp.sock"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("names no block node"), e.getMessage());
     }
 
     @Test
