@@ -10,8 +10,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
+import java.io.InterruptedIOException;
+import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,8 +33,27 @@ final class ChunkStore {
     private final ChunkCodecPool codecs;
     private final RepositoryLock lock;
     private final Set<Path> existingDirs = ConcurrentHashMap.newKeySet();
-    /** Chunks being written right now, so that two writers storing the same chunk write it once. */
+    /**
+     * Chunks being written right now (until renamed into place), so that two writers storing
+     * the same chunk write it once; the future completes when the chunk file is durable.
+     */
     private final ConcurrentHashMap<ChunkId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+    /**
+     * Makes chunk files durable off the calling threads: fsync of the temp file, then the
+     * rename. The workers that compress and encrypt never wait for the disk; a backup's
+     * commit waits for all of its chunks (measured: a blocking fsync per chunk was ~37 % of
+     * the workers' samples in a full backup).
+     */
+    private final ExecutorService syncer = Executors.newFixedThreadPool(SYNC_THREADS, r -> {
+        Thread t = new Thread(r, "ferry-chunk-sync");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Bounds the written-but-not-yet-synced chunk files (page cache, not heap). */
+    private final Semaphore unsynced = new Semaphore(MAX_UNSYNCED);
+
+    static final int SYNC_THREADS = 2;
+    static final int MAX_UNSYNCED = 32;
 
     ChunkStore(Path chunksDir, Path tmpDir, ChunkCodecPool codecs, RepositoryLock lock) {
         this.chunksDir = chunksDir;
@@ -51,12 +76,14 @@ final class ChunkStore {
      * advances the position to the limit. Directories that received a new chunk file are
      * added to {@code touchedDirs} (the caller syncs them before its manifest).
      */
-    StoredChunk store(ByteBuffer data, Set<Path> touchedDirs) throws IOException {
+    StoredChunk store(ByteBuffer data, Set<Path> touchedDirs, Collection<CompletableFuture<Void>> durable)
+            throws IOException {
         int length = data.remaining();
         ChunkCodec codec = codecs.borrow();
         try {
             ChunkId id = codec.address(data);
-            StoredChunk result = lock.isKnown(id) ? present(id, length) : storeNew(codec, id, data, touchedDirs);
+            StoredChunk result = lock.isKnown(id) ? present(id, length)
+                    : storeNew(codec, id, data, touchedDirs, durable);
             data.position(data.limit());
             return result;
         } finally {
@@ -64,14 +91,16 @@ final class ChunkStore {
         }
     }
 
-    private StoredChunk storeNew(ChunkCodec codec, ChunkId id, ByteBuffer data, Set<Path> touchedDirs)
-            throws IOException {
+    private StoredChunk storeNew(ChunkCodec codec, ChunkId id, ByteBuffer data, Set<Path> touchedDirs,
+            Collection<CompletableFuture<Void>> durable) throws IOException {
         CompletableFuture<Void> mine = new CompletableFuture<>();
         CompletableFuture<Void> other = inFlight.putIfAbsent(id, mine);
         if (other != null) {
-            awaitOtherWrite(id, other);
+            // being written by someone else: the caller's commit waits until it is durable
+            durable.add(other);
             return present(id, data.remaining());
         }
+        boolean handedOff = false;
         try {
             Path file = path(id);
             if (Files.exists(file)) {
@@ -85,10 +114,39 @@ final class ChunkStore {
                 Files.createDirectories(dir);
                 existingDirs.add(dir);
             }
-            DurableFiles.write(tmpDir, file, codec.image());
+            try {
+                unsynced.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting to write chunk " + id);
+            }
+            Path tmp;
+            try {
+                tmp = DurableFiles.writeTemp(tmpDir, file, codec.image());
+            } catch (IOException | RuntimeException e) {
+                unsynced.release();
+                throw e;
+            }
             touchedDirs.add(dir);
-            lock.markKnown(id);
-            mine.complete(null);
+            Runnable finish = () -> {
+                try {
+                    DurableFiles.syncAndRename(tmp, file);
+                    lock.markKnown(id);
+                    mine.complete(null);
+                } catch (IOException | RuntimeException e) {
+                    mine.completeExceptionally(e);
+                } finally {
+                    inFlight.remove(id, mine);
+                    unsynced.release();
+                }
+            };
+            try {
+                syncer.execute(finish);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                finish.run(); // the repository is closing: make it durable on this thread
+            }
+            handedOff = true;
+            durable.add(mine);
             return new StoredChunk(id, data.remaining(), true, sealed.length(), sealed.compressed());
         } catch (GeneralSecurityException e) {
             mine.completeExceptionally(e);
@@ -97,16 +155,34 @@ final class ChunkStore {
             mine.completeExceptionally(e);
             throw e;
         } finally {
-            inFlight.remove(id, mine);
+            if (!handedOff) {
+                inFlight.remove(id, mine);
+            }
         }
     }
 
-    private static void awaitOtherWrite(ChunkId id, CompletableFuture<Void> other) throws IOException {
+    /** Waits until every chunk in {@code durable} is in place; throws the first failure. */
+    static void awaitDurable(Collection<CompletableFuture<Void>> durable) throws IOException {
+        for (CompletableFuture<Void> f : durable) {
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException("a chunk write failed: " + cause, cause);
+            }
+        }
+    }
+
+    /** Lets pending chunk writes finish (bounded wait) and stops the sync threads. */
+    void close() {
+        syncer.shutdown();
         try {
-            other.join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            throw new IOException("a concurrent write of chunk " + id + " failed: " + cause.getMessage(), cause);
+            syncer.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

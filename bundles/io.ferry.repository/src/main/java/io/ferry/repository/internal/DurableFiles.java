@@ -43,6 +43,45 @@ final class DurableFiles {
         }
     }
 
+    /**
+     * First half of an atomic write: writes {@code data} to a new temp file for
+     * {@code target} in {@code tmpDir} without syncing it; returns the temp file. Finish with
+     * {@link #syncAndRename}. On failure the temp file is gone.
+     */
+    static Path writeTemp(Path tmpDir, Path target, ByteBuffer data) throws IOException {
+        Path tmp = tmpDir.resolve(tempName(target));
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                while (data.hasRemaining()) {
+                    channel.write(data);
+                }
+            }
+            return tmp;
+        } catch (FileSystemException | RuntimeException e) {
+            deleteQuietly(tmp, e);
+            throw e;
+        } catch (IOException e) {
+            deleteQuietly(tmp, e);
+            throw new IOException(tmp + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Second half: fsyncs the temp file, then renames it to {@code target} (never before the sync). */
+    static void syncAndRename(Path tmp, Path target) throws IOException {
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                channel.force(false);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileSystemException | RuntimeException e) {
+            deleteQuietly(tmp, e);
+            throw e;
+        } catch (IOException e) {
+            deleteQuietly(tmp, e);
+            throw new IOException(tmp + ": " + e.getMessage(), e);
+        }
+    }
+
     static void write(Path tmpDir, Path target, byte[] data) throws IOException {
         write(tmpDir, target, ByteBuffer.wrap(data));
     }

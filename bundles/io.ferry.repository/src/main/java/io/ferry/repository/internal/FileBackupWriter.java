@@ -38,6 +38,9 @@ final class FileBackupWriter implements BackupWriter {
     private final int chunkSize;
     private final ChunkTable table;
     private final Set<Path> touchedDirs = ConcurrentHashMap.newKeySet();
+    /** One future per chunk this backup needs written; commit waits for all (fsync + rename done). */
+    private final java.util.Queue<java.util.concurrent.CompletableFuture<Void>> durable =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Set<ChunkId> added = ConcurrentHashMap.newKeySet();
     private final AtomicLong newBytes = new AtomicLong();
     private final AtomicLong storedBytes = new AtomicLong();
@@ -97,7 +100,7 @@ final class FileBackupWriter implements BackupWriter {
             throw new ValidationException("data", "a chunk has 1 to " + chunkSize + " bytes, not " + length);
         }
         try {
-            StoredChunk chunk = repository.chunks().store(data, touchedDirs);
+            StoredChunk chunk = repository.chunks().store(data, touchedDirs, durable);
             if (chunk.added()) {
                 added.add(chunk.id());
                 newBytes.addAndGet(length);
@@ -130,6 +133,7 @@ final class FileBackupWriter implements BackupWriter {
         synchronized (table) {
             ensureWritable();
             try {
+                ChunkStore.awaitDurable(durable);
                 for (Path dir : touchedDirs) {
                     DurableFiles.syncDirectory(dir);
                 }

@@ -237,6 +237,7 @@ final class FileRepository implements Repository {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            chunks.close();
             codecs.clear();
         }
     }
