@@ -93,7 +93,7 @@ public class HotDeployIT {
         for (String bundle : PLATFORM_PLUGINS) {
             String line = plugins.lines().filter(l -> l.startsWith(bundle + "/")).findFirst()
                     .orElseThrow(() -> new AssertionError(bundle + " not listed:\n" + plugins));
-            assertTrue("SPI range of " + bundle + ":\n" + line, line.contains("[1.0,2)"));
+            assertTrue("SPI range of " + bundle + ":\n" + line, line.contains("[1.1,2)"));
         }
         assertTrue(plugins, plugins.contains("transport:backup-from-storage-snapshots"));
         assertTrue(plugins, plugins.contains("rule:not-a-node-of-the-cluster"));
@@ -159,7 +159,7 @@ public class HotDeployIT {
             String plugins = await(shell, "ferry:plugins", out -> out.contains("io.ferry.example.acme/"));
             long listedMs = (System.nanoTime() - start) / 1_000_000;
             String acme = plugins.lines().filter(l -> l.startsWith("io.ferry.example.acme/")).findFirst().orElseThrow();
-            assertTrue(acme, acme.contains("[1.0,2)") && acme.contains("rule:acme-proxy-has-array-access"));
+            assertTrue(acme, acme.contains("[1.1,2)") && acme.contains("rule:acme-proxy-has-array-access"));
             assertTrue(plugins, plugins.contains("check:acme-host-integration"));
 
             String after = await(shell, "ferry:select --explain " + ACME_VM,
