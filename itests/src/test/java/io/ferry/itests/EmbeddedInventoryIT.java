@@ -74,14 +74,18 @@ public class EmbeddedInventoryIT extends FerryRuntimeChecks {
         }
         Path qcow2 = work.resolve("disk.qcow2");
         run(work, "qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
-        Path socket = work.resolve("nbd.sock");
+        // unix socket paths are limited to 107 bytes: not under the (deep) Karaf data or tmp directory
+        Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "ferry-it-nbd");
+        Path socket = socketDir.resolve("nbd.sock");
         Process nbd = new ProcessBuilder("qemu-nbd", "--persistent", "-r", "-f", "qcow2", "-k", socket.toString(),
                 qcow2.toString()).redirectErrorStream(true).redirectOutput(work.resolve("qemu-nbd.log").toFile())
                 .start();
         try {
-            for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+            for (int i = 0; i < 100 && !Files.exists(socket) && nbd.isAlive(); i++) {
                 Thread.sleep(100);
             }
+            assertTrue("qemu-nbd did not start: " + Files.readString(work.resolve("qemu-nbd.log")),
+                    Files.exists(socket));
             Path password = work.resolve("password");
             Files.writeString(password, "it-password-1\n");
             Path repo = work.resolve("repo");
@@ -103,6 +107,8 @@ public class EmbeddedInventoryIT extends FerryRuntimeChecks {
         } finally {
             nbd.destroy();
             nbd.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(socketDir);
         }
     }
 

@@ -75,10 +75,14 @@ final class KarafShell {
         /** What the command printed; fails the test if the command threw. */
         String ok() {
             if (error != null) {
-                AssertionError failure = new AssertionError("'" + command + "' failed: " + error
+                // The cause chain is written out as text: it may hold classes private to a Ferry
+                // bundle, which the test driver (outside the container) cannot deserialize.
+                StringBuilder causes = new StringBuilder();
+                for (Throwable t = error; t != null; t = t.getCause()) {
+                    causes.append("\n  caused by ").append(t);
+                }
+                throw new AssertionError("'" + command + "' failed: " + error + causes
                         + (printed.isBlank() ? "" : "\nprinted:\n" + printed));
-                failure.initCause(error);
-                throw failure;
             }
             return printed;
         }
