@@ -26,8 +26,10 @@ import io.ferry.api.inventory.VmwareProxySettings;
 import io.ferry.api.job.GuestProcessing;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobSpec;
+import io.ferry.api.job.Schedule;
 import io.ferry.api.job.ServerChoice;
 import io.ferry.api.job.TransportChoice;
+import io.ferry.api.repository.RetentionPolicy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -61,7 +63,9 @@ final class InventoryJsonCodec {
     private static final Set<String> DISK_FIELDS = Set.of("label", "capacityBytes", "format", "location", "storage");
     private static final Set<String> CREDENTIAL_FIELDS = Set.of("user", "gmsa");
     private static final Set<String> JOB_FIELDS = Set.of("id", "version", "name", "platform", "vms", "repository",
-            "proxies", "transportMode", "failoverToNetwork", "guestProcessing", "onHostFallback");
+            "proxies", "transportMode", "failoverToNetwork", "guestProcessing", "onHostFallback", "schedule",
+            "retention");
+    private static final Set<String> RETENTION_FIELDS = Set.of("keepLast", "keepDaily", "keepWeekly", "keepMonthly");
     private static final Set<String> CHOICE_FIELDS = Set.of("automatic", "servers");
     private static final Set<String> GUEST_PROCESSING_FIELDS = Set.of("applicationAware", "indexing", "logProcessing",
             "guestProxies");
@@ -201,6 +205,14 @@ final class InventoryJsonCodec {
         writeChoice(g, "guestProxies", gp.guestProxies());
         g.writeEndObject();
         g.writeBooleanField("onHostFallback", spec.onHostFallback());
+        g.writeStringField("schedule", spec.schedule().text());
+        RetentionPolicy retention = spec.retention();
+        g.writeObjectFieldStart("retention");
+        g.writeNumberField("keepLast", retention.keepLast());
+        g.writeNumberField("keepDaily", retention.keepDaily());
+        g.writeNumberField("keepWeekly", retention.keepWeekly());
+        g.writeNumberField("keepMonthly", retention.keepMonthly());
+        g.writeEndObject();
         g.writeEndObject();
     }
 
@@ -309,7 +321,7 @@ final class InventoryJsonCodec {
     /**
      * A job as the file states it; references are checked later, against the whole file.
      * Defaults: automatic proxies and transport mode with failover, no guest processing,
-     * on-host fallback for Hyper-V jobs.
+     * on-host fallback for Hyper-V jobs, run manually, keep the last 7 backups of each disk.
      */
     static JobSpec readJob(JsonNode n) {
         n.allowOnly(JOB_FIELDS);
@@ -334,13 +346,35 @@ final class InventoryJsonCodec {
             return gp.build(() -> new GuestProcessing(gp.bool("applicationAware", false), gp.bool("indexing", false),
                     gp.bool("logProcessing", false), guestProxies));
         }).orElse(GuestProcessing.DISABLED);
+        Schedule schedule = n.has("schedule") ? n.converted("schedule", Schedule::parse) : Schedule.MANUAL;
+        RetentionPolicy retention = n.optionalObject("retention").map(InventoryJsonCodec::readRetention)
+                .orElse(JobSpec.DEFAULT_RETENTION);
         return n.build(() -> {
             try {
                 return new JobSpec(n.text("name"), platform, n.textList("vms", v -> v), n.text("repository"), proxies,
-                        transport, guestProcessing, n.bool("onHostFallback", platform == Platform.HYPERV));
+                        transport, guestProcessing, n.bool("onHostFallback", platform == Platform.HYPERV), schedule,
+                        retention);
             } catch (ValidationException e) {
                 // the record calls the transport choice "transport"; the file has "transportMode"
                 throw e.field().equals("transport") ? new ValidationException("transportMode", e.problem()) : e;
+            }
+        });
+    }
+
+    /** Each field defaults as in a job without retention: keep the last 7, nothing daily, weekly or monthly. */
+    private static RetentionPolicy readRetention(JsonNode r) {
+        r.allowOnly(RETENTION_FIELDS);
+        RetentionPolicy defaults = JobSpec.DEFAULT_RETENTION;
+        int last = r.integer("keepLast", defaults.keepLast());
+        int daily = r.integer("keepDaily", defaults.keepDaily());
+        int weekly = r.integer("keepWeekly", defaults.keepWeekly());
+        int monthly = r.integer("keepMonthly", defaults.keepMonthly());
+        return r.build(() -> {
+            try {
+                return new RetentionPolicy(last, daily, weekly, monthly);
+            } catch (ValidationException e) {
+                // "retention: keeps nothing" concerns this object as a whole
+                throw e.field().equals("retention") ? new ValidationException("", e.problem()) : e;
             }
         });
     }

@@ -26,8 +26,10 @@ import io.ferry.api.inventory.VmwareProxySettings;
 import io.ferry.api.job.GuestProcessing;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobSpec;
+import io.ferry.api.job.Schedule;
 import io.ferry.api.job.ServerChoice;
 import io.ferry.api.job.TransportChoice;
+import io.ferry.api.repository.RetentionPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -570,7 +572,8 @@ final class InventoryStore {
         List<Job> out = new ArrayList<>();
         forEachRow(c, "SELECT j.id, j.name, j.platform, r.name AS repository_name, j.proxies_automatic,"
                 + " j.transport_mode, j.failover_network, j.app_aware, j.indexing, j.log_processing,"
-                + " j.guest_proxies_automatic, j.on_host_fallback, j.version FROM jobs j"
+                + " j.guest_proxies_automatic, j.on_host_fallback, j.schedule, j.keep_last, j.keep_daily,"
+                + " j.keep_weekly, j.keep_monthly, j.version FROM jobs j"
                 + " JOIN servers r ON r.id = j.repository_id" + (id.isPresent() ? " WHERE j.id = ?" : "")
                 + " ORDER BY j.name_key", id, rs -> {
                     String jid = rs.getString("id");
@@ -583,7 +586,9 @@ final class InventoryStore {
                                     .map(TransportMode::valueOf), rs.getBoolean("failover_network")),
                             new GuestProcessing(rs.getBoolean("app_aware"), rs.getBoolean("indexing"),
                                     rs.getBoolean("log_processing"), guestChoice),
-                            rs.getBoolean("on_host_fallback"));
+                            rs.getBoolean("on_host_fallback"), new Schedule(rs.getString("schedule")),
+                            new RetentionPolicy(rs.getInt("keep_last"), rs.getInt("keep_daily"),
+                                    rs.getInt("keep_weekly"), rs.getInt("keep_monthly")));
                     out.add(new Job(jid, rs.getLong("version"), spec));
                 });
         return out;
@@ -683,7 +688,8 @@ final class InventoryStore {
         try (PreparedStatement p = c.prepareStatement("UPDATE jobs SET name = ?, name_key = ?, platform = ?,"
                 + " repository_id = ?, proxies_automatic = ?, transport_mode = ?, failover_network = ?,"
                 + " app_aware = ?, indexing = ?, log_processing = ?, guest_proxies_automatic = ?,"
-                + " on_host_fallback = ?, version = version + 1 WHERE id = ? AND version = ?")) {
+                + " on_host_fallback = ?, schedule = ?, keep_last = ?, keep_daily = ?, keep_weekly = ?,"
+                + " keep_monthly = ?, version = version + 1 WHERE id = ? AND version = ?")) {
             int i = JobWriter.setColumns(p, 1, spec, job.repositoryId());
             p.setString(i++, id);
             p.setLong(i, expectedVersion);
@@ -714,7 +720,8 @@ final class InventoryStore {
         JobWriter(Connection c) throws SQLException {
             jobs = new Batch(c, "INSERT INTO jobs (name, name_key, platform, repository_id, proxies_automatic,"
                     + " transport_mode, failover_network, app_aware, indexing, log_processing, guest_proxies_automatic,"
-                    + " on_host_fallback, id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + " on_host_fallback, schedule, keep_last, keep_daily, keep_weekly, keep_monthly, id, version)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             vms = new Batch(c, "INSERT INTO job_vms (job_id, position, vm_id) VALUES (?, ?, ?)", jobs);
             proxies = new Batch(c, "INSERT INTO job_proxies (job_id, position, server_id) VALUES (?, ?, ?)", jobs);
             guestProxies = new Batch(c, "INSERT INTO job_guest_proxies (job_id, position, server_id)"
@@ -746,7 +753,7 @@ final class InventoryStore {
             }
         }
 
-        /** Sets the columns from name to on_host_fallback, in the order both statements list them. */
+        /** Sets the columns from name to keep_monthly, in the order both statements list them. */
         static int setColumns(PreparedStatement p, int first, JobSpec spec, String repositoryId) throws SQLException {
             int i = first;
             p.setString(i++, spec.name());
@@ -761,6 +768,12 @@ final class InventoryStore {
             p.setBoolean(i++, spec.guestProcessing().logProcessing());
             p.setBoolean(i++, spec.guestProcessing().guestProxies().automatic());
             p.setBoolean(i++, spec.onHostFallback());
+            p.setString(i++, Bounded.text("schedule", spec.schedule().text(), 1000));
+            RetentionPolicy retention = spec.retention();
+            p.setInt(i++, retention.keepLast());
+            p.setInt(i++, retention.keepDaily());
+            p.setInt(i++, retention.keepWeekly());
+            p.setInt(i++, retention.keepMonthly());
             return i;
         }
 
@@ -799,7 +812,7 @@ final class InventoryStore {
         forEachRow(c, sql, arg.map(List::of).orElse(List.of()), handler);
     }
 
-    private static void forEachRow(Connection c, String sql, List<String> args, RowHandler handler)
+    static void forEachRow(Connection c, String sql, List<String> args, RowHandler handler)
             throws SQLException {
         try (PreparedStatement p = c.prepareStatement(sql)) {
             for (int i = 0; i < args.size(); i++) {
@@ -820,7 +833,7 @@ final class InventoryStore {
         }
     }
 
-    private static void setNullable(PreparedStatement p, int index, Optional<String> value) throws SQLException {
+    static void setNullable(PreparedStatement p, int index, Optional<String> value) throws SQLException {
         if (value.isPresent()) {
             p.setString(index, value.get());
         } else {

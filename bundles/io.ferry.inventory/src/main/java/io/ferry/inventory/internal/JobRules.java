@@ -148,7 +148,7 @@ final class JobRules {
         JobSpec canonical = new JobSpec(spec.name(), spec.platform(), vmNames, repository.name(),
                 choice(spec.proxies(), proxies), spec.transport(), new GuestProcessing(gp.applicationAware(),
                         gp.indexing(), gp.logProcessing(), choice(gp.guestProxies(), guestProxies)),
-                spec.onHostFallback());
+                spec.onHostFallback(), spec.schedule(), spec.retention());
         return new Resolved(canonical, repository.id(), List.copyOf(vmIds), ids(proxies), ids(guestProxies));
     }
 

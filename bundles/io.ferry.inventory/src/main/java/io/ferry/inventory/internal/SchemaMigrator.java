@@ -35,6 +35,14 @@ final class SchemaMigrator {
         this.migrations = readIndex();
     }
 
+    /** Knows only the versions up to {@code lastVersion}: for tests that build an older database. */
+    SchemaMigrator(int lastVersion) {
+        this.migrations = readIndex().stream().filter(m -> m.version() <= lastVersion).toList();
+        if (migrations.isEmpty()) {
+            throw new IllegalArgumentException("No migrations up to version " + lastVersion);
+        }
+    }
+
     int latestVersion() {
         return migrations.get(migrations.size() - 1).version();
     }

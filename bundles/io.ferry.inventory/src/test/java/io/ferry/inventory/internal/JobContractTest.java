@@ -19,14 +19,24 @@ import io.ferry.api.inventory.OsInfo;
 import io.ferry.api.inventory.Platform;
 import io.ferry.api.inventory.RoleType;
 import io.ferry.api.inventory.ServerRole;
+import io.ferry.api.job.GuestProcessing;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobSpec;
+import io.ferry.api.job.Schedule;
+import io.ferry.api.job.ServerChoice;
 import io.ferry.api.job.TransportChoice;
+import io.ferry.api.repository.RetentionPolicy;
+import io.ferry.api.session.Session;
+import io.ferry.api.session.SessionStatus;
 import io.ferry.api.spi.JobValidator;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -326,11 +336,12 @@ abstract class JobContractTest {
     void aVersion1DatabaseGetsTheJobTablesAndKeepsItsInventory() throws Exception {
         InventoryFixtures.populate(inventory);
         database.stop();
-        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
-            for (String table : List.of("job_guest_proxies", "job_proxies", "job_vms", "jobs")) {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            for (String table : List.of("changed_block_ledger", "session_guests", "session_tasks", "sessions",
+                    "job_guest_proxies", "job_proxies", "job_vms", "jobs")) {
                 s.execute("DROP TABLE " + table);
             }
-            s.execute("DELETE FROM ferry_schema_version WHERE version = 2");
+            s.execute("DELETE FROM ferry_schema_version WHERE version >= 2");
         }
         database = new InventoryDatabase(db.dataSource(), db.url(), "backup-01");
         inventory = new JdbcInventoryService(database);
@@ -338,6 +349,85 @@ abstract class JobContractTest {
         assertEquals(3, inventory.vms(io.ferry.api.inventory.VmQuery.all()).size());
         jobs.createJob(JobFixtures.webNightly());
         assertEquals(List.of("web-nightly"), jobNames());
+    }
+
+    @Test
+    void aVersion2DatabaseIsUpgradedInPlaceAndItsJobsGetTheDefaultScheduleAndRetention() throws Exception {
+        database.stop();
+        db = newDatabase();
+        String jobId = OrderedIds.next();
+        try (Connection c = db.dataSource().getConnection()) {
+            assertEquals(2, new SchemaMigrator(2).migrate(c));
+            String serverId = OrderedIds.next();
+            String hostId = OrderedIds.next();
+            String vmId = OrderedIds.next();
+            List<ServerRole> roles = new ArrayList<>(InventoryRules.backupServerDefaultRoles());
+            roles.add(ServerRole.of(RoleType.REPOSITORY));
+            try (InventoryStore.ServerWriter w = new InventoryStore.ServerWriter(c)) {
+                w.add(serverId, 1, linux("backup-01", "10.0.1.10").build(), roles);
+            }
+            try (InventoryStore.HostWriter w = new InventoryStore.HostWriter(c)) {
+                w.add(hostId, 1, InventoryFixtures.host("pve-01", HostKind.PROXMOX_NODE, Optional.empty()),
+                        Optional.empty(), Optional.empty());
+            }
+            try (InventoryStore.VmWriter w = new InventoryStore.VmWriter(c)) {
+                w.add(vmId, 1, InventoryFixtures.vm("dc-01", "pve-01", OsInfo.linux("debian", "12"), null), hostId);
+            }
+            try (Statement s = c.createStatement()) {
+                // the columns of schema version 2, as a Ferry of that version wrote them
+                s.executeUpdate("INSERT INTO jobs (id, name, name_key, platform, repository_id, proxies_automatic,"
+                        + " transport_mode, failover_network, app_aware, indexing, log_processing,"
+                        + " guest_proxies_automatic, on_host_fallback, version) VALUES ('" + jobId + "', 'Old-Job',"
+                        + " 'old-job', 'PROXMOX', '" + serverId + "', TRUE, NULL, TRUE, TRUE, FALSE, FALSE, TRUE,"
+                        + " FALSE, 4)");
+                s.executeUpdate("INSERT INTO job_vms (job_id, position, vm_id) VALUES ('" + jobId + "', 0, '"
+                        + vmId + "')");
+            }
+        }
+        database = new InventoryDatabase(db.dataSource(), db.url(), "backup-01");
+        jobs = new JdbcJobService(database);
+        assertEquals(3, database.read(SchemaMigrator::currentVersion));
+        Job old = jobs.job("old-job").orElseThrow();
+        assertEquals(jobId, old.id());
+        assertEquals(4, old.version());
+        assertEquals(new JobSpec("Old-Job", Platform.PROXMOX, List.of("dc-01"), "backup-01", ServerChoice.AUTOMATIC,
+                TransportChoice.AUTOMATIC, new GuestProcessing(true, false, false, ServerChoice.AUTOMATIC), false),
+                old.spec());
+        assertEquals(Schedule.MANUAL, old.spec().schedule());
+        assertEquals(RetentionPolicy.keepLast(7), old.spec().retention());
+        Job scheduled = jobs.updateJob("old-job", 4, old.spec().withSchedule(Schedule.parse("daily 03:15")));
+        assertEquals("daily 03:15", scheduled.spec().schedule().text());
+        JdbcSessionStore sessions = new JdbcSessionStore(database);
+        sessions.create(new Session("s-1", "Old-Job", "manual", null, SessionStatus.RUNNING,
+                Instant.parse("2026-11-23T10:00:00Z"), null, List.of(), List.of(), ""));
+        assertEquals(List.of("s-1"), sessions.sessions("old-job", 5).stream().map(Session::id).toList(),
+                "the session tables exist after the upgrade");
+    }
+
+    // --- schedule and retention ------------------------------------------------------------
+
+    @Test
+    void scheduleAndRetentionAreSavedAndChangedByAnUpdate() {
+        InventoryFixtures.populate(inventory);
+        Job created = jobs.createJob(JobFixtures.webNightly());
+        assertEquals("weekly mon,thu 21:30", created.spec().schedule().text());
+        assertEquals(new RetentionPolicy(3, 14, 8, 12), created.spec().retention());
+        JobSpec changed = JobFixtures.from(JobFixtures.webNightly()).schedule("cron 0 0 3 ? * SUN").retention(0, 7, 0, 0)
+                .build();
+        Job updated = jobs.updateJob("web-nightly", 1, changed);
+        assertEquals(changed, updated.spec());
+        assertEquals("0 0 3 ? * SUN", jobs.job("web-nightly").orElseThrow().spec().schedule().cron());
+        assertEquals(changed, jobs.jobs().get(0).spec(), "the listing reads them too");
+    }
+
+    @Test
+    void aJobSavedWithoutScheduleOrRetentionRunsManuallyAndKeepsTheLastSeven() {
+        InventoryFixtures.populate(inventory);
+        jobs.createJob(JobFixtures.sqlHourly());
+        JobSpec saved = jobs.job("sql-hourly").orElseThrow().spec();
+        assertTrue(saved.schedule().manual());
+        assertEquals("", saved.schedule().cron());
+        assertEquals(new RetentionPolicy(7, 0, 0, 0), saved.retention());
     }
 
     // --- plugin validators -----------------------------------------------------------------
@@ -523,7 +613,14 @@ abstract class JobContractTest {
                       ]
                     }
                   },
-                  "onHostFallback" : false
+                  "onHostFallback" : false,
+                  "schedule" : "weekly mon,thu 21:30",
+                  "retention" : {
+                    "keepLast" : 3,
+                    "keepDaily" : 14,
+                    "keepWeekly" : 8,
+                    "keepMonthly" : 12
+                  }
                 }""";
 
     /** Imports {@code broken} (a modified export) and checks the error names {@code field} and nothing changed. */
@@ -566,6 +663,48 @@ abstract class JobContractTest {
                 + "        \"logProcessing\" : false", "\"applicationAware\" : false,\n        \"indexing\" : false,\n"
                 + "        \"logProcessing\" : true"), "jobs[1].guestProcessing.logProcessing");
         assertEquals(List.of("dc-daily", "sql-hourly", "web-nightly"), jobNames());
+    }
+
+    @Test
+    void importChecksScheduleAndRetentionNamingTheField() throws Exception {
+        populateWithJobs();
+        String json = export();
+        int jobsAt = json.indexOf("\"jobs\"");
+        java.util.function.BiFunction<String, String, String> inJobs = (from, to) -> {
+            String jobsPart = json.substring(jobsAt);
+            assertTrue(jobsPart.contains(from), from);
+            return json.substring(0, jobsAt) + jobsPart.replaceFirst(java.util.regex.Pattern.quote(from), to);
+        };
+        // [0] dc-daily (daily 22:00, keep last 30), [1] sql-hourly (manual, keep last 7), [2] web-nightly
+        assertEquals("jobs[0].schedule: '25:00' is not a time: use HH:MM (24 h), e.g. 22:30 (in '25:00')",
+                refusedImport(inJobs.apply("\"daily 22:00\"", "\"daily 25:00\""), "jobs[0].schedule").getMessage());
+        assertTrue(refusedImport(inJobs.apply("\"manual\"", "\"hourly\""), "jobs[1].schedule").getMessage()
+                .contains("'hourly' is not a schedule"));
+        refusedImport(inJobs.apply("\"schedule\" : \"manual\"", "\"schedule\" : 7"), "jobs[1].schedule");
+        assertEquals("jobs[0].retention.keepLast: -1 is negative",
+                refusedImport(inJobs.apply("\"keepLast\" : 30", "\"keepLast\" : -1"), "jobs[0].retention.keepLast")
+                        .getMessage());
+        assertTrue(refusedImport(inJobs.apply("\"keepLast\" : 7", "\"keepLast\" : 0"), "jobs[1].retention")
+                .getMessage().startsWith("jobs[1].retention: keeps nothing"));
+        refusedImport(inJobs.apply("\"keepWeekly\" : 8", "\"keepYearly\" : 8"), "jobs[2].retention.keepYearly");
+        refusedImport(inJobs.apply("\"keepDaily\" : 14", "\"keepDaily\" : 1.5"), "jobs[2].retention.keepDaily");
+    }
+
+    @Test
+    void importOfAFileWithoutScheduleOrRetentionGivesEveryJobTheDefaults() throws Exception {
+        populateWithJobs();
+        String json = export();
+        String withoutThem = json.replaceAll(",\\n\\s*\"schedule\" : \"[^\"]*\",\\n\\s*\"retention\" : \\{[^}]*\\}", "");
+        assertFalse(withoutThem.contains("\"retention\""), withoutThem);
+        transfer.importFrom(Files.writeString(tmp.resolve("older.json"), withoutThem), false);
+        for (Job job : jobs.jobs()) {
+            assertEquals(Schedule.MANUAL, job.spec().schedule(), job.name());
+            assertEquals(JobSpec.DEFAULT_RETENTION, job.spec().retention(), job.name());
+        }
+        String partial = json.replace("\"keepLast\" : 3,\n", "");
+        transfer.importFrom(Files.writeString(tmp.resolve("partial.json"), partial), false);
+        assertEquals(new RetentionPolicy(7, 14, 8, 12), jobs.job("web-nightly").orElseThrow().spec().retention(),
+                "a missing keepLast is 7, as in a job without retention");
     }
 
     @Test

@@ -4,8 +4,10 @@ import io.ferry.api.ValidationException;
 import io.ferry.api.inventory.Platform;
 import io.ferry.api.job.GuestProcessing;
 import io.ferry.api.job.JobSpec;
+import io.ferry.api.job.Schedule;
 import io.ferry.api.job.ServerChoice;
 import io.ferry.api.job.TransportChoice;
+import io.ferry.api.repository.RetentionPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +18,7 @@ import java.util.Locale;
  * {@code --guest-proxy} replace the whole list; {@code --add-vm} and {@code --remove-vm}
  * change single VMs. Settings that do not exist on a new platform are reset: the transport
  * mode outside VMware, on-host fallback outside Hyper-V (on again when a job becomes a
- * Hyper-V job).
+ * Hyper-V job). The schedule and the retention rules not given are kept.
  */
 final class JobChanges {
     private String rename;
@@ -36,6 +38,11 @@ final class JobChanges {
     private List<String> guestProxies;
     private boolean autoGuestProxy;
     private Boolean onHostFallback;
+    private String schedule;
+    private Integer keepLast;
+    private Integer keepDaily;
+    private Integer keepWeekly;
+    private Integer keepMonthly;
 
     JobChanges rename(String v) { rename = v; return this; }
     JobChanges platform(String v) { platform = v; return this; }
@@ -54,13 +61,19 @@ final class JobChanges {
     JobChanges guestProxies(List<String> v) { guestProxies = v; return this; }
     JobChanges autoGuestProxy(boolean v) { autoGuestProxy = v; return this; }
     JobChanges onHostFallback(Boolean v) { onHostFallback = v; return this; }
+    JobChanges schedule(String v) { schedule = v; return this; }
+    JobChanges keepLast(Integer v) { keepLast = v; return this; }
+    JobChanges keepDaily(Integer v) { keepDaily = v; return this; }
+    JobChanges keepWeekly(Integer v) { keepWeekly = v; return this; }
+    JobChanges keepMonthly(Integer v) { keepMonthly = v; return this; }
 
     /** True if no option was given. */
     boolean isEmpty() {
         return rename == null && platform == null && vms == null && absent(addVms) && absent(removeVms)
                 && repository == null && proxies == null && !autoProxy && transportMode == null && !noFailover
                 && !failover && applicationAware == null && indexing == null && logProcessing == null
-                && guestProxies == null && !autoGuestProxy && onHostFallback == null;
+                && guestProxies == null && !autoGuestProxy && onHostFallback == null && schedule == null
+                && keepLast == null && keepDaily == null && keepWeekly == null && keepMonthly == null;
     }
 
     /** {@code current} with the options applied. */
@@ -86,12 +99,15 @@ final class JobChanges {
         ServerChoice guestChoice = autoGuestProxy ? ServerChoice.AUTOMATIC
                 : guestProxies != null ? JobOptions.servers(guestProxies, "--guest-proxy") : gp.guestProxies();
         List<String> scope = scope(current);
+        Schedule when = schedule == null ? current.schedule() : JobOptions.schedule(schedule);
+        RetentionPolicy retention = JobOptions.retention(current.retention(), keepLast, keepDaily, keepWeekly,
+                keepMonthly);
         return SpecErrors.asOptions(JobOptions.UPDATE_OPTIONS, () -> new JobSpec(
                 rename == null ? current.name() : rename, target, scope,
                 repository == null ? current.repository() : repository, proxyChoice, transport,
                 new GuestProcessing(orElse(applicationAware, gp.applicationAware()), orElse(indexing, gp.indexing()),
                         orElse(logProcessing, gp.logProcessing()), guestChoice),
-                onHost));
+                onHost, when, retention));
     }
 
     /** The VMs: replaced by --vm, then --add-vm appended and --remove-vm taken out (names ignoring case). */

@@ -7,7 +7,9 @@ import io.ferry.api.job.GuestProcessing;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobService;
 import io.ferry.api.job.JobSpec;
+import io.ferry.api.job.Schedule;
 import io.ferry.api.job.TransportChoice;
+import io.ferry.api.repository.RetentionPolicy;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -19,7 +21,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 @Service
 @Command(scope = "ferry", name = "job-create", description = "Defines a backup job: VMs, repository, proxies,"
-        + " transport mode and guest processing.",
+        + " transport mode, guest processing, schedule and retention.",
         detailedDescription = """
                 Saves a job after checking it: every VM exists and runs on the job's
                 platform, the repository holds the repository role, each --proxy holds
@@ -34,10 +36,20 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
                 apply to VMware jobs, --no-on-host-fallback to Hyper-V jobs (which fall
                 back to on-host backup by default).
 
+                --schedule says when the job runs by itself: manual (the default: only
+                when started), 'daily HH:MM', 'weekly DAY[,DAY...] HH:MM' (mon tue wed thu
+                fri sat sun) or 'cron EXPRESSION' (Quartz: seconds minutes hours
+                day-of-month month day-of-week [year]); times are the server's. After
+                each run, the backups of each disk beyond the retention are pruned: a
+                backup is kept when any --keep-* rule keeps it. Without --keep-* options
+                a job keeps the last 7; --keep-daily and the others are added to that
+                (give --keep-last 0 to keep only by day, week or month).
+
                 Examples:
                   ferry:job-create --vm web-01 --vm web-02 --repository repo-01 web-nightly
                   ferry:job-create --vm sql-01 --repository repo-01 --proxy px-01 --proxy px-02 --transport-mode direct-storage-access --no-failover --application-aware --log-processing sql-nightly
-                  ferry:job-create --platform proxmox --vm dc-01 --repository repo-01 --application-aware --indexing --guest-proxy win-gip-01 dc-daily""")
+                  ferry:job-create --platform proxmox --vm dc-01 --repository repo-01 --application-aware --indexing --guest-proxy win-gip-01 dc-daily
+                  ferry:job-create --vm dc-01 --repository repo-01 --schedule "weekly mon,thu 21:30" --keep-last 3 --keep-daily 14 --keep-monthly 12 dc-twice-weekly""")
 public class JobCreateCommand implements Action {
 
     @Reference
@@ -98,6 +110,25 @@ public class JobCreateCommand implements Action {
             + " off-host proxy is suitable")
     private boolean noOnHostFallback;
 
+    @Option(name = "--schedule", description = "When the job runs by itself: manual (default), 'daily HH:MM',"
+            + " 'weekly DAY[,DAY...] HH:MM' or 'cron EXPRESSION' (quote it: it has spaces)")
+    private String schedule;
+
+    @Option(name = "--keep-last", description = "Keep the newest N backups of each disk (default 7)")
+    private Integer keepLast;
+
+    @Option(name = "--keep-daily", description = "Also keep the newest backup of each of the last N days that have"
+            + " backups (default 0)")
+    private Integer keepDaily;
+
+    @Option(name = "--keep-weekly", description = "Also keep the newest backup of each of the last N weeks that"
+            + " have backups (default 0)")
+    private Integer keepWeekly;
+
+    @Option(name = "--keep-monthly", description = "Also keep the newest backup of each of the last N months that"
+            + " have backups (default 0)")
+    private Integer keepMonthly;
+
     @Override
     public Object execute() {
         List<String> scope = Arguments.nonBlank(vms);
@@ -110,10 +141,13 @@ public class JobCreateCommand implements Action {
         JobOptions.onlyFor(Platform.HYPERV, target, noOnHostFallback, "--no-on-host-fallback");
         TransportChoice transport = target == Platform.VMWARE ? JobOptions.transport(transportMode, noFailover)
                 : TransportChoice.AUTOMATIC;
+        Schedule when = schedule == null ? Schedule.MANUAL : JobOptions.schedule(schedule);
+        RetentionPolicy retention = JobOptions.retention(JobSpec.DEFAULT_RETENTION, keepLast, keepDaily, keepWeekly,
+                keepMonthly);
         JobSpec spec = SpecErrors.asOptions(JobOptions.CREATE_OPTIONS, () -> new JobSpec(name, target, scope,
                 repository, JobOptions.servers(proxies, "--proxy"), transport, new GuestProcessing(applicationAware,
                         indexing, logProcessing, JobOptions.servers(guestProxies, "--guest-proxy")),
-                target == Platform.HYPERV && !noOnHostFallback));
+                target == Platform.HYPERV && !noOnHostFallback, when, retention));
         Job created = SpecErrors.asOptions(JobOptions.CREATE_OPTIONS, () -> jobs.createJob(spec));
         System.out.println("Created job '" + created.name() + "' (id " + created.id() + ", "
                 + JobDisplay.summary(created.spec()) + ")");

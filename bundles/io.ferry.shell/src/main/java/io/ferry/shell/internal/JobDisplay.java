@@ -2,8 +2,10 @@ package io.ferry.shell.internal;
 
 import io.ferry.api.job.GuestProcessing;
 import io.ferry.api.job.JobSpec;
+import io.ferry.api.job.Schedule;
 import io.ferry.api.job.ServerChoice;
 import io.ferry.api.job.TransportChoice;
+import io.ferry.api.repository.RetentionPolicy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +31,29 @@ final class JobDisplay {
     static String transport(TransportChoice transport) {
         return transport.fixedMode().map(m -> EnumNames.display(m) + (transport.failoverToNetwork()
                 ? ", failover to network" : ", no failover")).orElse(RoleRequest.AUTO);
+    }
+
+    /** {@code manual}, or the schedule as saved, e.g. {@code weekly mon,thu 21:30}. */
+    static String schedule(Schedule schedule) {
+        return schedule.text();
+    }
+
+    /** The rules that keep something, e.g. {@code last 3, daily 14, monthly 12}. */
+    static String retention(RetentionPolicy retention) {
+        List<String> rules = new ArrayList<>();
+        if (retention.keepLast() > 0) {
+            rules.add("last " + retention.keepLast());
+        }
+        if (retention.keepDaily() > 0) {
+            rules.add("daily " + retention.keepDaily());
+        }
+        if (retention.keepWeekly() > 0) {
+            rules.add("weekly " + retention.keepWeekly());
+        }
+        if (retention.keepMonthly() > 0) {
+            rules.add("monthly " + retention.keepMonthly());
+        }
+        return String.join(", ", rules);
     }
 
     /** {@code application-aware, indexing} or {@code off}. */

@@ -4,6 +4,7 @@ import io.ferry.api.job.GuestProcessing;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobSpec;
 import io.ferry.api.job.ServerChoice;
+import io.ferry.api.repository.RetentionPolicy;
 import java.util.List;
 
 /**
@@ -45,8 +46,16 @@ final class JobJson {
                 .field("indexing", gp.indexing())
                 .field("logProcessing", gp.logProcessing());
         choice(json, "guestProxies", gp.guestProxies());
+        RetentionPolicy retention = spec.retention();
         json.endObject()
                 .field("onHostFallback", spec.onHostFallback())
+                .field("schedule", spec.schedule().text())
+                .name("retention").beginObject()
+                .field("keepLast", retention.keepLast())
+                .field("keepDaily", retention.keepDaily())
+                .field("keepWeekly", retention.keepWeekly())
+                .field("keepMonthly", retention.keepMonthly())
+                .endObject()
                 .endObject();
     }
 

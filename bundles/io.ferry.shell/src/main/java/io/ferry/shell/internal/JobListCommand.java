@@ -15,8 +15,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Command(scope = "ferry", name = "job-list", description = "Lists the backup jobs.",
         detailedDescription = """
                 Lists the jobs by name: platform, number of VMs, repository, proxies,
-                transport mode and guest processing. ferry:job-show shows one job in
-                full.
+                transport mode, guest processing, schedule and retention.
+                ferry:job-show shows one job in full.
 
                 Examples:
                   ferry:job-list
@@ -45,13 +45,16 @@ public class JobListCommand implements Action {
         table.column("Transport");
         table.column("Guest processing");
         table.column("Guest proxies");
+        table.column("Schedule");
+        table.column("Retention");
         table.emptyTableText("No jobs; define one with ferry:job-create");
         for (Job job : all) {
             JobSpec spec = job.spec();
             table.addRow().addContent(job.name(), EnumNames.display(spec.platform()), spec.vms().size(),
                     spec.repository(), JobDisplay.servers(spec.proxies()), JobDisplay.transport(spec.transport()),
                     JobDisplay.guestProcessing(spec.guestProcessing()),
-                    JobDisplay.servers(spec.guestProcessing().guestProxies()));
+                    JobDisplay.servers(spec.guestProcessing().guestProxies()), JobDisplay.schedule(spec.schedule()),
+                    JobDisplay.retention(spec.retention()));
         }
         table.print(System.out);
         return null;

@@ -6,8 +6,10 @@ import io.ferry.api.inventory.Platform;
 import io.ferry.api.inventory.PlatformHost;
 import io.ferry.api.inventory.TransportMode;
 import io.ferry.api.inventory.VirtualMachine;
+import io.ferry.api.job.Schedule;
 import io.ferry.api.job.ServerChoice;
 import io.ferry.api.job.TransportChoice;
+import io.ferry.api.repository.RetentionPolicy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,9 @@ final class JobOptions {
             Map.entry("repository", "--repository"), Map.entry("proxies", "--proxy"),
             Map.entry("transport", "--transport-mode"), Map.entry("transportMode", "--transport-mode"),
             Map.entry("guestProcessing", "--guest-proxy"), Map.entry("logProcessing", "--log-processing"),
-            Map.entry("onHostFallback", "--no-on-host-fallback"));
+            Map.entry("onHostFallback", "--no-on-host-fallback"), Map.entry("schedule", "--schedule"),
+            Map.entry("keepLast", "--keep-last"), Map.entry("keepDaily", "--keep-daily"),
+            Map.entry("keepWeekly", "--keep-weekly"), Map.entry("keepMonthly", "--keep-monthly"));
 
     /** In an update the name changes only through {@code --rename}. */
     static final Map<String, String> UPDATE_OPTIONS = with(with(CREATE_OPTIONS, "name", "--rename"),
@@ -38,6 +42,39 @@ final class JobOptions {
         HashMap<String, String> out = new HashMap<>(base);
         out.put(field, option);
         return Map.copyOf(out);
+    }
+
+    /** The schedule given by {@code --schedule}; its errors name the option. */
+    static Schedule schedule(String text) {
+        try {
+            return Schedule.parse(text);
+        } catch (ValidationException e) {
+            throw new ValidationException("--schedule", e.problem());
+        }
+    }
+
+    /**
+     * {@code base} with the {@code --keep-*} options given (null: keep the base's value). A
+     * retention that would keep nothing is refused naming the first option set to 0.
+     */
+    static RetentionPolicy retention(RetentionPolicy base, Integer last, Integer daily, Integer weekly,
+            Integer monthly) {
+        try {
+            return new RetentionPolicy(orElse(last, base.keepLast()), orElse(daily, base.keepDaily()),
+                    orElse(weekly, base.keepWeekly()), orElse(monthly, base.keepMonthly()));
+        } catch (ValidationException e) {
+            if (!e.field().equals("retention")) {
+                throw SpecErrors.renamed(e, CREATE_OPTIONS);
+            }
+            String option = last != null ? "--keep-last" : daily != null ? "--keep-daily"
+                    : weekly != null ? "--keep-weekly" : monthly != null ? "--keep-monthly" : "--keep-last";
+            throw new ValidationException(option, "the job would keep no backups: set at least one of --keep-last,"
+                    + " --keep-daily, --keep-weekly, --keep-monthly above 0");
+        }
+    }
+
+    private static int orElse(Integer value, int current) {
+        return value == null ? current : value;
     }
 
     static Platform platform(String text) {

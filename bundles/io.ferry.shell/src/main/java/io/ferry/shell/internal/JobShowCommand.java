@@ -21,8 +21,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Command(scope = "ferry", name = "job-show", description = "Shows everything about one backup job.",
         detailedDescription = """
                 Shows a job's VMs in processing order, its repository, proxies,
-                transport mode, guest processing, its id and its version (the number
-                ferry:job-update --expected-version compares).
+                transport mode, guest processing, schedule and retention, its id and
+                its version (the number ferry:job-update --expected-version compares).
 
                 Examples:
                   ferry:job-show web-nightly
@@ -69,6 +69,11 @@ public class JobShowCommand implements Action {
         row(table, "Indexing", Display.yesNo(gp.indexing()));
         row(table, "Log processing", Display.yesNo(gp.logProcessing()));
         servers(table, "Guest proxies", gp.guestProxies());
+        row(table, "Schedule", JobDisplay.schedule(spec.schedule()));
+        if (!spec.schedule().manual()) {
+            row(table, "Cron", spec.schedule().cron());
+        }
+        row(table, "Retention", JobDisplay.retention(spec.retention()) + " (backups per disk)");
         table.print(System.out);
         return null;
     }

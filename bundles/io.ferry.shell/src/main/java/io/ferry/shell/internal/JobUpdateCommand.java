@@ -25,7 +25,9 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
                 VM; --auto-proxy and --auto-guest-proxy go back to automatic choice.
                 Switches come in pairs (--indexing / --no-indexing, ...). A new
                 --platform resets what does not exist there: the transport mode outside
-                VMware, on-host fallback outside Hyper-V.
+                VMware, on-host fallback outside Hyper-V. --schedule replaces the schedule
+                (--schedule manual: only when started); each --keep-* option changes that
+                rule of the retention and keeps the others.
 
                 The update is refused if someone changed the job in between; pass
                 --expected-version with the version ferry:job-show printed to make sure
@@ -34,7 +36,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
                 Examples:
                   ferry:job-update --add-vm web-03 --remove-vm web-01 web-nightly
                   ferry:job-update --proxy px-01 --proxy px-02 --transport-mode virtual-appliance web-nightly
-                  ferry:job-update --auto-proxy --application-aware --guest-proxy win-gip-01 --expected-version 3 web-nightly""")
+                  ferry:job-update --auto-proxy --application-aware --guest-proxy win-gip-01 --expected-version 3 web-nightly
+                  ferry:job-update --schedule "cron 0 30 22 ? * MON-FRI" --keep-last 0 --keep-daily 30 web-nightly""")
 public class JobUpdateCommand implements Action {
 
     @Reference
@@ -119,6 +122,24 @@ public class JobUpdateCommand implements Action {
     @Option(name = "--no-on-host-fallback", description = "Hyper-V: fail instead of backing up on-host")
     private boolean noOnHostFallback;
 
+    @Option(name = "--schedule", description = "When the job runs by itself: manual, 'daily HH:MM',"
+            + " 'weekly DAY[,DAY...] HH:MM' or 'cron EXPRESSION' (quote it: it has spaces)")
+    private String schedule;
+
+    @Option(name = "--keep-last", description = "Keep the newest N backups of each disk")
+    private Integer keepLast;
+
+    @Option(name = "--keep-daily", description = "Keep the newest backup of each of the last N days that have backups")
+    private Integer keepDaily;
+
+    @Option(name = "--keep-weekly", description = "Keep the newest backup of each of the last N weeks that have"
+            + " backups")
+    private Integer keepWeekly;
+
+    @Option(name = "--keep-monthly", description = "Keep the newest backup of each of the last N months that have"
+            + " backups")
+    private Integer keepMonthly;
+
     @Option(name = "--expected-version", description = "Refuse the update unless the job is still at this version"
             + " (from ferry:job-show); by default the version read just before the update")
     private Long expectedVersion;
@@ -133,7 +154,9 @@ public class JobUpdateCommand implements Action {
                 .indexing(flag(indexing, "--indexing", noIndexing, "--no-indexing"))
                 .logProcessing(flag(logProcessing, "--log-processing", noLogProcessing, "--no-log-processing"))
                 .guestProxies(guestProxies).autoGuestProxy(autoGuestProxy)
-                .onHostFallback(flag(onHostFallback, "--on-host-fallback", noOnHostFallback, "--no-on-host-fallback"));
+                .onHostFallback(flag(onHostFallback, "--on-host-fallback", noOnHostFallback, "--no-on-host-fallback"))
+                .schedule(schedule).keepLast(keepLast).keepDaily(keepDaily).keepWeekly(keepWeekly)
+                .keepMonthly(keepMonthly);
         if (changes.isEmpty()) {
             throw new ValidationException("", "Nothing to change for job '" + name + "': give at least one option"
                     + " (see ferry:job-update --help)");

@@ -10,8 +10,10 @@ import io.ferry.api.inventory.Platform;
 import io.ferry.api.inventory.TransportMode;
 import io.ferry.api.job.GuestProcessing;
 import io.ferry.api.job.JobSpec;
+import io.ferry.api.job.Schedule;
 import io.ferry.api.job.ServerChoice;
 import io.ferry.api.job.TransportChoice;
+import io.ferry.api.repository.RetentionPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,20 @@ class JobChangesTest {
         assertTrue(new JobChanges().isEmpty());
         assertTrue(new JobChanges().addVms(List.of()).isEmpty());
         assertFalse(new JobChanges().autoGuestProxy(true).isEmpty());
+        assertFalse(new JobChanges().schedule("manual").isEmpty());
+        assertFalse(new JobChanges().keepMonthly(0).isEmpty());
+    }
+
+    @Test
+    void scheduleAndRetentionAreKeptUnlessGiven() {
+        JobSpec scheduled = VMWARE.withSchedule(Schedule.parse("daily 22:00"))
+                .withRetention(new RetentionPolicy(5, 0, 4, 0));
+        JobSpec renamed = new JobChanges().rename("web-2").applyTo(scheduled);
+        assertEquals(scheduled.schedule(), renamed.schedule());
+        assertEquals(scheduled.retention(), renamed.retention());
+        JobSpec changed = new JobChanges().schedule("weekly sun 01:00").keepWeekly(10).applyTo(scheduled);
+        assertEquals("weekly sun 01:00", changed.schedule().text());
+        assertEquals(new RetentionPolicy(5, 0, 10, 0), changed.retention());
     }
 
     @Test

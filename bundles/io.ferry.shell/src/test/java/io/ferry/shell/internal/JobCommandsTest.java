@@ -19,8 +19,10 @@ import io.ferry.api.inventory.VmSpec;
 import io.ferry.api.job.GuestProcessing;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobSpec;
+import io.ferry.api.job.Schedule;
 import io.ferry.api.job.ServerChoice;
 import io.ferry.api.job.TransportChoice;
+import io.ferry.api.repository.RetentionPolicy;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +66,12 @@ class JobCommandsTest {
                 new GuestProcessing(true, false, true, ServerChoice.preferred(List.of("gip-01", "gip-02"))), false);
     }
 
+    /** {@link #webNightly()} twice a week, with a retention using every rule. */
+    private static JobSpec scheduledWebNightly() {
+        return webNightly().withSchedule(Schedule.parse("weekly mon,thu 21:30"))
+                .withRetention(new RetentionPolicy(3, 14, 8, 12));
+    }
+
     @Nested
     class Create {
 
@@ -85,6 +93,37 @@ class JobCommandsTest {
             run(create("name", "sql-strict", "vms", List.of("sql-01"), "repository", "repo-01",
                     "noOnHostFallback", true));
             assertFalse(jobs.job("sql-strict").orElseThrow().spec().onHostFallback());
+        }
+
+        @Test
+        void scheduleAndRetentionOptionsAreSavedAndUnsetRulesTakeTheDefaults() throws Exception {
+            run(create("name", "web-nightly", "vms", List.of("web-01"), "repository", "repo-01",
+                    "schedule", "  Weekly MON,thu   21:30 ", "keepDaily", 14, "keepMonthly", 12));
+            JobSpec spec = jobs.job("web-nightly").orElseThrow().spec();
+            assertEquals("weekly mon,thu 21:30", spec.schedule().text());
+            assertEquals(new RetentionPolicy(7, 14, 0, 12), spec.retention(), "keep-last stays at its default 7");
+            run(create("name", "web-daily", "vms", List.of("web-01"), "repository", "repo-01",
+                    "schedule", "cron 0 30 22 ? * MON-FRI", "keepLast", 0, "keepWeekly", 4));
+            JobSpec daily = jobs.job("web-daily").orElseThrow().spec();
+            assertEquals("0 30 22 ? * MON-FRI", daily.schedule().cron());
+            assertEquals(new RetentionPolicy(0, 0, 4, 0), daily.retention());
+        }
+
+        @Test
+        void badScheduleOrRetentionIsRefusedNamingTheOption() {
+            assertEquals("--schedule: '25:00' is not a time: use HH:MM (24 h), e.g. 22:30 (in '25:00')",
+                    assertThrows(ValidationException.class, () -> run(create("name", "web", "vms", List.of("web-01"),
+                            "repository", "repo-01", "schedule", "daily 25:00"))).getMessage());
+            assertTrue(assertThrows(ValidationException.class, () -> run(create("name", "web", "vms",
+                    List.of("web-01"), "repository", "repo-01", "schedule", "hourly"))).getMessage()
+                    .startsWith("--schedule: 'hourly' is not a schedule: use manual, 'daily HH:MM'"));
+            assertEquals("--keep-weekly: -1 is negative", assertThrows(ValidationException.class, () -> run(create(
+                    "name", "web", "vms", List.of("web-01"), "repository", "repo-01", "keepWeekly", -1))).getMessage());
+            assertEquals("--keep-last: the job would keep no backups: set at least one of --keep-last, --keep-daily,"
+                    + " --keep-weekly, --keep-monthly above 0", assertThrows(ValidationException.class,
+                            () -> run(create("name", "web", "vms", List.of("web-01"), "repository", "repo-01",
+                                    "keepLast", 0))).getMessage());
+            assertEquals(List.of(), jobs.calls);
         }
 
         @Test
@@ -177,6 +216,24 @@ class JobCommandsTest {
         }
 
         @Test
+        void listAndShowTellWhenTheJobRunsAndWhatItKeeps() throws Exception {
+            jobs.put(scheduledWebNightly());
+            jobs.put(JobSpec.of("sql-hourly", Platform.HYPERV, List.of("sql-01"), "repo-01"));
+            String list = run(with(new JobListCommand(), "jobs", jobs));
+            assertTrue(list.contains("Schedule") && list.contains("Retention"), list);
+            assertTrue(list.contains("weekly mon,thu 21:30") && list.contains("last 3, daily 14, weekly 8, monthly 12"),
+                    list);
+            assertTrue(list.contains("manual") && list.contains("last 7"), list);
+            String show = run(with(new JobShowCommand(), "jobs", jobs, "name", "web-nightly"));
+            for (String expected : List.of("Schedule", "weekly mon,thu 21:30", "Cron", "0 30 21 ? * MON,THU",
+                    "Retention", "last 3, daily 14, weekly 8, monthly 12 (backups per disk)")) {
+                assertTrue(show.contains(expected), expected + " in\n" + show);
+            }
+            String manual = run(with(new JobShowCommand(), "jobs", jobs, "name", "sql-hourly"));
+            assertTrue(manual.contains("manual") && !manual.contains("Cron"), manual);
+        }
+
+        @Test
         void emptyListSaysHowToDefineAJob() throws Exception {
             assertTrue(run(with(new JobListCommand(), "jobs", jobs)).contains("No jobs; define one with ferry:job-create"));
         }
@@ -228,6 +285,34 @@ class JobCommandsTest {
             assertEquals(webNightly().transport(), spec.transport());
             assertEquals(List.of("updateJob " + job.id() + " v1"), jobs.calls);
             assertEquals("Updated job 'web-nightly' (version 2, vmware, 2 VMs, repository repo-01)\n", out);
+        }
+
+        @Test
+        void anUpdateOfOtherSettingsKeepsTheScheduleAndTheRetention() throws Exception {
+            jobs.put(scheduledWebNightly());
+            run(update("indexing", true, "addVms", List.of("web-03")));
+            JobSpec spec = jobs.job("web-nightly").orElseThrow().spec();
+            assertEquals(scheduledWebNightly().schedule(), spec.schedule());
+            assertEquals(scheduledWebNightly().retention(), spec.retention());
+        }
+
+        @Test
+        void scheduleAndEachRetentionRuleChangeOnTheirOwn() throws Exception {
+            jobs.put(scheduledWebNightly());
+            String out = run(update("keepDaily", 30, "schedule", "daily 3:05"));
+            JobSpec spec = jobs.job("web-nightly").orElseThrow().spec();
+            assertEquals("daily 03:05", spec.schedule().text());
+            assertEquals(new RetentionPolicy(3, 30, 8, 12), spec.retention());
+            assertTrue(out.startsWith("Updated job 'web-nightly' (version 2"), out);
+            run(update("schedule", "manual", "keepLast", 0, "keepWeekly", 0, "keepMonthly", 0));
+            spec = jobs.job("web-nightly").orElseThrow().spec();
+            assertTrue(spec.schedule().manual());
+            assertEquals(new RetentionPolicy(0, 30, 0, 0), spec.retention());
+            assertEquals("--keep-daily: the job would keep no backups: set at least one of --keep-last,"
+                    + " --keep-daily, --keep-weekly, --keep-monthly above 0", assertThrows(ValidationException.class,
+                            () -> run(update("keepDaily", 0))).getMessage());
+            assertEquals("Job 'web-nightly' already has these settings (version 3); nothing changed\n",
+                    run(update("schedule", "MANUAL", "keepDaily", 30)));
         }
 
         @Test

@@ -7,8 +7,10 @@ import io.ferry.api.inventory.TransportMode;
 import io.ferry.api.job.GuestProcessing;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobSpec;
+import io.ferry.api.job.Schedule;
 import io.ferry.api.job.ServerChoice;
 import io.ferry.api.job.TransportChoice;
+import io.ferry.api.repository.RetentionPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +20,8 @@ class JobJsonTest {
         return new JobSpec("web-nightly", Platform.VMWARE, List.of("web-01"), "px-win-01",
                 ServerChoice.preferred(List.of("px-lin-01", "backup-01")),
                 TransportChoice.fixed(TransportMode.VIRTUAL_APPLIANCE, false),
-                new GuestProcessing(true, true, true, ServerChoice.preferred(List.of("rocky-01", "px-win-01"))), false);
+                new GuestProcessing(true, true, true, ServerChoice.preferred(List.of("rocky-01", "px-win-01"))), false,
+                Schedule.parse("weekly mon,thu 21:30"), new RetentionPolicy(3, 14, 8, 12));
     }
 
     /**
@@ -59,14 +62,21 @@ class JobJsonTest {
                         ]
                       }
                     },
-                    "onHostFallback" : false
+                    "onHostFallback" : false,
+                    "schedule" : "weekly mon,thu 21:30",
+                    "retention" : {
+                      "keepLast" : 3,
+                      "keepDaily" : 14,
+                      "keepWeekly" : 8,
+                      "keepMonthly" : 12
+                    }
                   }
                 ]
                 """, JobJson.array(List.of(new Job("0190f5b6-1a2b-7000-8000-000000000001", 3, webNightly()))));
     }
 
     @Test
-    void automaticChoicesHaveNoServerList() {
+    void automaticChoicesHaveNoServerListAndDefaultsAreWrittenOut() {
         String json = JobJson.array(List.of(new Job("j1", 1,
                 JobSpec.of("sql-hourly", Platform.HYPERV, List.of("sql-01"), "repo-01"))));
         assertEquals("""
@@ -93,7 +103,14 @@ class JobJsonTest {
                         "automatic" : true
                       }
                     },
-                    "onHostFallback" : true
+                    "onHostFallback" : true,
+                    "schedule" : "manual",
+                    "retention" : {
+                      "keepLast" : 7,
+                      "keepDaily" : 0,
+                      "keepWeekly" : 0,
+                      "keepMonthly" : 0
+                    }
                   }
                 ]
                 """, json);
