@@ -82,6 +82,18 @@ public interface LibNbd extends Library {
 
     int nbd_connect_uri(Pointer h, String uri);
 
+    /** Starts connecting (and the handshake) without waiting; progress with {@link #nbd_poll}. */
+    int nbd_aio_connect_uri(Pointer h, String uri);
+
+    /** Runs the handle's state machine for at most {@code timeout} ms: 1 = progress, 0 = timed out, -1 = error. */
+    int nbd_poll(Pointer h, int timeout);
+
+    /** 1 while connecting or in the handshake. */
+    int nbd_aio_is_connecting(Pointer h);
+
+    /** 1 when connected and idle (ready for commands). */
+    int nbd_aio_is_ready(Pointer h);
+
     int nbd_can_meta_context(Pointer h, String name);
 
     long nbd_get_size(Pointer h);

@@ -71,6 +71,29 @@ public final class NbdHandle implements AutoCloseable {
         check(nbd.nbd_connect_uri(open(), uri), "nbd_connect_uri", "");
     }
 
+    /**
+     * Connects and completes the handshake within {@code timeoutMillis}. Returns false on a
+     * timeout (the handle is then unusable: close it). A server that has as many clients as
+     * it allows (qemu-nbd's default is one) accepts the socket but never starts the
+     * handshake; the synchronous {@link #connectUri} would wait forever for it.
+     */
+    public synchronized boolean connectUri(String uri, long timeoutMillis) throws NbdException {
+        Pointer h = open();
+        check(nbd.nbd_aio_connect_uri(h, uri), "nbd_aio_connect_uri", "");
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (flag(nbd.nbd_aio_is_connecting(h), "nbd_aio_is_connecting")) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return false;
+            }
+            check(nbd.nbd_poll(h, (int) Math.min(left, 1000)), "nbd_poll", "");
+        }
+        if (!flag(nbd.nbd_aio_is_ready(h), "nbd_aio_is_ready")) {
+            throw error("nbd_aio_connect_uri", "");
+        }
+        return true;
+    }
+
     /** True when the server agreed to {@code context} during the handshake. */
     public synchronized boolean canMetaContext(String context) throws NbdException {
         return flag(nbd.nbd_can_meta_context(open(), context), "nbd_can_meta_context");

@@ -3,6 +3,7 @@ package io.ferry.mover.internal.source;
 import io.ferry.api.FerryException;
 import io.ferry.api.ValidationException;
 import io.ferry.mover.internal.nativeio.LibNbd;
+import io.ferry.mover.internal.nativeio.Errno;
 import io.ferry.mover.internal.nativeio.NbdException;
 import io.ferry.mover.internal.nativeio.NbdHandle;
 import java.nio.file.Files;
@@ -37,7 +38,23 @@ final class NbdConnector {
         return location.description();
     }
 
+    /** How long the first connection may take, handshake (and TLS) included. */
+    static final long FIRST_CONNECT_TIMEOUT_MILLIS = 60_000;
+    /** How long a further connection may take before the pool stops growing. */
+    static final long EXTRA_CONNECT_TIMEOUT_MILLIS = 5_000;
+
     NbdHandle connect() throws NbdException {
+        NbdHandle handle = connect(FIRST_CONNECT_TIMEOUT_MILLIS);
+        if (handle == null) {
+            throw new NbdException("nbd_aio_connect_uri", location.description() + ": the NBD server accepted the"
+                    + " connection but did not complete the handshake within " + FIRST_CONNECT_TIMEOUT_MILLIS / 1000
+                    + " s (does it allow only one client, already taken? qemu-nbd: --shared=N)", Errno.EAGAIN);
+        }
+        return handle;
+    }
+
+    /** A connected handle, or null when the handshake did not complete within {@code timeoutMillis}. */
+    NbdHandle connect(long timeoutMillis) throws NbdException {
         NbdHandle handle = NbdHandle.create(nbd, location.description());
         try {
             if (location.tls()) {
@@ -46,7 +63,10 @@ final class NbdConnector {
             for (String context : metaContexts) {
                 handle.addMetaContext(context);
             }
-            handle.connectUri(location.uri());
+            if (!handle.connectUri(location.uri(), timeoutMillis)) {
+                handle.close();
+                return null;
+            }
             return handle;
         } catch (NbdException | RuntimeException e) {
             handle.close();

@@ -7,15 +7,23 @@ import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Up to {@code max} NBD connections to one export, one per concurrent caller, connected on
  * demand. A connection whose call failed is closed, not reused (after a broken socket
- * libnbd's handle is dead); the next caller connects a fresh one.
+ * libnbd's handle is dead); the next caller connects a fresh one. When the server does not
+ * complete the handshake of a further connection within a few seconds (it allows fewer
+ * clients: qemu-nbd's default is one), the pool stops growing and callers share the
+ * connections it has.
  */
 final class NbdPool implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NbdPool.class);
 
     @FunctionalInterface
     interface NbdCall<T> {
@@ -24,7 +32,10 @@ final class NbdPool implements AutoCloseable {
 
     private final NbdConnector connector;
     private final Semaphore permits;
-    private final ConcurrentLinkedDeque<NbdHandle> idle = new ConcurrentLinkedDeque<>();
+    private final LinkedBlockingDeque<NbdHandle> idle =
+            new LinkedBlockingDeque<>();
+    /** False once the server did not accept a further connection: wait for an idle one instead. */
+    private volatile boolean canGrow = true;
     private final Set<NbdHandle> live = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -42,8 +53,11 @@ final class NbdPool implements AutoCloseable {
         boolean healthy = false;
         try {
             handle = idle.poll();
-            if (handle == null) {
+            if (handle == null && canGrow) {
                 handle = connect();
+            }
+            if (handle == null) {
+                handle = awaitIdle();
             }
             T result = call.apply(handle);
             healthy = true;
@@ -63,13 +77,46 @@ final class NbdPool implements AutoCloseable {
         }
     }
 
+    /** A new connection, or null when the server would not take one more (the pool stops growing). */
     private NbdHandle connect() throws NbdException, InterruptedIOException {
         if (closed) {
             throw new InterruptedIOException(connector.description() + " is closed");
         }
-        NbdHandle handle = connector.connect();
+        NbdHandle handle = live.isEmpty() ? connector.connect()
+                : connector.connect(NbdConnector.EXTRA_CONNECT_TIMEOUT_MILLIS);
+        if (handle == null) {
+            canGrow = false;
+            LOG.info("{}: the NBD server did not accept connection {} within {} s; reading over {} connection(s)",
+                    connector.description(), live.size() + 1, NbdConnector.EXTRA_CONNECT_TIMEOUT_MILLIS / 1000,
+                    live.size());
+            return null;
+        }
         live.add(handle);
         return handle;
+    }
+
+    private NbdHandle awaitIdle() throws IOException {
+        try {
+            while (true) {
+                if (closed) {
+                    throw new InterruptedIOException(connector.description() + " is closed");
+                }
+                NbdHandle handle = idle.poll(100, TimeUnit.MILLISECONDS);
+                if (handle != null) {
+                    return handle;
+                }
+                if (live.isEmpty()) {
+                    // every connection broke: connect a fresh one (fails clearly if the server is gone)
+                    NbdHandle fresh = connector.connect();
+                    live.add(fresh);
+                    return fresh;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a connection to "
+                    + connector.description());
+        }
     }
 
     private void acquirePermit() throws InterruptedIOException {

@@ -141,6 +141,17 @@ class BackupRestoreEndToEndTest {
     }
 
     @Test
+    void aServerThatTakesOneClientAtATimeIsReadOverOneConnectionWithoutHanging() throws IOException {
+        // qemu-nbd's default (--shared=1): a second connection is accepted but never answered
+        Path qcow2 = Images.convert(raw, "qcow2", dir.resolve("single.qcow2"));
+        try (Repository repo = newRepository();
+                NbdServer server = NbdServer.qemuNbd(qcow2, "qcow2").singleClient().start(dir)) {
+            BackupInfo info = backup(repo, server.uri(), SourceOptions.defaults(), "vm1/disk0", ProgressListener.NONE);
+            assertEquals(Images.sha256(raw), Images.sha256(restoreToFile(repo, info.id())));
+        }
+    }
+
+    @Test
     void anIncrementalWithADirtyBitmapReadsOnlyTheChangedChunks() throws IOException {
         Images.BitmapImage changed = Images.withDirtyBitmap(raw, dir, "ferry1", Images.SAMPLE_WRITES);
         try (Repository repo = newRepository()) {

@@ -226,7 +226,7 @@ class NbdDiskSourceTest {
 
         FerryException e = assertThrows(FerryException.class, () -> sources.open(uri, SourceOptions.defaults()));
 
-        assertTrue(e.getMessage().startsWith("Cannot open NBD source " + uri + ": nbd_connect_uri(" + uri + "): "),
+        assertTrue(e.getMessage().startsWith("Cannot open NBD source " + uri + ": nbd_aio_connect_uri(" + uri + "): "),
                 e.getMessage());
         assertTrue(e.getMessage().endsWith("(is the NBD server running, and is the address right?)"), e.getMessage());
     }

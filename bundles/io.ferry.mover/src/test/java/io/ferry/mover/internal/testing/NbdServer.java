@@ -55,9 +55,10 @@ public final class NbdServer implements AutoCloseable {
      * @param bitmap   dirty bitmap to export (qemu-nbd {@code -B}), or null
      * @param tls      certificates to require TLS with, or null
      * @param tcp      listen on 127.0.0.1 at a free port instead of a unix socket
+     * @param clients  qemu-nbd {@code --shared}: how many clients at once (qemu-nbd's own default is 1)
      */
     public record Spec(Kind kind, Path image, String format, boolean readOnly, String bitmap, TlsCerts tls,
-            boolean tcp) {
+            boolean tcp, int clients) {
         public Spec {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(image, "image");
@@ -68,19 +69,24 @@ public final class NbdServer implements AutoCloseable {
         }
 
         public Spec writable() {
-            return new Spec(kind, image, format, false, bitmap, tls, tcp);
+            return new Spec(kind, image, format, false, bitmap, tls, tcp, clients);
         }
 
         public Spec bitmap(String name) {
-            return new Spec(kind, image, format, readOnly, name, tls, tcp);
+            return new Spec(kind, image, format, readOnly, name, tls, tcp, clients);
         }
 
         public Spec tls(TlsCerts certs) {
-            return new Spec(kind, image, format, readOnly, bitmap, certs, tcp);
+            return new Spec(kind, image, format, readOnly, bitmap, certs, tcp, clients);
+        }
+
+        /** Like qemu-nbd's default: one client at a time. */
+        public Spec singleClient() {
+            return new Spec(kind, image, format, readOnly, bitmap, tls, tcp, 1);
         }
 
         public Spec overTcp() {
-            return new Spec(kind, image, format, readOnly, bitmap, tls, true);
+            return new Spec(kind, image, format, readOnly, bitmap, tls, true, clients);
         }
 
         /**
@@ -112,12 +118,12 @@ public final class NbdServer implements AutoCloseable {
 
     /** qemu-nbd serving {@code image} in {@code format}. */
     public static Spec qemuNbd(Path image, String format) {
-        return new Spec(Kind.QEMU_NBD, image, format, true, null, null, false);
+        return new Spec(Kind.QEMU_NBD, image, format, true, null, null, false, 8);
     }
 
     /** nbdkit's file plugin serving a raw {@code image}. */
     public static Spec nbdkit(Path image) {
-        return new Spec(Kind.NBDKIT, image, "raw", true, null, null, false);
+        return new Spec(Kind.NBDKIT, image, "raw", true, null, null, false, 8);
     }
 
     private static NbdServer start(Spec spec, Path workDir) {
@@ -159,7 +165,7 @@ public final class NbdServer implements AutoCloseable {
     private static List<String> command(Spec spec, Path socket, int port) {
         List<String> command = new ArrayList<>();
         if (spec.kind() == Kind.QEMU_NBD) {
-            command.addAll(List.of(Tools.require("qemu-nbd").toString(), "--persistent", "--shared=8", "-f",
+            command.addAll(List.of(Tools.require("qemu-nbd").toString(), "--persistent", "--shared=" + spec.clients(), "-f",
                     spec.format()));
             command.add(spec.readOnly() ? "--read-only" : "--discard=unmap");
             if (spec.bitmap() != null) {
