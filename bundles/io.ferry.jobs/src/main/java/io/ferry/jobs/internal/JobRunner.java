@@ -1,0 +1,217 @@
+package io.ferry.jobs.internal;
+
+import io.ferry.api.ValidationException;
+import io.ferry.api.inventory.InventoryService;
+import io.ferry.api.job.JobService;
+import io.ferry.api.mover.DataMover;
+import io.ferry.api.mover.DiskSources;
+import io.ferry.api.repository.InitOptions;
+import io.ferry.api.repository.ProgressListener;
+import io.ferry.api.repository.RepositoryService;
+import io.ferry.api.selection.SelectionService;
+import io.ferry.api.session.Session;
+import io.ferry.api.session.SessionService;
+import io.ferry.api.session.SessionStore;
+import io.ferry.api.session.TaskProgress;
+import io.ferry.api.session.VmRestoreResult;
+import io.ferry.api.spi.PointInTimeProvider;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.karaf.scheduler.Scheduler;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job runner service (configuration PID {@code io.ferry.jobs}, see {@link JobsConfig}):
+ * a thin OSGi shell around {@link JobSessions}, which does the work, and
+ * {@link JobSchedules}, which runs jobs by their schedules with the Karaf scheduler.
+ *
+ * <p><b>Repositories.</b> A job names a server with the REPOSITORY role; its repository is
+ * the directory {@code <repository.root>/<server name>} (default
+ * {@code ${karaf.data}/ferry/repositories/<server name>}), encrypted with the password on the
+ * first line of {@code repository.password.file} (default
+ * {@code ${karaf.etc}/ferry-repository.password}). The password file is created with a random
+ * password and mode 0600, and the repository initialised, on first use. Keep a copy of the
+ * password file: without it the backups cannot be read.
+ *
+ * <p><b>Whiteboard and optional services.</b> {@link PointInTimeProvider}s (the Proxmox
+ * plugin) are tracked as they come and go; without one, VMs are read from their disk
+ * locations as they are. Events go to the OSGi EventAdmin when there is one (Karaf feature
+ * {@code eventadmin}). Schedules need the Karaf scheduler (feature {@code scheduler}); without
+ * it, scheduling is off (one warning) and jobs run only when started.
+ *
+ * <p>On activation, sessions a previous Ferry left running are marked FAILED; on
+ * deactivation, running sessions are stopped.
+ */
+@Component(service = SessionService.class, configurationPid = "io.ferry.jobs")
+@Designate(ocd = JobsConfig.class)
+public final class JobRunner implements SessionService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]+)}");
+
+    private final List<PointInTimeProvider> providers = new CopyOnWriteArrayList<>();
+    private final AtomicReference<EventAdmin> eventAdmin = new AtomicReference<>();
+    private final AtomicReference<Scheduler> scheduler = new AtomicReference<>();
+    private final JobSessions sessions;
+    private final JobSchedules schedules;
+    private final Duration scheduleRefresh;
+
+    @Activate
+    public JobRunner(@Reference(name = "JobService") JobService jobs,
+            @Reference(name = "InventoryService") InventoryService inventory,
+            @Reference(name = "SelectionService") SelectionService selection,
+            @Reference(name = "SessionStore") SessionStore store,
+            @Reference(name = "RepositoryService") RepositoryService repositoryService,
+            @Reference(name = "DiskSources") DiskSources sources,
+            @Reference(name = "DataMover") DataMover mover, JobsConfig config) {
+        JobRepositories repositories = new JobRepositories(repositoryService,
+                Path.of(expand("repository.root", config.repository_root())),
+                Path.of(expand("repository.password.file", config.repository_password_file())),
+                InitOptions.defaults());
+        this.sessions = new JobSessions(jobs, inventory, selection, store, sources, mover, repositories,
+                () -> List.copyOf(providers), this::post, Clock.systemUTC(),
+                Duration.ofMillis(Math.max(50, config.progress_event_millis())));
+        // before any scheduler is bound: a scheduled run must never be taken for an interrupted one
+        sessions.failInterrupted();
+        this.schedules = new JobSchedules(jobs, id -> sessions.start(id, "schedule"));
+        this.scheduleRefresh = Duration.ofSeconds(Math.max(1, config.schedule_refresh_seconds()));
+        LOG.info("Job runner: repositories under {}, password file {}", repositories.root(),
+                repositories.passwordFile());
+    }
+
+    /** After the optional references are bound: starts following schedule changes. */
+    @Activate
+    void activate() {
+        if (scheduler.get() == null) {
+            LOG.warn("Job scheduling is off: no Karaf scheduler service (install the Karaf feature 'scheduler');"
+                    + " jobs with a schedule run only when started");
+        }
+        schedules.poll(scheduleRefresh);
+    }
+
+    @Deactivate
+    void deactivate() {
+        schedules.close();
+        sessions.close();
+    }
+
+    // --- whiteboard and optional services -------------------------------------------------------
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removePointInTimeProvider")
+    void addPointInTimeProvider(PointInTimeProvider provider) {
+        providers.add(provider);
+    }
+
+    void removePointInTimeProvider(PointInTimeProvider provider) {
+        providers.remove(provider);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindEventAdmin")
+    void bindEventAdmin(EventAdmin admin) {
+        eventAdmin.set(admin);
+    }
+
+    void unbindEventAdmin(EventAdmin admin) {
+        eventAdmin.compareAndSet(admin, null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindScheduler")
+    void bindScheduler(Scheduler value) {
+        scheduler.set(value);
+        schedules.attach(new KarafCron(value));
+    }
+
+    void unbindScheduler(Scheduler value) {
+        if (scheduler.compareAndSet(value, null)) {
+            schedules.detach();
+        }
+    }
+
+    private void post(String topic, Map<String, Object> properties) {
+        EventAdmin admin = eventAdmin.get();
+        if (admin != null) {
+            admin.postEvent(new Event(topic, properties));
+        }
+    }
+
+    /** {@code ${name}} replaced by the system property {@code name} (karaf.data, karaf.etc). */
+    static String expand(String field, String value) {
+        Matcher m = PLACEHOLDER.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replacement = System.getProperty(m.group(1));
+            if (replacement == null) {
+                throw new ValidationException(field, "'" + value + "' uses ${" + m.group(1) + "}, which is not a"
+                        + " system property here; set " + field + " in etc/io.ferry.jobs.cfg to a plain path");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    // --- SessionService -------------------------------------------------------------------------
+
+    @Override
+    public Session start(String jobNameOrId, String trigger) {
+        return sessions.start(jobNameOrId, trigger);
+    }
+
+    @Override
+    public Session retry(String sessionIdOrPrefix) {
+        return sessions.retry(sessionIdOrPrefix);
+    }
+
+    @Override
+    public Session stop(String sessionOrJob) {
+        return sessions.stop(sessionOrJob);
+    }
+
+    @Override
+    public Session await(String sessionId, Duration timeout) throws InterruptedException {
+        return sessions.await(sessionId, timeout);
+    }
+
+    @Override
+    public List<TaskProgress> progress(String sessionId) {
+        return sessions.progress(sessionId);
+    }
+
+    @Override
+    public Optional<Session> session(String idOrPrefix) {
+        return sessions.session(idOrPrefix);
+    }
+
+    @Override
+    public List<Session> sessions(String job, int limit) {
+        return sessions.sessions(job, limit);
+    }
+
+    @Override
+    public VmRestoreResult restoreVm(String vm, String session, String target, boolean overwrite,
+            ProgressListener listener) {
+        return sessions.restoreVm(vm, session, target, overwrite, listener);
+    }
+}

@@ -1,0 +1,95 @@
+package io.ferry.jobs.internal;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A real {@code qemu-nbd} serving one image read-only on a unix socket (optionally with a dirty bitmap). */
+final class QemuNbd implements AutoCloseable {
+
+    private final Process process;
+    private final Path socket;
+
+    private QemuNbd(Process process, Path socket) {
+        this.process = process;
+        this.socket = socket;
+    }
+
+    /** Serves {@code image} on {@code socket}; returns once it accepts connections. */
+    static QemuNbd serve(Path image, String format, Path socket, String bitmap) {
+        List<String> command = new ArrayList<>(List.of("qemu-nbd", "--persistent", "--shared=8", "--read-only", "-f",
+                format, "-k", socket.toString()));
+        if (bitmap != null) {
+            command.addAll(List.of("-B", bitmap));
+        }
+        command.add(image.toString());
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(socket.resolveSibling(socket.getFileName() + ".log").toFile()).start();
+            QemuNbd server = new QemuNbd(p, socket);
+            server.awaitReady();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start qemu-nbd (apt-get install qemu-utils): " + e.getMessage(), e);
+        }
+    }
+
+    String uri() {
+        return "nbd+unix:///?socket=" + socket;
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("qemu-nbd exited with " + process.exitValue() + " for " + socket);
+            }
+            if (Files.exists(socket)) {
+                try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    c.connect(UnixDomainSocketAddress.of(socket));
+                    return;
+                } catch (IOException e) {
+                    // not accepting yet
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        close();
+        throw new IllegalStateException("qemu-nbd did not listen on " + socket + " within 15 s");
+    }
+
+    /** Kills the server at once, as a crash would. */
+    void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+            Files.deleteIfExists(socket);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the socket goes with the temporary directory
+        }
+    }
+}
