@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code qemu-img create}, no backing file in its header) and {@code blockdev-add} it with the
  * running disk node as backing; freeze the guest's file systems through the agent (none
  * given: crash-consistent); one QMP {@code transaction} of {@code block-dirty-bitmap-disable}
- * of the previous bitmap (incremental only), {@code block-dirty-bitmap-add} of a new persistent
- * bitmap and {@code blockdev-backup sync=none} into the scratch node (copy-before-write: the
+ * of the previous bitmap (incremental only), {@code block-dirty-bitmap-add} of a new bitmap
+ * (persistent on qcow2; other formats cannot store bitmaps, see {@link #storesBitmaps}) and {@code blockdev-backup sync=none} into the scratch node (copy-before-write: the
  * scratch node keeps the old content of every block the guest overwrites from now on); thaw
  * at once; start this VM's NBD server on a unix socket (once) and export each scratch node
  * read-only, with the previous bitmap for an incremental. QEMU 7.2 exports only disabled
@@ -50,6 +50,8 @@ public final class FleecingBackup implements AutoCloseable {
     /** sun_path holds 108 bytes including the terminating NUL. */
     private static final int MAX_SOCKET_PATH = 107;
     private static final HexFormat HEX = HexFormat.of();
+    /** Names of the scratch nodes, their jobs (job id = node name) and, with "export-" before it, their exports. */
+    static final String FLEECE_PREFIX = "fleece-";
 
     private final QmpClient qmp;
     private final Optional<GuestAgentClient> agent;
@@ -96,7 +98,10 @@ public final class FleecingBackup implements AutoCloseable {
      *
      * @throws NotFoundException   a node does not exist in the VM
      * @throws ValidationException a previous bitmap cannot serve as an incremental base
-     *                             (check {@link #bitmapState} first), or a disk already has an open view
+     *                             (check {@link #bitmapState} first), a disk already has an open view,
+     *                             or the new bitmap's name is taken
+     * @throws GuestFreezeException the agent could not freeze the guest; whatever was set up is
+     *                             undone and a view without an agent may be tried
      * @throws QmpException        QEMU refused a step; whatever was set up is undone
      */
     public synchronized FleecingView start(List<FleecingRequest> requests) {
@@ -114,10 +119,12 @@ public final class FleecingBackup implements AutoCloseable {
             }
             Map<String, Object> node = node(nodes, r.node());
             r.previousBitmap().ifPresent(previous -> requireUsable(bitmapsOf(node, r.node()), r.node(), previous));
-            String fleeceNode = "fleece-" + token + "-" + disks.size();
+            String fleeceNode = FLEECE_PREFIX + token + "-" + disks.size();
             long size = Json.number(Json.object(node.get("image"), "image of node " + r.node()), "virtual-size");
+            String recording = r.recordingBitmap().orElse("ferry-" + token);
+            requireNewName(bitmapsOf(node, r.node()), r.node(), recording);
             disks.add(new FleecingView.Disk(r.node(), size, fleeceNode, workDir.resolve(fleeceNode + ".qcow2"),
-                    r.previousBitmap(), "ferry-" + token));
+                    r.previousBitmap(), recording, storesBitmaps(node)));
         }
         FleecingView view = new FleecingView(qmp, timeout, disks, nbdSocket, this::ended);
         try {
@@ -152,12 +159,12 @@ public final class FleecingBackup implements AutoCloseable {
             d.previousBitmap.ifPresent(previous -> actions.add(FleecingView.action("block-dirty-bitmap-disable",
                     Map.of("node", d.node, "name", previous))));
             actions.add(FleecingView.action("block-dirty-bitmap-add",
-                    Map.of("node", d.node, "name", d.recordingBitmap, "persistent", true)));
+                    Map.of("node", d.node, "name", d.recordingBitmap, "persistent", d.persistent)));
             actions.add(FleecingView.action("blockdev-backup",
                     Map.of("device", d.node, "target", d.fleeceNode, "sync", "none", "job-id", d.fleeceNode)));
         }
         if (agent.isPresent()) {
-            GuestAgentClient.Frozen frozen = agent.get().freeze(timeout);
+            GuestAgentClient.Frozen frozen = freezeGuest(agent.get());
             try (frozen) {
                 runTransaction(view, actions);
             }
@@ -176,6 +183,17 @@ public final class FleecingBackup implements AutoCloseable {
             d.previousBitmap.ifPresent(previous -> export.put("bitmaps", List.of(previous)));
             qmp.execute("block-export-add", export, timeout);
             d.exported = true;
+        }
+    }
+
+    private GuestAgentClient.Frozen freezeGuest(GuestAgentClient guest) {
+        try {
+            return guest.freeze(timeout);
+        } catch (GuestStillFrozenException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new GuestFreezeException("The guest agent (" + guest.socket() + ") could not freeze the guest's file"
+                    + " systems: " + e.getMessage(), e);
         }
     }
 
@@ -225,7 +243,77 @@ public final class FleecingBackup implements AutoCloseable {
         }
     }
 
-    /** The dirty bitmaps of a block node. */
+    /**
+     * Removes what an earlier process left in QEMU when it died with a view open (a Ferry
+     * restart during a backup): NBD exports, copy-before-write jobs and scratch nodes named
+     * {@code fleece-*} (none of this object's open views), their scratch images in the work
+     * directory, and, when any was found, the NBD server they used. Without this, the stale
+     * export would keep the bitmaps busy and the job would keep filling the scratch space.
+     *
+     * @return what was removed, for the log (empty when nothing was left)
+     */
+    public synchronized List<String> removeLeftovers() {
+        Set<String> ours = new HashSet<>();
+        activeViews.forEach(v -> v.parts().forEach(d -> ours.add(d.fleeceNode)));
+        List<String> removed = new ArrayList<>();
+        for (Object o : Json.array(qmp.execute("query-block-exports", Map.of(), timeout), "reply to query-block-exports")) {
+            Map<String, Object> export = Json.object(o, "block export");
+            String id = Json.text(export, "id");
+            String node = Json.optionalText(export, "node-name").orElse("");
+            if (id.startsWith("export-" + FLEECE_PREFIX) && !ours.contains(node)) {
+                qmp.execute("block-export-del", Map.of("id", id, "mode", "hard"), timeout);
+                qmp.awaitEvent("BLOCK_EXPORT_DELETED", e -> e.is("BLOCK_EXPORT_DELETED", "id", id), timeout);
+                removed.add("NBD export " + id);
+            }
+        }
+        for (Object o : Json.array(qmp.execute("query-block-jobs", Map.of(), timeout), "reply to query-block-jobs")) {
+            String job = Json.text(Json.object(o, "block job"), "device");
+            if (job.startsWith(FLEECE_PREFIX) && !ours.contains(job)) {
+                qmp.execute("block-job-cancel", Map.of("device", job, "force", true), timeout);
+                qmp.awaitEvent("BLOCK_JOB_CANCELLED", e -> e.is("BLOCK_JOB_CANCELLED", "device", job), timeout);
+                removed.add("copy-before-write job " + job);
+            }
+        }
+        for (String node : namedNodes().keySet()) {
+            if (node.startsWith(FLEECE_PREFIX) && !ours.contains(node)) {
+                qmp.execute("blockdev-del", Map.of("node-name", node), timeout);
+                removed.add("scratch node " + node);
+            }
+        }
+        removed.addAll(removeScratchImages(ours));
+        if (!removed.isEmpty() && !nbdServerStarted) {
+            try {
+                qmp.execute("nbd-server-stop", Map.of(), timeout);
+                removed.add("NBD server");
+            } catch (QmpException notRunning) {
+                // the earlier process had not started it yet, or had stopped it
+            }
+        }
+        return removed;
+    }
+
+    private List<String> removeScratchImages(Set<String> ours) {
+        List<String> removed = new ArrayList<>();
+        if (!Files.isDirectory(workDir)) {
+            return removed;
+        }
+        try (var files = Files.list(workDir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(FLEECE_PREFIX) && name.endsWith(".qcow2")
+                        && !ours.contains(name.substring(0, name.length() - ".qcow2".length()))) {
+                    Files.deleteIfExists(f);
+                    removed.add("scratch image " + f);
+                }
+            }
+        } catch (IOException e) {
+            throw new FerryException("Cannot remove the scratch images an interrupted backup left in " + workDir + ": "
+                    + e.getMessage() + "; delete fleece-*.qcow2 there by hand", e);
+        }
+        return removed;
+    }
+
+    /** The named dirty bitmaps of a block node. */
     public List<DirtyBitmap> bitmaps(String node) {
         return bitmapsOf(node(namedNodes(), node), node);
     }
@@ -238,6 +326,9 @@ public final class FleecingBackup implements AutoCloseable {
         }
         for (Object o : Json.array(list, "dirty-bitmaps of node " + node)) {
             Map<String, Object> b = Json.object(o, "dirty bitmap of node " + node);
+            if (Json.optionalText(b, "name").isEmpty()) {
+                continue; // anonymous: the internal bitmap of a running block job (e.g. a fleecing copy-before-write job)
+            }
             out.add(new DirtyBitmap(Json.text(b, "name"), Json.number(b, "count"), Json.number(b, "granularity"),
                     Json.bool(b, "recording", false), Json.bool(b, "persistent", false), Json.bool(b, "busy", false),
                     Json.bool(b, "inconsistent", false)));
@@ -258,6 +349,35 @@ public final class FleecingBackup implements AutoCloseable {
     /** Removes a bitmap, e.g. an inconsistent one before a full backup. */
     public void removeBitmap(String node, String bitmap) {
         qmp.execute("block-dirty-bitmap-remove", Map.of("node", node, "name", bitmap), timeout);
+    }
+
+    private static void requireNewName(List<DirtyBitmap> bitmaps, String nodeName, String recording) {
+        if (bitmaps.stream().anyMatch(b -> b.name().equals(recording))) {
+            throw new ValidationException("recordingBitmap", "disk node '" + nodeName + "' already has a dirty bitmap '"
+                    + recording + "': remove it (block-dirty-bitmap-remove) or choose another name");
+        }
+    }
+
+    /** The image format of a block node ({@code qcow2}, {@code raw}, {@code vmdk}, ...). */
+    public String format(String node) {
+        return Json.text(node(namedNodes(), node), "drv");
+    }
+
+    /**
+     * Only qcow2 stores dirty bitmaps in the image; on other formats (raw, vmdk, vhdx) QEMU
+     * keeps them in memory, and they are gone when the VM restarts (as Proxmox VE's own).
+     */
+    public static boolean storesBitmaps(String format) {
+        return "qcow2".equals(format);
+    }
+
+    private static boolean storesBitmaps(Map<String, Object> node) {
+        return storesBitmaps(Json.optionalText(node, "drv").orElse(""));
+    }
+
+    /** The virtual size of a block node's image in bytes. */
+    public long sizeOf(String node) {
+        return Json.number(Json.object(node(namedNodes(), node).get("image"), "image of node " + node), "virtual-size");
     }
 
     private static void requireUsable(List<DirtyBitmap> bitmaps, String nodeName, String previous) {

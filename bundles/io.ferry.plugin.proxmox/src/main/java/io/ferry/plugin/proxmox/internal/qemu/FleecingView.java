@@ -12,7 +12,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,13 +27,14 @@ import org.slf4j.LoggerFactory;
  * nodes and files go; the previous bitmap is removed and the new one, recording since this
  * view's point in time, is the base of the next incremental.</li>
  * <li>{@link #abort()} (also {@link #close()} without a commit) after a failed backup: the same
- * teardown, then the previous bitmap is merged into the new one and removed, so the new one
- * holds every change since the last good backup and the next incremental misses nothing. If
- * the merge fails, both bitmaps are removed and the next backup must be full; a failed full
- * backup removes its new bitmap for the same reason (there is no good backup it could be
- * relative to). Merging was chosen over re-enabling the previous bitmap because re-enabling
- * would lose the writes between this view's point in time and the abort, which only the new
- * bitmap saw.</li>
+ * teardown, then, in one QMP transaction, the new bitmap is merged into the previous one, the
+ * previous one records again and the new one is removed: the previous bitmap (under its old
+ * name) holds every change since the last good backup and the next incremental misses
+ * nothing. Re-enabling alone would lose the writes between this view's point in time and the
+ * abort, which only the new bitmap saw; the merge keeps them. If the merge fails, both bitmaps
+ * are removed and the next backup must be full; a failed full backup removes its new bitmap
+ * for the same reason (there is no good backup it could be relative to).</li>
+ * <li>{@link #end} does either per disk: commit those backed up completely, abort the others.</li>
  * </ul>
  * {@link #bitmapForNextBackup} tells, per disk, what the caller must store for the next run.
  */
@@ -49,6 +52,8 @@ public final class FleecingView implements AutoCloseable {
         final Path scratch;
         final Optional<String> previousBitmap;
         final String recordingBitmap;
+        /** The new bitmap is stored in the image (qcow2); otherwise it lives only as long as the QEMU process. */
+        final boolean persistent;
         boolean scratchCreated;
         boolean nodeAdded;
         boolean bitmapsRotated;
@@ -57,17 +62,18 @@ public final class FleecingView implements AutoCloseable {
         Optional<String> nextBitmap = Optional.empty();
 
         Disk(String node, long size, String fleeceNode, Path scratch, Optional<String> previousBitmap,
-                String recordingBitmap) {
+                String recordingBitmap, boolean persistent) {
             this.node = node;
             this.size = size;
             this.fleeceNode = fleeceNode;
             this.scratch = scratch;
             this.previousBitmap = previousBitmap;
             this.recordingBitmap = recordingBitmap;
+            this.persistent = persistent;
         }
 
         String exportId() {
-            return "export-" + fleeceNode;
+            return "export-" + fleeceNode; // FleecingBackup.removeLeftovers relies on this form
         }
 
         String exportName() {
@@ -137,9 +143,9 @@ public final class FleecingView implements AutoCloseable {
     }
 
     /**
-     * After {@link #commit()} or {@link #abort()}: the bitmap the next backup of {@code node}
-     * passes as {@link FleecingRequest#previousBitmap()}, relative to the last good backup;
-     * empty means the next backup must be full.
+     * After {@link #commit()}, {@link #abort()} or {@link #end}: the bitmap the next backup of
+     * {@code node} passes as {@link FleecingRequest#previousBitmap()}, relative to the last good
+     * backup; empty means the next backup must be full.
      */
     public synchronized Optional<String> bitmapForNextBackup(String node) {
         if (state == State.ACTIVE) {
@@ -150,38 +156,40 @@ public final class FleecingView implements AutoCloseable {
     }
 
     /**
-     * Ends the view after a good backup (see the class description). If a copy-before-write job
-     * stopped while the view was read (scratch space full, I/O error), the view was no longer
-     * point-in-time: it is aborted instead and an exception says so.
+     * How {@link #end} left one disk.
+     *
+     * @param node       the disk's block node
+     * @param committed  true when the disk was committed (its new bitmap records from the view's point in time)
+     * @param nextBitmap the bitmap the next backup of the disk reads, relative to the last good
+     *                   backup (this one when committed); empty: the next backup must be full
+     * @param detail     why the disk was not committed although asked, or why it has no next
+     *                   bitmap after an abort (null when there is nothing to say)
+     */
+    public record Ending(String node, boolean committed, Optional<String> nextBitmap, String detail) {
+        public Ending {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(nextBitmap, "nextBitmap");
+        }
+    }
+
+    /**
+     * Ends the view after a good backup of every disk (see the class description). If a
+     * copy-before-write job stopped while the view was read (scratch space full, I/O error),
+     * that disk's view was no longer point-in-time: it is aborted instead, the others are
+     * committed, and an exception says so.
      */
     public synchronized void commit() {
-        if (state != State.ACTIVE) {
-            throw new IllegalStateException("the point-in-time view was already " + state.name().toLowerCase());
-        }
-        List<String> stopped = stoppedJobs();
-        if (!stopped.isEmpty()) {
-            abort();
-            throw new FerryException("The point-in-time view of disk(s) " + nodes() + " was not point-in-time to the end:"
-                    + " its copy-before-write job(s) " + stopped + " stopped while it was read (scratch space full or an I/O"
-                    + " error; see QEMU's BLOCK_JOB_COMPLETED event). Do not keep what was read as a backup. The view was"
-                    + " aborted, so the next backup still covers every change.");
-        }
-        state = State.COMMITTED;
+        requireActive();
         List<RuntimeException> failures = new ArrayList<>();
-        for (Disk d : disks) {
-            tearDown(d, false, failures);
+        List<Ending> endings = end(Set.copyOf(nodes()), failures);
+        List<String> notCommitted = endings.stream().filter(e -> !e.committed()).map(Ending::detail).toList();
+        if (!notCommitted.isEmpty()) {
+            FerryException e = new FerryException("The point-in-time view was not point-in-time to the end: "
+                    + String.join("; ", notCommitted) + ". Do not keep what was read of that disk as a backup. Its view was"
+                    + " aborted, so the next backup still covers every change.");
+            failures.forEach(e::addSuppressed);
+            throw e;
         }
-        for (Disk d : disks) {
-            d.nextBitmap = Optional.of(d.recordingBitmap);
-            d.previousBitmap.ifPresent(previous -> {
-                try {
-                    removeBitmap(d.node, previous);
-                } catch (RuntimeException e) {
-                    failures.add(e);
-                }
-            });
-        }
-        onEnd.accept(this);
         throwFirst(failures);
     }
 
@@ -190,16 +198,55 @@ public final class FleecingView implements AutoCloseable {
         if (state != State.ACTIVE) {
             return;
         }
-        state = State.ABORTED;
         List<RuntimeException> failures = new ArrayList<>();
-        for (Disk d : disks) {
-            tearDown(d, true, failures);
+        end(Set.of(), failures);
+        throwFirst(failures);
+    }
+
+    /**
+     * Ends the view disk by disk: the disks in {@code committedNodes} were backed up completely
+     * and are committed (unless their copy-before-write job stopped: then they are aborted), the
+     * others are aborted. Never throws for a QEMU failure: what could not be undone is logged and
+     * said in the {@link Ending#detail()}; a disk whose changes could not be kept has no next bitmap.
+     *
+     * @return one ending per disk, in request order
+     */
+    public synchronized List<Ending> end(Set<String> committedNodes) {
+        requireActive();
+        List<RuntimeException> failures = new ArrayList<>();
+        List<Ending> endings = end(committedNodes, failures);
+        for (RuntimeException e : failures) {
+            LOG.warn("Ending the point-in-time view of disk(s) {} left something behind", nodes(), e);
         }
+        return endings;
+    }
+
+    private List<Ending> end(Set<String> committedNodes, List<RuntimeException> failures) {
+        Map<String, String> stopped = committedNodes.isEmpty() ? Map.of() : stoppedJobs();
+        state = committedNodes.isEmpty() ? State.ABORTED : State.COMMITTED;
+        List<Ending> endings = new ArrayList<>();
         for (Disk d : disks) {
-            keepChangesForNextBackup(d, failures);
+            boolean commit = committedNodes.contains(d.node) && !stopped.containsKey(d.node);
+            List<RuntimeException> own = new ArrayList<>();
+            tearDown(d, !commit, own);
+            String detail = committedNodes.contains(d.node) && !commit ? stopped.get(d.node) : null;
+            if (commit) {
+                commitBitmaps(d, own);
+            } else {
+                String lost = keepChangesForNextBackup(d, own);
+                detail = detail == null ? lost : lost == null ? detail : detail + "; " + lost;
+            }
+            failures.addAll(own);
+            endings.add(new Ending(d.node, commit, d.nextBitmap, detail));
         }
         onEnd.accept(this);
-        throwFirst(failures);
+        return endings;
+    }
+
+    private void requireActive() {
+        if (state != State.ACTIVE) {
+            throw new IllegalStateException("the point-in-time view was already " + state.name().toLowerCase());
+        }
     }
 
     /** Aborts unless committed. */
@@ -208,29 +255,45 @@ public final class FleecingView implements AutoCloseable {
         abort();
     }
 
-    private void keepChangesForNextBackup(Disk d, List<RuntimeException> failures) {
+    private void commitBitmaps(Disk d, List<RuntimeException> failures) {
+        d.nextBitmap = Optional.of(d.recordingBitmap);
+        // a previous bitmap that cannot be removed now is stale, not wrong: the next view removes it
+        d.previousBitmap.ifPresent(previous -> removeBitmapCollecting(d.node, previous, failures));
+    }
+
+    /**
+     * After an abort: makes the previous bitmap hold every change since the last good backup
+     * again, or removes the bitmaps when that is impossible. Returns why the changes could not be
+     * kept (null when they were, or when there is no good backup they could be relative to).
+     */
+    private String keepChangesForNextBackup(Disk d, List<RuntimeException> failures) {
         if (!d.bitmapsRotated) {
             d.nextBitmap = d.previousBitmap; // the transaction never ran: the previous bitmap still records
-            return;
+            return null;
         }
         if (d.previousBitmap.isEmpty()) {
             d.nextBitmap = Optional.empty();
             removeBitmapCollecting(d.node, d.recordingBitmap, failures);
-            return;
+            return null;
         }
         String previous = d.previousBitmap.get();
         try {
+            // one transaction, so that no write falls between the two bitmaps
             qmp.execute("transaction", Map.of("actions", List.of(
-                    action("block-dirty-bitmap-merge", Map.of("node", d.node, "target", d.recordingBitmap, "bitmaps",
-                            List.of(previous))),
-                    action("block-dirty-bitmap-remove", Map.of("node", d.node, "name", previous)))), timeout);
-            d.nextBitmap = Optional.of(d.recordingBitmap);
+                    action("block-dirty-bitmap-merge", Map.of("node", d.node, "target", previous, "bitmaps",
+                            List.of(d.recordingBitmap))),
+                    action("block-dirty-bitmap-enable", Map.of("node", d.node, "name", previous)),
+                    action("block-dirty-bitmap-remove", Map.of("node", d.node, "name", d.recordingBitmap)))), timeout);
+            d.nextBitmap = Optional.of(previous);
+            return null;
         } catch (RuntimeException e) {
-            LOG.warn("Could not merge dirty bitmap '{}' into '{}' on disk node '{}'; removing both, so the next backup of"
-                    + " this disk will be full", previous, d.recordingBitmap, d.node, e);
+            LOG.warn("Could not merge dirty bitmap '{}' back into '{}' on disk node '{}'; removing both, so the next backup"
+                    + " of this disk will be full", d.recordingBitmap, previous, d.node, e);
             d.nextBitmap = Optional.empty();
             removeBitmapCollecting(d.node, previous, failures);
             removeBitmapCollecting(d.node, d.recordingBitmap, failures);
+            return "the changes since the last good backup could not be kept (merging bitmap " + d.recordingBitmap
+                    + " into " + previous + " failed: " + e.getMessage() + ")";
         }
     }
 
@@ -305,18 +368,31 @@ public final class FleecingView implements AutoCloseable {
         qmp.awaitEvent("BLOCK_JOB_CANCELLED", e -> e.is("BLOCK_JOB_CANCELLED", "device", d.fleeceNode), timeout);
     }
 
-    /** The fleecing jobs that are no longer running. */
-    private List<String> stoppedJobs() {
+    /**
+     * The disks whose fleecing job is no longer running, with why: their view stopped being
+     * point-in-time while it was read. If QEMU cannot tell, no disk can be committed.
+     */
+    private Map<String, String> stoppedJobs() {
         Map<String, String> status = new HashMap<>();
-        for (Object o : Json.array(qmp.execute("query-block-jobs", Map.of(), timeout), "reply to query-block-jobs")) {
-            Map<String, Object> job = Json.object(o, "block job");
-            status.put(Json.text(job, "device"), Json.optionalText(job, "status").orElse("running"));
+        Map<String, String> stopped = new LinkedHashMap<>();
+        try {
+            for (Object o : Json.array(qmp.execute("query-block-jobs", Map.of(), timeout), "reply to query-block-jobs")) {
+                Map<String, Object> job = Json.object(o, "block job");
+                status.put(Json.text(job, "device"), Json.optionalText(job, "status").orElse("running"));
+            }
+        } catch (RuntimeException e) {
+            for (Disk d : disks) {
+                stopped.put(d.node, "disk node '" + d.node + "': cannot check that its copy-before-write job "
+                        + d.fleeceNode + " ran to the end (" + e.getMessage() + ")");
+            }
+            return stopped;
         }
-        List<String> stopped = new ArrayList<>();
         for (Disk d : disks) {
             String s = status.get(d.fleeceNode);
             if (!"running".equals(s)) {
-                stopped.add(d.fleeceNode + " (" + (s == null ? "gone" : s) + ")");
+                stopped.put(d.node, "disk node '" + d.node + "': its copy-before-write job " + d.fleeceNode + " stopped ("
+                        + (s == null ? "gone" : s) + ") while the view was read (scratch space full or an I/O error;"
+                        + " see QEMU's BLOCK_JOB_COMPLETED event)");
             }
         }
         return stopped;

@@ -164,8 +164,8 @@ class FleecingBackupTest {
         vm.sh("echo during-failed-backup > /data/abort2.txt; sync");
         failed.abort();
         String next = failed.bitmapForNextBackup(DISK_NODE).orElseThrow();
-        assertEquals(failed.disk(DISK_NODE).recordingBitmap(), next, "the new bitmap, with the previous merged in");
-        assertEquals(BitmapState.MISSING, fleecing.bitmapState(DISK_NODE, base));
+        assertEquals(base, next, "the previous bitmap, recording again, with the new one merged in");
+        assertEquals(BitmapState.MISSING, fleecing.bitmapState(DISK_NODE, failed.disk(DISK_NODE).recordingBitmap()));
         assertEquals(BitmapState.USABLE, fleecing.bitmapState(DISK_NODE, next));
 
         vm.sh("echo after-failed-backup > /data/abort3.txt; sync");

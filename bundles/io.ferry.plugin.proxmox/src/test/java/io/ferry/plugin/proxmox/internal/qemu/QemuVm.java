@@ -15,8 +15,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A real QEMU VM for the tests: TCG (nested KVM does not work on the build hosts), the
  * initramfs guest of {@code qemu/build-initrd.sh} with qemu-ga, one qcow2 data disk as block
- * node {@code disk0} (mounted at /data in the guest), QMP and the agent on unix sockets in a
- * temp directory. {@link #close()} never leaves QEMU running: it kills it if still alive, and a
+ * node {@code disk0} (mounted at /data in the guest; more disks are nodes {@code disk1}, ... and
+ * /dev/vdb, ... unmounted; an image's file extension names its format), QMP and the agent on unix sockets in a temp directory, plus a second
+ * QMP socket {@link #ferryQmpSocket()} for the code under test (each QMP socket serves one client). {@link #close()} never leaves QEMU running: it kills it if still alive, and a
  * shutdown hook does the same if the test JVM exits first.
  */
 final class QemuVm implements AutoCloseable {
@@ -58,6 +59,19 @@ final class QemuVm implements AutoCloseable {
         return qcow2;
     }
 
+    /** An empty disk image {@code dir/NAME.FORMAT} (qemu-img create); its extension names its format at boot. */
+    static Path createBlankDisk(Path dir, String name, String format, int mib) {
+        Path image = dir.resolve(name + "." + format);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        HostCommand.run(Duration.ofSeconds(30), "qemu-img", "create", "-q", "-f", format, image.toString(), mib + "M")
+                .requireSuccess();
+        return image;
+    }
+
     private final Path dir;
     private final Process process;
     private final Thread killOnExit;
@@ -76,23 +90,35 @@ final class QemuVm implements AutoCloseable {
 
     /** Boots the guest with {@code disk} and waits for the first answered guest-ping. */
     static QemuVm boot(Guest guest, Path disk, Path dir) {
+        return boot(guest, List.of(disk), dir);
+    }
+
+    /** Boots the guest with {@code disks} (nodes disk0, disk1, ...) and waits for the first answered guest-ping. */
+    static QemuVm boot(Guest guest, List<Path> disks, Path dir) {
         long start = System.nanoTime();
         Path qmpSocket = dir.resolve("qmp.sock");
+        Path ferryQmpSocket = dir.resolve("ferry-qmp.sock");
         Path agentSocket = dir.resolve("qga.sock");
-        List<String> command = List.of("qemu-system-x86_64", "-accel", "tcg", "-m", "256", "-smp", "1", "-nodefaults",
+        List<String> command = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-m", "256", "-smp", "1", "-nodefaults",
                 "-kernel", guest.kernel().toString(), "-initrd", guest.initrd().toString(),
                 "-append", "console=ttyS0 quiet panic=-1 i8042.noprobe",
                 "-display", "none", "-serial", "file:" + dir.resolve("console.log"), "-monitor", "none", "-no-reboot",
-                "-blockdev", "driver=file,filename=" + disk + ",node-name=file0",
-                "-blockdev", "driver=qcow2,file=file0,node-name=" + DISK_NODE,
-                "-device", "virtio-blk-pci,drive=" + DISK_NODE + ",id=vblk0",
                 "-chardev", "socket,path=" + agentSocket + ",server=on,wait=off,id=qga0",
                 "-device", "virtio-serial", "-device", "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0",
-                "-qmp", "unix:" + qmpSocket + ",server=on,wait=off");
+                "-qmp", "unix:" + qmpSocket + ",server=on,wait=off",
+                "-qmp", "unix:" + ferryQmpSocket + ",server=on,wait=off"));
+        for (int i = 0; i < disks.size(); i++) {
+            String name = disks.get(i).getFileName().toString();
+            String format = name.substring(name.lastIndexOf('.') + 1);
+            command.addAll(List.of("-blockdev", "driver=file,filename=" + disks.get(i) + ",node-name=file" + i,
+                    "-blockdev", "driver=" + format + ",file=file" + i + ",node-name=disk" + i,
+                    "-device", "virtio-blk-pci,drive=disk" + i + ",id=vblk" + i));
+        }
         Process process;
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(qmpSocket);
+            Files.deleteIfExists(ferryQmpSocket);
             Files.deleteIfExists(agentSocket);
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("qemu.log").toFile()).start();
@@ -105,7 +131,7 @@ final class QemuVm implements AutoCloseable {
         GuestAgentClient agent = null;
         try {
             long deadline = start + BOOT_TIMEOUT.toNanos();
-            while (!Files.exists(qmpSocket) || !Files.exists(agentSocket)) {
+            while (!Files.exists(qmpSocket) || !Files.exists(ferryQmpSocket) || !Files.exists(agentSocket)) {
                 requireAlive(process, dir, deadline, "its QMP and agent sockets");
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
@@ -119,6 +145,9 @@ final class QemuVm implements AutoCloseable {
                     break;
                 } catch (QemuTimeoutException stillBooting) {
                     // the guest's agent is not running yet: the sync is answered once it is
+                } catch (QemuChannelException closedWhileBooting) {
+                    // seen once under load while the guest set up its virtio port: the next sync reconnects
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
                 }
             }
             return new QemuVm(dir, process, killOnExit, qmp, agent, Duration.ofNanos(System.nanoTime() - start));
@@ -172,11 +201,34 @@ final class QemuVm implements AutoCloseable {
         return agent.socket();
     }
 
+    /** The QMP socket left free for the code under test. */
+    Path ferryQmpSocket() {
+        return dir.resolve("ferry-qmp.sock");
+    }
+
+    /** Disconnects the test's agent client, so that the code under test can connect (see {@link #reconnectAgent()}). */
+    void releaseAgent() {
+        agent.close();
+    }
+
     /** Closes the agent client and connects a new one (the agent serves one client at a time). */
     GuestAgentClient reconnectAgent() {
         agent.close();
         agent = GuestAgentClient.connect(agent.socket(), COMMAND_TIMEOUT);
         return agent;
+    }
+
+    /** The named dirty bitmaps of a block node, through the test's QMP connection. */
+    List<DirtyBitmap> bitmaps(String node) {
+        try (FleecingBackup f = new FleecingBackup(qmp, java.util.Optional.empty(), dir, COMMAND_TIMEOUT)) {
+            return f.bitmaps(node);
+        }
+    }
+
+    /** The names of Ferry's bitmaps ({@code ferry-*}) on a block node, sorted. */
+    List<String> ferryBitmaps(String node) {
+        return bitmaps(node).stream().map(DirtyBitmap::name).filter(n -> n.startsWith(ChangeTrust.BITMAP_PREFIX)).sorted()
+                .toList();
     }
 
     long pid() {

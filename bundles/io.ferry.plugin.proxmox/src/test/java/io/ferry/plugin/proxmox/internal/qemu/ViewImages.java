@@ -36,14 +36,31 @@ final class ViewImages {
 
     /** Copies the whole view into a sparse raw file. */
     static Path copy(DiskView view, Path file) {
-        HostCommand.run(TOOL_TIMEOUT, "nbdcopy", view.nbdUri(), file.toString()).requireSuccess();
+        return copy(view.nbdUri(), file);
+    }
+
+    /** Copies the whole NBD export into a sparse raw file. */
+    static Path copy(String nbdUri, Path file) {
+        HostCommand.run(TOOL_TIMEOUT, "nbdcopy", nbdUri, file.toString()).requireSuccess();
         return file;
     }
 
     /** The dirty extents of an incremental view, from {@code nbdinfo --map=qemu:dirty-bitmap:NAME}. */
     static List<Extent> dirtyExtents(DiskView view) {
         String context = view.dirtyBitmapContext().orElseThrow(() -> new AssertionError("not an incremental view: " + view));
-        String map = HostCommand.run(TOOL_TIMEOUT, "nbdinfo", "--map=" + context, view.nbdUri()).requireSuccess().out();
+        return dirtyExtents(view.nbdUri(), context);
+    }
+
+    /** The dirty extents of a view of the point-in-time provider (which must have a bitmap). */
+    static List<Extent> dirtyExtents(io.ferry.api.spi.DiskView view) {
+        if (view.dirtyBitmap() == null) {
+            throw new AssertionError("not an incremental view: " + view);
+        }
+        return dirtyExtents(view.location(), "qemu:dirty-bitmap:" + view.dirtyBitmap());
+    }
+
+    private static List<Extent> dirtyExtents(String nbdUri, String context) {
+        String map = HostCommand.run(TOOL_TIMEOUT, "nbdinfo", "--map=" + context, nbdUri).requireSuccess().out();
         List<Extent> dirty = new ArrayList<>();
         for (String line : map.strip().split("\n")) {
             // "   1048576       65536    1  dirty"
