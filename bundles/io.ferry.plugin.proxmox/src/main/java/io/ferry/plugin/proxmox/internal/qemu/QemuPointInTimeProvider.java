@@ -73,8 +73,17 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
             return Path.of(configured.strip());
         }
         String data = System.getProperty("karaf.data");
-        return data != null ? Path.of(data, "ferry", "fleecing")
+        Path root = data != null ? Path.of(data, "ferry", "fleecing")
                 : Path.of(System.getProperty("java.io.tmpdir"), "ferry-fleecing");
+        // a VM's NBD socket is <root>/vm-<12 hex>/nbd.sock and unix socket paths have at most
+        // 107 bytes: below a deep installation directory, use a short per-installation one
+        if (root.toAbsolutePath().toString().length() + "/vm-000000000000/nbd.sock".length() > 107) {
+            Path shorter = Path.of("/tmp", "ferry-fleecing-" + shortId(root.toAbsolutePath().toString()).substring(3));
+            LOG.info("Scratch directory {} is too deep for unix sockets; using {} (set scratch.dir in"
+                    + " io.ferry.plugin.proxmox.qemu to choose)", root, shorter);
+            return shorter;
+        }
+        return root;
     }
 
     private static Duration positive(String name, Duration value) {
