@@ -6,7 +6,6 @@ import io.ferry.api.mover.DiskSource;
 import io.ferry.api.mover.Extent;
 import io.ferry.api.mover.ExtentType;
 import io.ferry.api.mover.SourceOptions;
-import io.ferry.mover.internal.nativeio.AlignedBuffer;
 import io.ferry.mover.internal.nativeio.LibNbd;
 import io.ferry.mover.internal.nativeio.NbdException;
 import io.ferry.mover.internal.nativeio.NbdHandle;
@@ -206,7 +205,7 @@ public final class NbdDiskSource implements DiskSource {
         int base = dst.position();
         try {
             pool.call(handle -> {
-                readWith(handle, dst, base, offset, length);
+                NbdTransfers.read(handle, scratch, maxRequest, dst, base, offset, length);
                 return null;
             });
         } catch (IOException e) {
@@ -214,31 +213,6 @@ public final class NbdDiskSource implements DiskSource {
                     + " failed: " + e.getMessage(), e);
         }
         dst.position(base + length);
-    }
-
-    private void readWith(NbdHandle handle, ByteBuffer dst, int base, long offset, int length) throws IOException {
-        if (dst.isDirect()) {
-            long done = 0;
-            while (done < length) {
-                long piece = Math.min(length - done, maxRequest);
-                handle.pread(FileDiskSource.pointerAt(dst, base + (int) done), piece, offset + done);
-                done += piece;
-            }
-            return;
-        }
-        AlignedBuffer buffer = scratch.acquire();
-        try {
-            ByteBuffer view = buffer.view();
-            long done = 0;
-            while (done < length) {
-                int piece = (int) Math.min(Math.min(length - done, maxRequest), buffer.capacity());
-                handle.pread(buffer.pointer(), piece, offset + done);
-                dst.put(base + (int) done, view, 0, piece);
-                done += piece;
-            }
-        } finally {
-            scratch.release(buffer);
-        }
     }
 
     @Override

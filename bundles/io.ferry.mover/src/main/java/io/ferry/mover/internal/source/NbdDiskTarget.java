@@ -101,7 +101,7 @@ public final class NbdDiskTarget implements DiskTarget {
         int base = src.position();
         try {
             pool.call(handle -> {
-                writeWith(handle, src, base, offset, length);
+                NbdTransfers.write(handle, scratch, maxRequest, src, base, offset, length);
                 return null;
             });
         } catch (IOException e) {
@@ -109,31 +109,6 @@ public final class NbdDiskTarget implements DiskTarget {
                     + " failed: " + e.getMessage(), e);
         }
         src.position(base + length);
-    }
-
-    private void writeWith(NbdHandle handle, ByteBuffer src, int base, long offset, int length) throws IOException {
-        if (src.isDirect()) {
-            long done = 0;
-            while (done < length) {
-                long piece = Math.min(length - done, maxRequest);
-                handle.pwrite(FileDiskSource.pointerAt(src, base + (int) done), piece, offset + done);
-                done += piece;
-            }
-            return;
-        }
-        AlignedBuffer buffer = scratch.acquire();
-        try {
-            ByteBuffer view = buffer.view();
-            long done = 0;
-            while (done < length) {
-                int piece = (int) Math.min(Math.min(length - done, maxRequest), buffer.capacity());
-                view.put(0, src, base + (int) done, piece);
-                handle.pwrite(buffer.pointer(), piece, offset + done);
-                done += piece;
-            }
-        } finally {
-            scratch.release(buffer);
-        }
     }
 
     @Override
