@@ -148,9 +148,6 @@ final class Workers<T, S> {
         if (f instanceof Error err) {
             throw err;
         }
-        if (f instanceof RuntimeException re && !(f instanceof ChunkPlan.SourceException)) {
-            return new FerryException(String.valueOf(re.getMessage()), re);
-        }
         return new FerryException(f.getMessage() == null ? f.toString() : f.getMessage(), f);
     }
 }
