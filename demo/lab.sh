@@ -68,7 +68,7 @@ check_packages() {
     command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
     { command -v qemu-img && command -v qemu-nbd; } >/dev/null || missing+=(qemu-utils)
     [[ -x /usr/sbin/qemu-ga ]] || missing+=(qemu-guest-agent)
-    if ! [[ -x /bin/busybox ]] || ! /bin/busybox --list 2>/dev/null | grep -qx insmod; then
+    if ! [[ -x /bin/busybox ]] || ! /bin/busybox --list 2>/dev/null | grep -x insmod >/dev/null; then
         missing+=(busybox-static)
     fi
     [[ -n "$(kernel_version)" ]] || missing+=(linux-image-amd64)
@@ -202,7 +202,7 @@ alive_pid() {
     if [[ -r "/proc/$pid/stat" ]]; then
         state="$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f1)"
         [[ "$state" != Z && "$state" != X ]] || return 1
-        tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q qemu || return 1
+        tr '\0' ' ' <"/proc/$pid/cmdline" | grep qemu >/dev/null || return 1
     fi
     echo "$pid"
 }
@@ -255,7 +255,7 @@ agent_answers() {
     local id=$((RANDOM * 32768 + RANDOM))
     { printf '\xff{"execute":"guest-sync-delimited","arguments":{"id":%d}}\n' "$id"; sleep 1
       printf '{"execute":"guest-ping"}\n'; sleep 1; } |
-        timeout 8 socat -t 2 - "UNIX-CONNECT:$1" 2>/dev/null | tr -d '\377' | grep -aq '"return": {}'
+        timeout 8 socat -t 2 - "UNIX-CONNECT:$1" 2>/dev/null | tr -d '\377' | grep -a '"return": {}' >/dev/null
 }
 
 wait_for_agents() {
