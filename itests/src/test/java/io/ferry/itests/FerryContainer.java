@@ -6,6 +6,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.useOwnExamBundlesStartLevel;
 
 import java.io.File;
 import java.io.IOException;
@@ -50,6 +51,11 @@ final class FerryContainer {
                 // Synchronous boot provisioning deadlocks with the refresh the exam feature causes;
                 // tests wait for BootFinished instead.
                 editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBootAsynchronous", "true"),
+                // Pax Exam installs its probe as soon as its own bundles run; while the boot
+                // deployment is still going, Karaf's resolver hook refuses it ("Resolver hook
+                // prevented resolution"). Starting the exam bundles after Ferry's (level 80)
+                // narrows that window.
+                useOwnExamBundlesStartLevel(100),
                 // Free ports, so that a running Ferry or a parallel build does not collide.
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
