@@ -38,6 +38,7 @@ public final class Errno {
     public static final int EOPNOTSUPP = 95;
     public static final int ECONNRESET = 104;
     public static final int EDQUOT = 122;
+    public static final int ECANCELED = 125;
 
     private static final Map<Integer, String> MESSAGES = Map.ofEntries(
             Map.entry(EPERM, "Operation not permitted"),
@@ -68,7 +69,8 @@ public final class Errno {
             Map.entry(ESHUTDOWN, "Cannot send after transport endpoint shutdown"),
             Map.entry(ETIMEDOUT, "Connection timed out"),
             Map.entry(ECONNREFUSED, "Connection refused"),
-            Map.entry(EDQUOT, "Disk quota exceeded"));
+            Map.entry(EDQUOT, "Disk quota exceeded"),
+            Map.entry(ECANCELED, "Operation canceled"));
 
     private Errno() {
     }

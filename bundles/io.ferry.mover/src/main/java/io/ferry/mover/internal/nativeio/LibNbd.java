@@ -10,7 +10,8 @@ import com.sun.jna.Structure;
  * {@link NativeLibraries}: {@code Native.load("nbd")} finds {@code libnbd.so.0} without the
  * -dev package). Written against libnbd 1.14 (Debian 12): 32-bit block-status lengths,
  * no {@code *_64} calls. Handles are {@code struct nbd_handle *} = {@link Pointer}; use them
- * through {@link NbdHandle}.
+ * through {@link NbdHandle}. Only the asynchronous request calls are mapped: a synchronous
+ * {@code nbd_pread} and friends wait without limit for a server that stops answering.
  */
 public interface LibNbd extends Library {
 
@@ -50,10 +51,27 @@ public interface LibNbd extends Library {
         void invoke(Pointer userData);
     }
 
-    /** {@code nbd_extent_callback}: passed BY VALUE to {@link #nbd_block_status}. */
+    /** {@code nbd_extent_callback}: passed BY VALUE to {@link #nbd_aio_block_status}. */
     @Structure.FieldOrder({"callback", "user_data", "free"})
     class ExtentCallback extends Structure implements Structure.ByValue {
         public ExtentFn callback;
+        public Pointer user_data;
+        public FreeFn free;
+    }
+
+    /** {@code int (*)(void *user_data, int *error)}. */
+    interface CompletionFn extends Callback {
+        int invoke(Pointer userData, Pointer error);
+    }
+
+    /**
+     * {@code nbd_completion_callback}, passed BY VALUE to the {@code nbd_aio_*} calls. All
+     * fields null is {@code LIBNBD_NULL_COMPLETION}: the command is then retired with
+     * {@link #nbd_aio_command_completed}.
+     */
+    @Structure.FieldOrder({"callback", "user_data", "free"})
+    class CompletionCallback extends Structure implements Structure.ByValue {
+        public CompletionFn callback;
         public Pointer user_data;
         public FreeFn free;
     }
@@ -79,8 +97,6 @@ public interface LibNbd extends Library {
     int nbd_set_tls_verify_peer(Pointer h, int verify);
 
     int nbd_add_meta_context(Pointer h, String name);
-
-    int nbd_connect_uri(Pointer h, String uri);
 
     /** Starts connecting (and the handshake) without waiting; progress with {@link #nbd_poll}. */
     int nbd_aio_connect_uri(Pointer h, String uri);
@@ -110,17 +126,27 @@ public interface LibNbd extends Library {
 
     int nbd_can_multi_conn(Pointer h);
 
-    int nbd_pread(Pointer h, Pointer buf, long count, long offset, int flags);
+    // --- asynchronous commands: each returns a cookie (> 0) or -1; the buffer must stay valid
+    // --- until the command is retired or the handle is closed
 
-    int nbd_pwrite(Pointer h, Pointer buf, long count, long offset, int flags);
+    long nbd_aio_pread(Pointer h, Pointer buf, long count, long offset, CompletionCallback completion, int flags);
 
-    int nbd_zero(Pointer h, long count, long offset, int flags);
+    long nbd_aio_pwrite(Pointer h, Pointer buf, long count, long offset, CompletionCallback completion, int flags);
 
-    int nbd_trim(Pointer h, long count, long offset, int flags);
+    long nbd_aio_zero(Pointer h, long count, long offset, CompletionCallback completion, int flags);
 
-    int nbd_flush(Pointer h, int flags);
+    long nbd_aio_flush(Pointer h, CompletionCallback completion, int flags);
 
-    int nbd_block_status(Pointer h, long count, long offset, ExtentCallback callback, int flags);
+    long nbd_aio_block_status(Pointer h, long count, long offset, ExtentCallback extent, CompletionCallback completion,
+            int flags);
 
-    int nbd_shutdown(Pointer h, int flags);
+    /** 1 = done and retired, 0 = still in flight, -1 = failed (retired; the error is set) or unknown cookie. */
+    int nbd_aio_command_completed(Pointer h, long cookie);
+
+    /** Queues NBD_CMD_DISC without waiting (the synchronous {@code nbd_shutdown} waits for the server). */
+    int nbd_aio_disconnect(Pointer h, int flags);
+
+    int nbd_aio_is_closed(Pointer h);
+
+    int nbd_aio_is_dead(Pointer h);
 }

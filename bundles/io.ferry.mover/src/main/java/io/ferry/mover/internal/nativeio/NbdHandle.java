@@ -3,15 +3,31 @@ package io.ferry.mover.internal.nativeio;
 import com.sun.jna.Pointer;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * One libnbd handle (one NBD connection) and the only user of {@link LibNbd} calls. Every
- * call is libnbd's synchronous API: it returns, or fails when the connection breaks (no
- * hang when the server dies; a server that stops answering without closing the socket
- * does block). Calls on one handle are serialised (here and in libnbd): use one handle per
- * reading thread; {@link #close()} waits for a call in progress.
+ * request (read, write, zero, flush, block status) goes through libnbd's asynchronous API
+ * and is waited for by polling the handle in short slices, so that none can hang:
+ * <ul>
+ * <li>a request without a reply within the <b>request deadline</b> fails with
+ *     {@code ETIMEDOUT}, naming the export, the request, its range and the deadline;</li>
+ * <li>a wait ends within a slice when the calling thread is interrupted or the
+ *     {@link #stopWhen stop check} gives a reason (cancel, abort), with {@code ECANCELED};</li>
+ * <li>a broken connection fails the request with libnbd's reason.</li>
+ * </ul>
+ * After a deadline or a stop the handle is closed before the call returns: the server
+ * connection is abandoned and libnbd no longer writes into (or reads from) the caller's
+ * buffer. Calls on one handle are serialised: use one handle per thread.
  */
 public final class NbdHandle implements AutoCloseable {
+
+    /** The request deadline when none is given: a healthy server answers a 32 MiB read in well under a second. */
+    public static final long DEFAULT_REQUEST_TIMEOUT_MILLIS = 120_000;
+    /** Longest single poll: how soon a wait notices a stop request. */
+    static final int POLL_SLICE_MILLIS = 200;
+    /** How long a clean disconnect may take before the connection is simply closed. */
+    static final long DISCONNECT_TIMEOUT_MILLIS = 2_000;
 
     /** What {@link #blockStatus} reports, once per meta context. */
     @FunctionalInterface
@@ -26,27 +42,58 @@ public final class NbdHandle implements AutoCloseable {
 
     private final LibNbd nbd;
     private final String name;
+    private final long requestTimeoutMillis;
     private volatile Pointer handle;
+    /** Non-null result: stop waiting (why). Checked between poll slices, from the waiting thread. */
+    private volatile Supplier<String> stopCheck = () -> null;
 
     /** Strongly reachable for the handle's lifetime: JNA frees callback trampolines of collected objects. */
     private final LibNbd.ExtentFn extentFn = this::onExtents;
+    /** LIBNBD_NULL_COMPLETION: commands are retired with nbd_aio_command_completed. */
+    private final LibNbd.CompletionCallback noCompletion = new LibNbd.CompletionCallback();
     private ExtentVisitor visitor;
     private RuntimeException visitorFailure;
 
-    private NbdHandle(LibNbd nbd, String name, Pointer handle) {
+    private NbdHandle(LibNbd nbd, String name, Pointer handle, long requestTimeoutMillis) {
         this.nbd = nbd;
         this.name = name;
         this.handle = handle;
+        this.requestTimeoutMillis = requestTimeoutMillis;
     }
 
-    /** A new, unconnected handle; {@code name} (the URI without secrets) appears in every error. */
+    /** A new, unconnected handle with the {@linkplain #DEFAULT_REQUEST_TIMEOUT_MILLIS default} request deadline. */
     public static NbdHandle create(LibNbd nbd, String name) throws NbdException {
+        return create(nbd, name, DEFAULT_REQUEST_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * A new, unconnected handle; {@code name} (the URI without secrets) appears in every error.
+     * Each request must be answered within {@code requestTimeoutMillis} (at least 1).
+     */
+    public static NbdHandle create(LibNbd nbd, String name, long requestTimeoutMillis) throws NbdException {
         Objects.requireNonNull(nbd, "nbd");
+        if (requestTimeoutMillis < 1) {
+            throw new IllegalArgumentException("the NBD request deadline must be at least 1 ms, was "
+                    + requestTimeoutMillis);
+        }
         Pointer handle = nbd.nbd_create();
         if (handle == null) {
             throw new NbdException("nbd_create", "nbd_create(" + name + "): " + nbd.nbd_get_error(), nbd.nbd_get_errno());
         }
-        return new NbdHandle(nbd, name, handle);
+        return new NbdHandle(nbd, name, handle, requestTimeoutMillis);
+    }
+
+    /**
+     * Sets what every wait of this handle checks between poll slices (any thread may call
+     * this): a non-null reason ends the wait, closes the connection and fails the request
+     * with that reason.
+     */
+    public void stopWhen(Supplier<String> check) {
+        stopCheck = Objects.requireNonNull(check, "check");
+    }
+
+    public long requestTimeoutMillis() {
+        return requestTimeoutMillis;
     }
 
     /** Requires TLS; {@code certificates} null means libnbd's defaults (system trust). */
@@ -67,15 +114,11 @@ public final class NbdHandle implements AutoCloseable {
         check(nbd.nbd_add_meta_context(open(), context), "nbd_add_meta_context", ", " + context);
     }
 
-    public synchronized void connectUri(String uri) throws NbdException {
-        check(nbd.nbd_connect_uri(open(), uri), "nbd_connect_uri", "");
-    }
-
     /**
      * Connects and completes the handshake within {@code timeoutMillis}. Returns false on a
      * timeout (the handle is then unusable: close it). A server that has as many clients as
      * it allows (qemu-nbd's default is one) accepts the socket but never starts the
-     * handshake; the synchronous {@link #connectUri} would wait forever for it.
+     * handshake; a synchronous connect would wait forever for it.
      */
     public synchronized boolean connectUri(String uri, long timeoutMillis) throws NbdException {
         Pointer h = open();
@@ -86,7 +129,12 @@ public final class NbdHandle implements AutoCloseable {
             if (left <= 0) {
                 return false;
             }
-            check(nbd.nbd_poll(h, (int) Math.min(left, 1000)), "nbd_poll", "");
+            String stop = stopReason();
+            if (stop != null) {
+                throw new NbdException("nbd_aio_connect_uri", "nbd_aio_connect_uri(" + name + "): " + stop,
+                        stopErrno());
+            }
+            check(nbd.nbd_poll(h, (int) Math.min(left, POLL_SLICE_MILLIS)), "nbd_poll", "");
         }
         if (!flag(nbd.nbd_aio_is_ready(h), "nbd_aio_is_ready")) {
             throw error("nbd_aio_connect_uri", "");
@@ -133,45 +181,118 @@ public final class NbdHandle implements AutoCloseable {
     }
 
     public synchronized void pread(Pointer buf, long count, long offset) throws NbdException {
-        check(nbd.nbd_pread(open(), buf, count, offset, 0), "nbd_pread", range(count, offset));
+        String arguments = range(count, offset);
+        await(nbd.nbd_aio_pread(open(), buf, count, offset, noCompletion, 0), "nbd_pread", arguments);
     }
 
     public synchronized void pwrite(Pointer buf, long count, long offset) throws NbdException {
-        check(nbd.nbd_pwrite(open(), buf, count, offset, 0), "nbd_pwrite", range(count, offset));
+        String arguments = range(count, offset);
+        await(nbd.nbd_aio_pwrite(open(), buf, count, offset, noCompletion, 0), "nbd_pwrite", arguments);
     }
 
     /** Writes zeros; the server may punch a hole (no NO_HOLE flag). */
     public synchronized void zero(long count, long offset) throws NbdException {
-        check(nbd.nbd_zero(open(), count, offset, 0), "nbd_zero", range(count, offset));
-    }
-
-    public synchronized void trim(long count, long offset) throws NbdException {
-        check(nbd.nbd_trim(open(), count, offset, 0), "nbd_trim", range(count, offset));
+        String arguments = range(count, offset);
+        await(nbd.nbd_aio_zero(open(), count, offset, noCompletion, 0), "nbd_zero", arguments);
     }
 
     public synchronized void flush() throws NbdException {
-        check(nbd.nbd_flush(open(), 0), "nbd_flush", "");
+        await(nbd.nbd_aio_flush(open(), noCompletion, 0), "nbd_flush", "");
     }
 
     /**
-     * {@code nbd_block_status} for {@code [offset, offset + count)}, {@code count} < 4 GiB. The
-     * server may describe less (or, for the last extent, more) than asked.
+     * Block status for {@code [offset, offset + count)}, {@code count} < 4 GiB. The server may
+     * describe less (or, for the last extent, more) than asked. The visitor runs on this
+     * thread (libnbd calls it while this thread polls).
      */
     public synchronized void blockStatus(long count, long offset, ExtentVisitor extentVisitor) throws NbdException {
         LibNbd.ExtentCallback callback = new LibNbd.ExtentCallback();
         callback.callback = extentFn;
         visitor = extentVisitor;
         visitorFailure = null;
+        String arguments = range(count, offset);
         try {
-            int rc = nbd.nbd_block_status(open(), count, offset, callback, 0);
+            await(nbd.nbd_aio_block_status(open(), count, offset, callback, noCompletion, 0), "nbd_block_status",
+                    arguments);
+        } catch (NbdException e) {
             if (visitorFailure != null) {
                 throw visitorFailure;
             }
-            check(rc, "nbd_block_status", range(count, offset));
+            throw e;
         } finally {
             visitor = null;
             visitorFailure = null;
         }
+    }
+
+    /**
+     * Waits for the command {@code cookie} (or fails for -1, the submission's error). On a
+     * deadline or a stop the handle is closed first: the command's buffer is then no longer
+     * used by libnbd when the caller gets it back.
+     */
+    private void await(long cookie, String call, String arguments) throws NbdException {
+        if (cookie == -1) {
+            throw error(call, arguments);
+        }
+        Pointer h = open();
+        long deadline = System.nanoTime() + requestTimeoutMillis * 1_000_000L;
+        while (true) {
+            int done = nbd.nbd_aio_command_completed(h, cookie);
+            if (done == 1) {
+                return;
+            }
+            if (done == -1) {
+                throw error(call, arguments);
+            }
+            String stop = stopReason();
+            if (stop != null) {
+                int errno = stopErrno();
+                abandon();
+                throw new NbdException(call, call + "(" + name + arguments + "): " + stop
+                        + "; the connection was closed", errno);
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                abandon();
+                throw new NbdException(call, call + "(" + name + arguments + "): no reply within "
+                        + seconds(requestTimeoutMillis) + " (the NBD request deadline); the connection was closed",
+                        Errno.ETIMEDOUT);
+            }
+            if (nbd.nbd_poll(h, (int) Math.min(left, POLL_SLICE_MILLIS)) == -1) {
+                NbdException broken = error(call, arguments);
+                abandon();
+                throw broken;
+            }
+        }
+    }
+
+    /** Why a wait must end now, or null: interrupt of this thread first, then the stop check. */
+    private String stopReason() {
+        if (Thread.currentThread().isInterrupted()) {
+            return "interrupted";
+        }
+        try {
+            return stopCheck.get();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static int stopErrno() {
+        return Thread.currentThread().isInterrupted() ? Errno.EINTR : Errno.ECANCELED;
+    }
+
+    /** Closes the connection without telling the server (it may not answer); in-flight commands are dropped. */
+    private void abandon() {
+        Pointer h = handle;
+        if (h != null) {
+            handle = null;
+            nbd.nbd_close(h);
+        }
+    }
+
+    static String seconds(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     private int onExtents(Pointer userData, String context, long offset, Pointer entries, long count, Pointer error) {
@@ -185,10 +306,22 @@ public final class NbdHandle implements AutoCloseable {
         }
     }
 
-    /** Asks the server to end the session cleanly (NBD_CMD_DISC); errors ignored (the connection may be gone). */
+    /**
+     * Asks the server to end the session cleanly (NBD_CMD_DISC) and waits at most
+     * {@link #DISCONNECT_TIMEOUT_MILLIS} for it; errors ignored (the connection may be gone).
+     * Not {@code nbd_shutdown}: it waits without limit for a server that does not answer.
+     */
     public synchronized void shutdown() {
-        if (handle != null) {
-            nbd.nbd_shutdown(handle, 0);
+        Pointer h = handle;
+        if (h == null || nbd.nbd_aio_disconnect(h, 0) == -1) {
+            return;
+        }
+        long deadline = System.nanoTime() + DISCONNECT_TIMEOUT_MILLIS * 1_000_000L;
+        while (nbd.nbd_aio_is_closed(h) == 0 && nbd.nbd_aio_is_dead(h) == 0) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0 || nbd.nbd_poll(h, (int) Math.min(left, POLL_SLICE_MILLIS)) == -1) {
+                return;
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import io.ferry.api.repository.ProgressListener;
 import io.ferry.api.repository.Repository;
 import io.ferry.api.repository.RepositoryException;
 import io.ferry.api.repository.StoredChunk;
+import io.ferry.mover.internal.source.CancellableIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -20,6 +21,11 @@ import java.util.concurrent.Semaphore;
  * One backup of one disk: plans chunk by chunk ({@link ChunkPlan}), reads what must be
  * read with {@code threads} workers (each with one aligned chunk buffer), skips chunks
  * that turn out to be all zeros, stores the rest and commits the manifest last.
+ *
+ * <p>A source of this bundle that waits on a server ({@link CancellableIo}, NBD) checks the
+ * listener's cancel between poll slices, and is aborted when the run fails: a cancelled or
+ * failed backup ends within a fraction of a second even while reads wait on a hung server,
+ * and closing the writer releases the repository at once.
  */
 public final class BackupRun {
 
@@ -51,6 +57,11 @@ public final class BackupRun {
             throw new ValidationException("size", "the request says " + request.size() + " bytes but "
                     + source.description() + " has " + source.size());
         }
+        CancellableIo io = source instanceof CancellableIo c ? c : null;
+        ProgressTracker progress = new ProgressTracker("backup", source.size(), listener);
+        if (io != null) {
+            io.cancelWhen(progress::cancelRequested);
+        }
         try (BackupWriter writer = repository.startBackup(request)) {
             int chunkSize = writer.chunkSize();
             Optional<BackupInfo> parent = writer.parent();
@@ -60,11 +71,11 @@ public final class BackupRun {
             String tracking = useChangedBlocks ? "dirty-bitmap:" + bitmap.get()
                     : parent.isPresent() ? "dedupe" : "full";
             ChunkPlan plan = new ChunkPlan(source, chunkSize, useChangedBlocks);
-            ProgressTracker progress = new ProgressTracker("backup", source.size(), listener);
             ByteBuffer zeros = ChunkBuffers.zeros(chunkSize);
             Workers<ChunkPlan.Step, WorkerState> workers = new Workers<>("ferry-backup", threads,
                     () -> new WorkerState(ChunkBuffers.allocate(chunkSize), zeros),
-                    (step, state) -> backupChunk(step, state, writer, progress), progress);
+                    (step, state) -> backupChunk(step, state, writer, progress), progress,
+                    () -> abort(io, "the backup stopped (cancelled, or another read failed)"));
             try {
                 while (plan.hasNext()) {
                     ChunkPlan.Step step = plan.next();
@@ -84,6 +95,9 @@ public final class BackupRun {
                 workers.finish();
             } catch (ChunkPlan.SourceException e) {
                 workers.stop();
+                if (progress.cancelRequested() || Thread.currentThread().isInterrupted()) {
+                    throw describe(Workers.cancelled());
+                }
                 throw sourceFailure(e.getCause(), "reading the extent map");
             } catch (RuntimeException e) {
                 workers.stop();
@@ -92,6 +106,17 @@ public final class BackupRun {
             BackupInfo info = writer.commit(progress.read(), tracking);
             progress.report();
             return info;
+        } finally {
+            if (io != null) {
+                io.cancelWhen(() -> false);
+            }
+        }
+    }
+
+    /** Ends the waits of the source's readers: the run is over, nobody uses what they would read. */
+    static void abort(CancellableIo io, String reason) {
+        if (io != null) {
+            io.abort(reason);
         }
     }
 

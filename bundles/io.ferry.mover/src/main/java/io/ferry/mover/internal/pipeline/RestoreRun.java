@@ -10,6 +10,7 @@ import io.ferry.api.repository.ChunkId;
 import io.ferry.api.repository.ProgressListener;
 import io.ferry.api.repository.Repository;
 import io.ferry.api.repository.RepositoryException;
+import io.ferry.mover.internal.source.CancellableIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -49,6 +50,7 @@ public final class RestoreRun {
     }
 
     public RestoreResult run() {
+        CancellableIo io = target instanceof CancellableIo c ? c : null;
         try (BackupReader reader = repository.openBackup(backupId)) {
             BackupInfo info = reader.info();
             if (target.size() < info.size()) {
@@ -58,12 +60,15 @@ public final class RestoreRun {
             int chunkSize = info.chunkSize();
             boolean sparse = target.unwrittenReadsAsZero();
             ProgressTracker progress = new ProgressTracker("restore", info.size(), listener);
+            if (io != null) {
+                io.cancelWhen(progress::cancelRequested);
+            }
             AtomicLong written = new AtomicLong();
             ByteBuffer zeros = ChunkBuffers.zeros(chunkSize);
             Workers<Task, WorkerState> workers = new Workers<>("ferry-restore", threads,
                     () -> new WorkerState(ChunkBuffers.allocate(chunkSize), zeros),
                     (task, state) -> written.addAndGet(restoreChunk(task, state, reader, sparse, progress)),
-                    progress);
+                    progress, () -> BackupRun.abort(io, "the restore stopped (cancelled, or another write failed)"));
             long zeroStart = -1;
             long zeroBytes = 0;
             try {
@@ -93,6 +98,10 @@ public final class RestoreRun {
                 target.flush();
             } catch (IOException e) {
                 workers.stop();
+                if (progress.cancelRequested() || Thread.currentThread().isInterrupted()) {
+                    throw new RepositoryException(RepositoryException.Reason.CANCELLED, "Restore of " + info.id()
+                            + " to " + target.description() + " cancelled; the target is incomplete.", e);
+                }
                 throw targetFailure(e);
             } catch (RuntimeException e) {
                 workers.stop();
@@ -105,6 +114,10 @@ public final class RestoreRun {
             progress.report();
             return new RestoreResult(info.id(), target.description(), info.size(), written.get(), zeroBytes,
                     progress.elapsed());
+        } finally {
+            if (io != null) {
+                io.cancelWhen(() -> false);
+            }
         }
     }
 

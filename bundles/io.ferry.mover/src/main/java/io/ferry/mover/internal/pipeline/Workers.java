@@ -31,9 +31,21 @@ final class Workers<T, S> {
     private final CountDownLatch finished;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final ProgressTracker progress;
+    private final Runnable onStop;
     private volatile boolean stopped;
+    private boolean stopHookRan;
 
     Workers(String name, int count, java.util.function.Supplier<S> state, Job<T, S> job, ProgressTracker progress) {
+        this(name, count, state, job, progress, () -> { });
+    }
+
+    /**
+     * {@code onStop} runs once when the workers are stopped (a failure or a cancel), before
+     * waiting for them: it ends their waits on a server (abort the source or target).
+     */
+    Workers(String name, int count, java.util.function.Supplier<S> state, Job<T, S> job, ProgressTracker progress,
+            Runnable onStop) {
+        this.onStop = onStop;
         this.queue = new ArrayBlockingQueue<>(2 * count);
         this.threads = new Thread[count];
         this.finished = new CountDownLatch(count);
@@ -123,10 +135,22 @@ final class Workers<T, S> {
         return (T) END;
     }
 
-    /** Stops the workers (they finish their current task) and waits briefly for them. */
+    /** Stops the workers (they finish their current task, waits on a server end) and waits briefly for them. */
     void stop() {
+        boolean first;
+        synchronized (this) {
+            first = !stopHookRan;
+            stopHookRan = true;
+        }
         stopped = true;
         queue.clear();
+        if (first) {
+            try {
+                onStop.run();
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+            }
+        }
         for (Thread t : threads) {
             try {
                 t.join(30_000);

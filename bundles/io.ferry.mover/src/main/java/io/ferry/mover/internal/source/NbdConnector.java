@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Makes connected {@link NbdHandle}s to one export: TLS for nbds URIs (required, with the
@@ -22,9 +23,14 @@ final class NbdConnector {
     private final DiskLocation.NbdExport location;
     private final Path tlsCertificates;
     private final List<String> metaContexts;
+    private final long requestTimeoutMillis;
+    private volatile Supplier<String> stopCheck = () -> null;
 
-    NbdConnector(LibNbd nbd, DiskLocation.NbdExport location, Path tlsCertificates, List<String> metaContexts) {
+    /** {@code requestTimeoutMillis}: the deadline of each request on the connections made (see {@link NbdHandle}). */
+    NbdConnector(LibNbd nbd, DiskLocation.NbdExport location, Path tlsCertificates, List<String> metaContexts,
+            long requestTimeoutMillis) {
         this.nbd = Objects.requireNonNull(nbd, "nbd");
+        this.requestTimeoutMillis = requestTimeoutMillis;
         this.location = Objects.requireNonNull(location, "location");
         this.tlsCertificates = tlsCertificates;
         this.metaContexts = List.copyOf(metaContexts);
@@ -36,6 +42,11 @@ final class NbdConnector {
 
     String description() {
         return location.description();
+    }
+
+    /** The stop check given to every connection made from now on, before it connects. */
+    void stopWhen(Supplier<String> check) {
+        stopCheck = Objects.requireNonNull(check, "check");
     }
 
     /** How long the first connection may take, handshake (and TLS) included. */
@@ -55,7 +66,8 @@ final class NbdConnector {
 
     /** A connected handle, or null when the handshake did not complete within {@code timeoutMillis}. */
     NbdHandle connect(long timeoutMillis) throws NbdException {
-        NbdHandle handle = NbdHandle.create(nbd, location.description());
+        NbdHandle handle = NbdHandle.create(nbd, location.description(), requestTimeoutMillis);
+        handle.stopWhen(stopCheck);
         try {
             if (location.tls()) {
                 handle.requireTls(tlsCertificates);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * An NBD export read through libnbd: {@code nbd://}, {@code nbds://} (TLS),
@@ -25,9 +26,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * for {@code base:allocation} (and {@code qemu:dirty-bitmap:NAME} when opened with a
  * bitmap) before connecting. Extents and changed ranges come from {@code nbd_block_status};
  * reads from {@code nbd_pread} in pieces the server accepts (at most 32 MiB). Every failure
- * names the export and the offset; a server that goes away fails the call in progress.
+ * names the export and the offset; a server that goes away fails the call in progress, one
+ * that stops answering fails it at the request deadline (see {@link NbdHandle}).
  */
-public final class NbdDiskSource implements DiskSource {
+public final class NbdDiskSource implements DiskSource, CancellableIo {
 
     static final int MAX_PARALLEL_READS = 4;
     /** qemu-nbd's maximum request; also the default when a server does not announce one. */
@@ -60,12 +62,14 @@ public final class NbdDiskSource implements DiskSource {
      * a {@link FerryException} naming the URI (without secrets) and libnbd's reason, or a
      * {@link NotFoundException} when the requested dirty bitmap is not exported.
      */
-    static NbdDiskSource open(LibNbd nbd, DiskLocation.NbdExport location, SourceOptions options) {
+    static NbdDiskSource open(LibNbd nbd, DiskLocation.NbdExport location, SourceOptions options,
+            long requestTimeoutMillis) {
         String bitmap = options.dirtyBitmap();
         List<String> contexts = bitmap == null
                 ? List.of(LibNbd.CONTEXT_BASE_ALLOCATION)
                 : List.of(LibNbd.CONTEXT_BASE_ALLOCATION, bitmapContext(bitmap));
-        NbdConnector connector = new NbdConnector(nbd, location, options.tlsCertificates(), contexts);
+        NbdConnector connector = new NbdConnector(nbd, location, options.tlsCertificates(), contexts,
+                requestTimeoutMillis);
         NbdHandle first = connector.connectForOpen("source");
         try {
             if (bitmap != null && !first.canMetaContext(bitmapContext(bitmap))) {
@@ -218,6 +222,16 @@ public final class NbdDiskSource implements DiskSource {
     @Override
     public int maxParallelReads() {
         return MAX_PARALLEL_READS;
+    }
+
+    @Override
+    public void cancelWhen(BooleanSupplier cancelled) {
+        pool.cancelWhen(cancelled);
+    }
+
+    @Override
+    public void abort(String reason) {
+        pool.abort(reason);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * A restore target on a writable NBD export: {@code nbd_pwrite}, {@code nbd_zero} (the
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #unwrittenReadsAsZero()} is false. Read-only exports and exports smaller than the
  * backup are refused when opening.
  */
-public final class NbdDiskTarget implements DiskTarget {
+public final class NbdDiskTarget implements DiskTarget, CancellableIo {
 
     static final int MAX_PARALLEL_WRITES = 4;
     /** Write-zeroes lengths are 32-bit on the wire: 1 GiB pieces. */
@@ -49,8 +50,10 @@ public final class NbdDiskTarget implements DiskTarget {
         this.maxRequest = maxRequest;
     }
 
-    static NbdDiskTarget open(LibNbd nbd, DiskLocation.NbdExport location, long size, SourceOptions options) {
-        NbdConnector connector = new NbdConnector(nbd, location, options.tlsCertificates(), List.of());
+    static NbdDiskTarget open(LibNbd nbd, DiskLocation.NbdExport location, long size, SourceOptions options,
+            long requestTimeoutMillis) {
+        NbdConnector connector = new NbdConnector(nbd, location, options.tlsCertificates(), List.of(),
+                requestTimeoutMillis);
         NbdHandle first = connector.connectForOpen("target");
         try {
             if (first.isReadOnly()) {
@@ -173,6 +176,16 @@ public final class NbdDiskTarget implements DiskTarget {
         } catch (IOException e) {
             throw new IOException("NBD target " + description + ": flush failed: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void cancelWhen(BooleanSupplier cancelled) {
+        pool.cancelWhen(cancelled);
+    }
+
+    @Override
+    public void abort(String reason) {
+        pool.abort(reason);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * complete the handshake of a further connection within a few seconds (it allows fewer
  * clients: qemu-nbd's default is one), the pool stops growing and callers share the
  * connections it has.
+ *
+ * <p>Every wait of every connection checks the pool's {@link #stopReason()}: a cancel
+ * check ({@link #cancelWhen}), an {@link #abort} or {@link #close()} ends the waits in
+ * progress within a poll slice, closing their connections.
  */
 final class NbdPool implements AutoCloseable {
 
@@ -38,16 +43,49 @@ final class NbdPool implements AutoCloseable {
     private volatile boolean canGrow = true;
     private final Set<NbdHandle> live = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile BooleanSupplier cancelled = () -> false;
+    private volatile String aborted;
 
     /** {@code first} is the connection opened to check the export; it becomes the first idle one. */
     NbdPool(NbdConnector connector, int max, NbdHandle first) {
         this.connector = connector;
         this.permits = new Semaphore(max, true);
+        connector.stopWhen(this::stopReason);
+        first.stopWhen(this::stopReason);
         idle.push(first);
         live.add(first);
     }
 
+    /** See {@link CancellableIo#cancelWhen}. */
+    void cancelWhen(BooleanSupplier check) {
+        cancelled = check == null ? () -> false : check;
+    }
+
+    /** See {@link CancellableIo#abort}. */
+    void abort(String reason) {
+        if (aborted == null) {
+            aborted = reason;
+        }
+    }
+
+    /** Why the waits of this pool must end now, or null. */
+    String stopReason() {
+        String reason = aborted;
+        if (reason != null) {
+            return reason;
+        }
+        if (closed) {
+            return connector.description() + " is closed";
+        }
+        try {
+            return cancelled.getAsBoolean() ? "cancelled" : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     <T> T call(NbdCall<T> call) throws IOException {
+        failIfStopped();
         acquirePermit();
         NbdHandle handle = null;
         boolean healthy = false;
@@ -77,11 +115,16 @@ final class NbdPool implements AutoCloseable {
         }
     }
 
+    private void failIfStopped() throws InterruptedIOException {
+        String reason = stopReason();
+        if (reason != null) {
+            throw new InterruptedIOException(reason);
+        }
+    }
+
     /** A new connection, or null when the server would not take one more (the pool stops growing). */
     private NbdHandle connect() throws NbdException, InterruptedIOException {
-        if (closed) {
-            throw new InterruptedIOException(connector.description() + " is closed");
-        }
+        failIfStopped();
         NbdHandle handle = live.isEmpty() ? connector.connect()
                 : connector.connect(NbdConnector.EXTRA_CONNECT_TIMEOUT_MILLIS);
         if (handle == null) {
@@ -98,9 +141,7 @@ final class NbdPool implements AutoCloseable {
     private NbdHandle awaitIdle() throws IOException {
         try {
             while (true) {
-                if (closed) {
-                    throw new InterruptedIOException(connector.description() + " is closed");
-                }
+                failIfStopped();
                 NbdHandle handle = idle.poll(100, TimeUnit.MILLISECONDS);
                 if (handle != null) {
                     return handle;
@@ -143,6 +184,7 @@ final class NbdPool implements AutoCloseable {
         handle.close();
     }
 
+    /** Closes the idle connections; a connection in use ends its wait within a poll slice and is closed by its caller. */
     @Override
     public void close() {
         closed = true;

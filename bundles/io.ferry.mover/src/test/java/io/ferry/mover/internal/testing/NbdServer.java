@@ -56,37 +56,57 @@ public final class NbdServer implements AutoCloseable {
      * @param tls      certificates to require TLS with, or null
      * @param tcp      listen on 127.0.0.1 at a free port instead of a unix socket
      * @param clients  qemu-nbd {@code --shared}: how many clients at once (qemu-nbd's own default is 1)
+     * @param delays   nbdkit only: parameters of nbdkit's delay filter ({@code rdelay=600},
+     *                 {@code delay-extents=600}, {@code wdelay=600}, see {@code nbdkit-delay-filter(1)});
+     *                 empty: no filter
      */
     public record Spec(Kind kind, Path image, String format, boolean readOnly, String bitmap, TlsCerts tls,
-            boolean tcp, int clients) {
+            boolean tcp, int clients, List<String> delays) {
         public Spec {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(image, "image");
             Objects.requireNonNull(format, "format");
+            delays = List.copyOf(delays);
             if (kind == Kind.NBDKIT && (!"raw".equals(format) || bitmap != null)) {
                 throw new IllegalArgumentException("nbdkit serves raw images without bitmaps here; use qemu-nbd");
             }
+            if (kind != Kind.NBDKIT && !delays.isEmpty()) {
+                throw new IllegalArgumentException("delays need nbdkit's delay filter; use NbdServer.nbdkit");
+            }
+        }
+
+        public Spec(Kind kind, Path image, String format, boolean readOnly, String bitmap, TlsCerts tls, boolean tcp,
+                int clients) {
+            this(kind, image, format, readOnly, bitmap, tls, tcp, clients, List.of());
+        }
+
+        /**
+         * Requests wait this long in the server (nbdkit's delay filter), e.g.
+         * {@code delayed("rdelay=600")} for reads that never come back in a test's time.
+         */
+        public Spec delayed(String... parameters) {
+            return new Spec(kind, image, format, readOnly, bitmap, tls, tcp, clients, List.of(parameters));
         }
 
         public Spec writable() {
-            return new Spec(kind, image, format, false, bitmap, tls, tcp, clients);
+            return new Spec(kind, image, format, false, bitmap, tls, tcp, clients, delays);
         }
 
         public Spec bitmap(String name) {
-            return new Spec(kind, image, format, readOnly, name, tls, tcp, clients);
+            return new Spec(kind, image, format, readOnly, name, tls, tcp, clients, delays);
         }
 
         public Spec tls(TlsCerts certs) {
-            return new Spec(kind, image, format, readOnly, bitmap, certs, tcp, clients);
+            return new Spec(kind, image, format, readOnly, bitmap, certs, tcp, clients, delays);
         }
 
         /** Like qemu-nbd's default: one client at a time. */
         public Spec singleClient() {
-            return new Spec(kind, image, format, readOnly, bitmap, tls, tcp, 1);
+            return new Spec(kind, image, format, readOnly, bitmap, tls, tcp, 1, delays);
         }
 
         public Spec overTcp() {
-            return new Spec(kind, image, format, readOnly, bitmap, tls, true, clients);
+            return new Spec(kind, image, format, readOnly, bitmap, tls, true, clients, delays);
         }
 
         /**
@@ -188,7 +208,11 @@ public final class NbdServer implements AutoCloseable {
             }
             command.addAll(spec.tcp() ? List.of("-i", "127.0.0.1", "-p", Integer.toString(port))
                     : List.of("-U", socket.toString()));
+            if (!spec.delays().isEmpty()) {
+                command.add("--filter=delay");
+            }
             command.addAll(List.of("file", "file=" + spec.image()));
+            command.addAll(spec.delays());
         }
         return command;
     }
