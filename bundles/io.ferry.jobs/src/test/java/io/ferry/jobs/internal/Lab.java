@@ -61,7 +61,7 @@ final class Lab implements AutoCloseable {
     final JobRepositories repositories;
     final JobSessions sessions;
 
-    private final DiskSourcesImpl realSources = new DiskSourcesImpl();
+    private final DiskSourcesImpl realSources;
     private final DataMoverImpl realMover = new DataMoverImpl(2);
     private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> peaks = new ConcurrentHashMap<>();
@@ -71,7 +71,13 @@ final class Lab implements AutoCloseable {
     private final Map<String, QemuNbd> nbd = new ConcurrentHashMap<>();
 
     Lab(Path dir) {
+        this(dir, Duration.ofSeconds(120));
+    }
+
+    /** {@code nbdRequestTimeout}: the deadline of each NBD request of the real disk sources. */
+    Lab(Path dir, Duration nbdRequestTimeout) {
         this.dir = dir;
+        this.realSources = new DiskSourcesImpl(nbdRequestTimeout);
         inventory.addServer("bk-01", 4, RoleType.BACKUP_SERVER);
         inventory.addServer("repo-01", 4, RoleType.REPOSITORY);
         repositories = new JobRepositories(repositoryService, dir.resolve("repositories"),
@@ -96,6 +102,20 @@ final class Lab implements AutoCloseable {
         servers.add(server);
         nbd.put(file, server);
         return new VirtualDisk(label, size, DiskFormat.QCOW2, server.uri(), Optional.empty());
+    }
+
+    /** A raw disk served by an nbdkit that never answers reads (delay filter, {@code rdelay=600}). */
+    VirtualDisk stalledDisk(String label, String file, long size, long seed) {
+        Path raw = Images.raw(dir.resolve(file + ".raw"), size, seed);
+        QemuNbd server = QemuNbd.stalled(raw, dir.resolve(file + ".sock"));
+        servers.add(server);
+        nbd.put(file, server);
+        return new VirtualDisk(label, size, DiskFormat.RAW, server.uri(), Optional.empty());
+    }
+
+    /** True while the NBD server of {@code file} runs. */
+    boolean nbdAlive(String file) {
+        return nbd.get(file).isAlive();
     }
 
     /** Kills the qemu-nbd of a {@link #qcow2Disk} at once (SIGKILL). */

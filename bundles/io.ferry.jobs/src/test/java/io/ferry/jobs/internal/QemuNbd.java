@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A real {@code qemu-nbd} serving one image read-only on a unix socket (optionally with a dirty bitmap). */
+/**
+ * A real {@code qemu-nbd} serving one image read-only on a unix socket (optionally with a
+ * dirty bitmap), or a real {@code nbdkit} that stalls ({@link #stalled}).
+ */
 final class QemuNbd implements AutoCloseable {
 
     private final Process process;
@@ -40,6 +43,28 @@ final class QemuNbd implements AutoCloseable {
         }
     }
 
+    /**
+     * A real {@code nbdkit} serving the raw {@code image} read-only on {@code socket} whose
+     * delay filter holds every read for 10 minutes ({@code rdelay=600}): a hung storage server.
+     */
+    static QemuNbd stalled(Path image, Path socket) {
+        List<String> command = List.of("nbdkit", "-f", "--exit-with-parent", "-r", "-U", socket.toString(),
+                "--filter=delay", "file", "file=" + image, "rdelay=600");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(socket.resolveSibling(socket.getFileName() + ".log").toFile()).start();
+            QemuNbd server = new QemuNbd(p, socket);
+            server.awaitReady();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start nbdkit (apt-get install nbdkit): " + e.getMessage(), e);
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     String uri() {
         return "nbd+unix:///?socket=" + socket;
     }
@@ -48,7 +73,7 @@ final class QemuNbd implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("qemu-nbd exited with " + process.exitValue() + " for " + socket);
+                throw new IllegalStateException("the NBD server exited with " + process.exitValue() + " for " + socket);
             }
             if (Files.exists(socket)) {
                 try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -66,7 +91,7 @@ final class QemuNbd implements AutoCloseable {
             }
         }
         close();
-        throw new IllegalStateException("qemu-nbd did not listen on " + socket + " within 15 s");
+        throw new IllegalStateException("the NBD server did not listen on " + socket + " within 15 s");
     }
 
     /** Kills the server at once, as a crash would. */
