@@ -18,6 +18,7 @@ import io.ferry.api.session.TaskRecord;
 import io.ferry.api.session.TaskStatus;
 import io.ferry.api.spi.PointInTime;
 import io.ferry.jobs.internal.VmViews.DiskRead;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +30,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -54,6 +57,12 @@ import org.slf4j.LoggerFactory;
 final class SessionRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRun.class);
+    /**
+     * How long a running task may take to end after a stop before the session gives up on it
+     * (records it STOPPED, frees its slot): NBD reads end within a fraction of a second of a
+     * stop, so this only catches a thread stuck elsewhere. Keeps job-stop under 15 s.
+     */
+    static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final RunServices services;
     private final String id;
@@ -143,9 +152,14 @@ final class SessionRun {
         }
     }
 
-    /** Cancels the running tasks (the mover stops at its next chunk) and drops the queued ones. */
+    /**
+     * Cancels the running tasks (the mover stops at once, NBD waits included) and drops the
+     * queued ones; a running task that has not ended {@link #STOP_GRACE} later is given up.
+     */
     void stop() {
+        boolean first;
         synchronized (enqueueLock) {
+            first = !stopRequested;
             stopRequested = true;
         }
         LOG.info("Stopping session {} of job {}", id, job.name());
@@ -154,6 +168,33 @@ final class SessionRun {
             if (slot != null && services.slots().cancel(slot)) {
                 end(task, stopped(task.record, "stopped by an operator before it started"));
             }
+        }
+        if (first && unfinished.get() > 0) {
+            CompletableFuture.delayedExecutor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(this::giveUpRunningTasks);
+        }
+    }
+
+    /**
+     * Records every task still running this long after the stop as STOPPED and frees its slot,
+     * so that the session ends; the task's thread is left to end on its own (its result is
+     * then dropped: it can only be a cancel or a failure).
+     */
+    private void giveUpRunningTasks() {
+        for (TaskRun task : tasks.values()) {
+            TaskSlots.Slot held = task.held;
+            if (held == null || !task.over.compareAndSet(false, true)) {
+                continue;
+            }
+            LOG.warn("Task {} of session {} had not ended {} s after the stop; it is recorded STOPPED and its thread"
+                    + " is left to end on its own", task.record.id(), id, STOP_GRACE.toSeconds());
+            try {
+                changed(task, stopped(task.record, "stopped by an operator; the task had not ended "
+                        + STOP_GRACE.toSeconds() + " s after the stop and was left to end on its own"));
+            } finally {
+                services.slots().release(held);
+            }
+            ended(task);
         }
     }
 
@@ -170,6 +211,7 @@ final class SessionRun {
     // --- one task -----------------------------------------------------------------------------
 
     private void runTask(TaskRun task, TaskSlots.Slot slot) {
+        task.held = slot;
         TaskRecord result;
         try {
             result = backUp(task);
@@ -178,6 +220,11 @@ final class SessionRun {
             if (e instanceof Error) {
                 LOG.error("Task {} of session {} failed", task.record.id(), id, e);
             }
+        }
+        if (!task.over.compareAndSet(false, true)) {
+            LOG.info("Task {} of session {} ended {} after it was given up at the stop: {}", result.id(), id,
+                    result.status(), result.error());
+            return;
         }
         try {
             changed(task, result);
@@ -238,6 +285,9 @@ final class SessionRun {
 
     /** A task that never ran ends: its final state is recorded and counted. */
     private void end(TaskRun task, TaskRecord result) {
+        if (!task.over.compareAndSet(false, true)) {
+            return;
+        }
         changed(task, result);
         ended(task);
     }
@@ -437,6 +487,10 @@ final class SessionRun {
         volatile TaskRecord record;
         volatile Progress progress;
         volatile TaskSlots.Slot slot;
+        /** The slot its thread holds, once it runs. */
+        volatile TaskSlots.Slot held;
+        /** Set once, by whoever records the task's final state (its thread, a stop, or the give-up). */
+        final AtomicBoolean over = new AtomicBoolean();
         private volatile long lastPostNanos;
 
         TaskRun(VmRun vm, TaskRecord record) {

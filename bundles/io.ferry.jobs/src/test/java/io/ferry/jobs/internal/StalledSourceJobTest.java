@@ -11,6 +11,7 @@ import io.ferry.api.job.ServerChoice;
 import io.ferry.api.job.TransportChoice;
 import io.ferry.api.inventory.Platform;
 import io.ferry.api.repository.ProgressListener;
+import io.ferry.api.repository.RepositoryException;
 import io.ferry.api.repository.RetentionPolicy;
 import io.ferry.api.session.Session;
 import io.ferry.api.session.SessionStatus;
@@ -107,6 +108,47 @@ class StalledSourceJobTest {
         assertTrue(lab.repository().backups().isEmpty(), "a stopped backup is never visible");
         assertEquals(0, lab.sessions.slots().running("px-01"));
 
+        assertRepositoryFree();
+    }
+
+    @Test
+    void aTaskThatDoesNotEndAfterTheStopIsGivenUpSoTheSessionStillEndsStoppedWithin15Seconds() throws Exception {
+        lab = new Lab(dir);
+        lab.inventory.addServer("px-01", 1, RoleType.GENERAL_PURPOSE_PROXY);
+        VirtualDisk disk = lab.rawDisk("disk0", "vm-a-0.raw", SIZE, 1);
+        lab.addVm("vm-a", disk);
+        lab.jobs.createJob(job("nightly", List.of("vm-a")));
+        Lab.Gate gate = lab.gate(disk.location()); // a read that ignores the stop, unlike NBD reads
+
+        Session started = lab.sessions.start("nightly", "manual");
+        gate.awaitEntered();
+        long stop = System.nanoTime();
+        lab.sessions.stop("nightly");
+        Session stopped = lab.sessions.await(started.id(), Duration.ofSeconds(15));
+        long millis = (System.nanoTime() - stop) / 1_000_000;
+
+        assertEquals(SessionStatus.STOPPED, stopped.status(), "after " + millis + " ms: " + stopped.message());
+        TaskRecord given = task(stopped, "vm-a/disk0");
+        assertEquals(TaskStatus.STOPPED, given.status());
+        assertTrue(given.error().contains("left to end on its own"), given.error());
+        assertEquals(0, lab.sessions.slots().running("px-01"), "the slot is free for the next task");
+
+        gate.open(); // the stuck read returns: the backup sees the stop and releases the repository
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try {
+                lab.repository().prune(RetentionPolicy.keepLast(3), false, ProgressListener.NONE);
+                break;
+            } catch (RepositoryException e) {
+                if (e.reason() != RepositoryException.Reason.LOCKED || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+        assertEquals(TaskStatus.STOPPED, lab.store.session(started.id()).orElseThrow().task("vm-a/disk0")
+                .orElseThrow().status(), "the late end of the given-up task does not change its record");
+        assertTrue(lab.repository().backups().isEmpty(), "a stopped backup is never visible");
         assertRepositoryFree();
     }
 
