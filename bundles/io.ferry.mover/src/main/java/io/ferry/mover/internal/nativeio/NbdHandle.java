@@ -27,7 +27,7 @@ public final class NbdHandle implements AutoCloseable {
     /** Longest single poll: how soon a wait notices a stop request. */
     static final int POLL_SLICE_MILLIS = 200;
     /** How long a clean disconnect may take before the connection is simply closed. */
-    static final long DISCONNECT_TIMEOUT_MILLIS = 2_000;
+    public static final long DISCONNECT_TIMEOUT_MILLIS = 2_000;
 
     /** What {@link #blockStatus} reports, once per meta context. */
     @FunctionalInterface
@@ -309,14 +309,21 @@ public final class NbdHandle implements AutoCloseable {
     /**
      * Asks the server to end the session cleanly (NBD_CMD_DISC) and waits at most
      * {@link #DISCONNECT_TIMEOUT_MILLIS} for it; errors ignored (the connection may be gone).
+     */
+    public void shutdown() {
+        shutdown(DISCONNECT_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * Like {@link #shutdown()}, waiting at most {@code timeoutMillis} (0: send and do not wait).
      * Not {@code nbd_shutdown}: it waits without limit for a server that does not answer.
      */
-    public synchronized void shutdown() {
+    public synchronized void shutdown(long timeoutMillis) {
         Pointer h = handle;
         if (h == null || nbd.nbd_aio_disconnect(h, 0) == -1) {
             return;
         }
-        long deadline = System.nanoTime() + DISCONNECT_TIMEOUT_MILLIS * 1_000_000L;
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (nbd.nbd_aio_is_closed(h) == 0 && nbd.nbd_aio_is_dead(h) == 0) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
             if (left <= 0 || nbd.nbd_poll(h, (int) Math.min(left, POLL_SLICE_MILLIS)) == -1) {

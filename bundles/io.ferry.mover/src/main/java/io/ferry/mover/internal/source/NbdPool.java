@@ -178,7 +178,7 @@ final class NbdPool implements AutoCloseable {
             }
         }
         live.remove(handle);
-        if (healthy) {
+        if (healthy && aborted == null) {
             handle.shutdown();
         }
         handle.close();
@@ -188,10 +188,14 @@ final class NbdPool implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        // a clean disconnect for all connections together takes at most this long; none after an abort
+        long deadline = System.nanoTime() + NbdHandle.DISCONNECT_TIMEOUT_MILLIS * 1_000_000L;
         NbdHandle handle;
         while ((handle = idle.poll()) != null) {
             live.remove(handle);
-            handle.shutdown();
+            if (aborted == null) {
+                handle.shutdown(Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
+            }
             handle.close();
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ferry.api.FerryException;
 import io.ferry.api.mover.DiskSource;
+import io.ferry.api.mover.DiskTarget;
 import io.ferry.api.mover.SourceOptions;
 import io.ferry.api.repository.BackupInfo;
 import io.ferry.api.repository.BackupRequest;
@@ -20,6 +21,7 @@ import io.ferry.mover.internal.source.DiskSourcesImpl;
 import io.ferry.mover.internal.testing.Images;
 import io.ferry.mover.internal.testing.NbdServer;
 import io.ferry.repository.internal.RepositoryServiceImpl;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -126,6 +128,51 @@ class StalledSourceBackupTest {
             assertTrue(server.isAlive(), "the server still hangs: the cancel, not the server, ended the reads");
 
             assertRepositoryFree(repo);
+        }
+    }
+
+    @Test
+    void cancellingARestoreThatWaitsOnAHungTargetEndsItWithinSeconds() throws Exception {
+        DiskSourcesImpl sources = new DiskSourcesImpl();
+        AtomicBoolean cancel = new AtomicBoolean();
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void progress(Progress p) {
+                // not needed here
+            }
+
+            @Override
+            public boolean cancelRequested() {
+                return cancel.get();
+            }
+        };
+        Path export = Files.copy(raw, dir.resolve("target.raw"));
+        try (Repository repo = newRepository()) {
+            BackupInfo info;
+            try (DiskSource source = sources.open(raw.toString(), SourceOptions.defaults())) {
+                info = mover.backup(source, repo, BackupRequest.of("vm1/disk0", source.description(), source.size()),
+                        ProgressListener.NONE);
+            }
+            try (NbdServer server = NbdServer.nbdkit(export).writable().delayed("wdelay=600").start(dir);
+                    DiskTarget target = sources.create(server.uri(), info.size(), true, SourceOptions.defaults())) {
+                Thread canceller = new Thread(() -> {
+                    try {
+                        Thread.sleep(2_000);
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
+                    cancel.set(true);
+                });
+                long start = System.nanoTime();
+                canceller.start();
+                RepositoryException e = assertThrows(RepositoryException.class,
+                        () -> mover.restore(repo, info.id(), target, listener));
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(RepositoryException.Reason.CANCELLED, e.reason(), e.getMessage());
+                assertTrue(millis >= 2_000 && millis < 2_000 + 5_000, "the restore ended " + millis
+                        + " ms after it started, cancelled at 2000 ms");
+            }
+            repo.prune(RetentionPolicy.keepLast(1), false, ProgressListener.NONE);
         }
     }
 
