@@ -35,6 +35,8 @@ final class FileBackupWriter implements BackupWriter {
     private final Instant started;
     private final Optional<BackupInfo> parent;
     private final ChunkTable parentTable;
+    /** Chunks recorded as damaged when this backup started: never taken as stored unchecked. */
+    private final Set<ChunkId> suspects;
     private final int chunkSize;
     private final ChunkTable table;
     private final Set<Path> touchedDirs = ConcurrentHashMap.newKeySet();
@@ -48,7 +50,7 @@ final class FileBackupWriter implements BackupWriter {
     private volatile RepositoryException failure;
 
     FileBackupWriter(FileRepository repository, RepositoryLock.Lease lease, String id, BackupRequest request,
-            Instant started, Optional<BackupInfo> parent, ChunkTable parentTable) {
+            Instant started, Optional<BackupInfo> parent, ChunkTable parentTable, Set<ChunkId> suspects) {
         this.repository = repository;
         this.lease = lease;
         this.id = id;
@@ -56,6 +58,7 @@ final class FileBackupWriter implements BackupWriter {
         this.started = started;
         this.parent = parent;
         this.parentTable = parentTable;
+        this.suspects = Set.copyOf(suspects);
         this.chunkSize = repository.config().chunkSize();
         this.table = new ChunkTable((request.size() + chunkSize - 1) / chunkSize);
     }
@@ -100,7 +103,7 @@ final class FileBackupWriter implements BackupWriter {
             throw new ValidationException("data", "a chunk has 1 to " + chunkSize + " bytes, not " + length);
         }
         try {
-            StoredChunk chunk = repository.chunks().store(data, touchedDirs, durable);
+            StoredChunk chunk = repository.chunks().store(data, touchedDirs, durable, suspects);
             if (chunk.added()) {
                 added.add(chunk.id());
                 newBytes.addAndGet(length);
@@ -140,6 +143,7 @@ final class FileBackupWriter implements BackupWriter {
                 if (!touchedDirs.isEmpty()) {
                     DurableFiles.syncDirectory(repository.chunks().dir());
                 }
+                checkNotMovedAside();
                 BackupInfo info = new BackupInfo(id, request.disk(), request.source(), request.size(), chunkSize,
                         started, repository.lock().now(), parent.map(BackupInfo::id).orElse(null),
                         stats(readBytes, changeTracking), request.labels());
@@ -147,10 +151,39 @@ final class FileBackupWriter implements BackupWriter {
                 state = State.COMMITTED;
                 release();
                 return info;
+            } catch (RepositoryException e) {
+                throw fail(e);
             } catch (IOException e) {
                 throw fail(new RepositoryException(Reason.IO, "cannot commit backup " + id + " in repository "
                         + repository.root() + ": " + e.getMessage()
                         + " (free space or fix the file system; the backup is not visible: close it and run it again)", e));
+            }
+        }
+    }
+
+    /**
+     * A verify that ran while this backup was written may have moved aside a chunk this
+     * backup took as stored (or carried over from its parent). Committing would make a backup
+     * that is broken from the start: refuse, so that the next run writes the chunk again.
+     */
+    private void checkNotMovedAside() throws IOException {
+        Set<ChunkId> recorded = new java.util.HashSet<>(repository.damaged().suspects());
+        recorded.removeAll(suspects);
+        recorded.removeAll(added);
+        if (recorded.isEmpty()) {
+            return;
+        }
+        ChunkIdSet watch = new ChunkIdSet();
+        recorded.forEach(c -> watch.add(c.toBytes(), 0));
+        for (long i = 0; i < table.count(); i++) {
+            if (table.isData(i) && watch.contains(table.page(i), ChunkTable.offsetInPage(i))) {
+                ChunkId chunk = table.get(i).orElseThrow();
+                if (!java.nio.file.Files.exists(repository.chunks().path(chunk))) {
+                    throw new RepositoryException(Reason.CORRUPT, "cannot commit backup " + id + " in repository "
+                            + repository.root() + ": a verify found chunk " + chunk.hex() + " (index " + i + ") damaged"
+                            + " and moved it aside while this backup ran; run the backup again (it writes the chunk"
+                            + " again, which also heals the older backups that use it)");
+                }
             }
         }
     }
