@@ -221,6 +221,11 @@ final class ChunkStore {
         return file.resolveSibling(file.getFileName() + BAD_SUFFIX);
     }
 
+    /** True when this process checked or wrote the chunk since it was recorded as damaged. */
+    boolean isConfirmed(ChunkId id) {
+        return confirmed.contains(id);
+    }
+
     /** Drops {@code id} from this process's caches of stored chunks. */
     void forget(ChunkId id) {
         confirmed.remove(id);

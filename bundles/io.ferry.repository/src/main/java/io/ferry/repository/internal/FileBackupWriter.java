@@ -28,6 +28,8 @@ final class FileBackupWriter implements BackupWriter {
 
     private enum State { OPEN, FAILED, COMMITTED, CLOSED }
 
+    private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(30);
+
     private final FileRepository repository;
     private final RepositoryLock.Lease lease;
     private final String id;
@@ -162,28 +164,38 @@ final class FileBackupWriter implements BackupWriter {
     }
 
     /**
-     * A verify that ran while this backup was written may have moved aside a chunk this
-     * backup took as stored (or carried over from its parent). Committing would make a backup
-     * that is broken from the start: refuse, so that the next run writes the chunk again.
+     * Never commits a backup that is broken from the start. A chunk recorded as damaged (when
+     * this backup started, or by a verify that ran meanwhile) that this backup did not write or
+     * check itself must be there and intact: it may have been taken as stored from the dedupe
+     * cache, or carried over from the parent unread (dirty bitmap). Otherwise the commit is
+     * refused; reading the data again writes the chunk again and heals the older backups.
      */
     private void checkNotMovedAside() throws IOException {
-        Set<ChunkId> recorded = new java.util.HashSet<>(repository.damaged().suspects());
-        recorded.removeAll(suspects);
-        recorded.removeAll(added);
-        if (recorded.isEmpty()) {
+        Set<ChunkId> watched = new java.util.HashSet<>(repository.damaged().suspects());
+        watched.addAll(suspects);
+        watched.removeAll(added);
+        watched.removeIf(repository.chunks()::isConfirmed);
+        if (watched.isEmpty()) {
             return;
         }
         ChunkIdSet watch = new ChunkIdSet();
-        recorded.forEach(c -> watch.add(c.toBytes(), 0));
+        watched.forEach(c -> watch.add(c.toBytes(), 0));
+        Set<ChunkId> checked = new java.util.HashSet<>();
         for (long i = 0; i < table.count(); i++) {
-            if (table.isData(i) && watch.contains(table.page(i), ChunkTable.offsetInPage(i))) {
-                ChunkId chunk = table.get(i).orElseThrow();
-                if (!java.nio.file.Files.exists(repository.chunks().path(chunk))) {
-                    throw new RepositoryException(Reason.CORRUPT, "cannot commit backup " + id + " in repository "
-                            + repository.root() + ": a verify found chunk " + chunk.hex() + " (index " + i + ") damaged"
-                            + " and moved it aside while this backup ran; run the backup again (it writes the chunk"
-                            + " again, which also heals the older backups that use it)");
-                }
+            if (!table.isData(i) || !watch.contains(table.page(i), ChunkTable.offsetInPage(i))) {
+                continue;
+            }
+            ChunkId chunk = table.get(i).orElseThrow();
+            if (checked.add(chunk) && !repository.chunks().intact(chunk)) {
+                boolean carried = parentTable != null && parentChunk(i).filter(chunk::equals).isPresent();
+                throw new RepositoryException(Reason.CORRUPT, "cannot commit backup " + id + " in repository "
+                        + repository.root() + ": chunk " + chunk.hex() + " (index " + i + ") is recorded as damaged"
+                        + " by ferry:verify and is not stored intact, and this backup " + (carried
+                                ? "carried it over from its parent " + parent.map(BackupInfo::id).orElse("")
+                                        + " without reading it (changed-block tracking)"
+                                : "took it as stored before a verify moved it aside")
+                        + "; run the backup again reading the whole disk: that writes the chunk again, which also"
+                        + " heals the older backups that use it");
             }
         }
     }
@@ -208,8 +220,32 @@ final class FileBackupWriter implements BackupWriter {
         synchronized (table) {
             if (state == State.OPEN || state == State.FAILED) {
                 state = State.CLOSED;
+                awaitPendingWrites();
             }
             release();
+        }
+    }
+
+    /**
+     * Lets the chunk files this backup handed to the sync threads land (bounded wait, failures
+     * ignored) before the lock is released, so that none appears after a prune that starts
+     * right after this close, and the abandoned chunks are in place for the next backup.
+     */
+    private void awaitPendingWrites() {
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (java.util.concurrent.CompletableFuture<Void> f : durable) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                f.get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // abandoned anyway: a chunk that did not land is simply not there
+            }
         }
     }
 

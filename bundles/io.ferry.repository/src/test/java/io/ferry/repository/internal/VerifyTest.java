@@ -110,8 +110,9 @@ class VerifyTest {
         assertEquals(List.of(shared.hex()), all.movedAside());
         assertFalse(Files.exists(file));
         assertTrue(Files.exists(file.resolveSibling(shared.hex() + ".bad")));
-        assertTrue(Files.readString(dir.resolve("damaged")).contains(shared.hex() + " " + first.id() + ","
-                + second.id() + " authentication failed"), Files.readString(dir.resolve("damaged")));
+        String record = Files.readString(dir.resolve("damaged"));
+        assertTrue(record.contains(shared.hex() + " " + String.join(",", new java.util.TreeSet<>(List.of(first.id(),
+                second.id()))) + " authentication failed\n"), record);
 
         // verifying one backup still names every backup the chunk breaks, and what happened to it
         VerifyReport one = repo.verify(List.of(second.id()), ProgressListener.NONE);
@@ -200,6 +201,25 @@ class VerifyTest {
                     e.getMessage());
         }
         assertEquals(3, repo.backups().size(), "nothing was committed");
+    }
+
+    @Test
+    void anIncrementalThatCarriesADamagedChunkOverFromItsParentIsNotCommitted() throws Exception {
+        flipOneByte(TestRepositories.chunkFile(dir, shared.hex()));
+        repo.verify(List.of(), ProgressListener.NONE);
+        BackupRequest request = BackupRequest.of("a", "file:/images/a", image.length).withParent(second.id());
+        try (BackupWriter writer = repo.startBackup(request)) {
+            for (long i = 0; i < 8; i++) {
+                writer.put(i, writer.parentChunk(i)); // a dirty bitmap that says nothing changed
+            }
+            RepositoryException e = assertThrows(RepositoryException.class, () -> writer.commit(0, "dirty-bitmap:b"));
+            assertEquals(Reason.CORRUPT, e.reason());
+            assertTrue(e.getMessage().contains("carried it over from its parent " + second.id()), e.getMessage());
+        }
+        // reading the whole disk again heals it
+        TestRepositories.backup(repo, "a", image, false);
+        assertTrue(repo.verify(List.of(), ProgressListener.NONE).ok());
+        assertArrayEquals(image, TestRepositories.restore(repo, second.id()));
     }
 
     private static void flipOneByte(Path file) throws Exception {
