@@ -11,6 +11,7 @@ import io.ferry.api.repository.BackupRequest;
 import io.ferry.api.repository.BackupStats;
 import io.ferry.api.repository.ProgressListener;
 import io.ferry.api.repository.Repository;
+import io.ferry.api.repository.RepositoryException;
 import io.ferry.api.session.ChangedBlockLedger;
 import io.ferry.api.session.TaskRecord;
 import io.ferry.api.session.TaskStatus;
@@ -40,6 +41,9 @@ import java.util.TreeMap;
  * backup of the disk this job wrote (label {@code job}); the first backup of the disk by
  * the job is a full one, whatever else the repository holds.</li>
  * </ul>
+ * A bitmap incremental the repository refuses to commit as corrupt (it would carry over a
+ * chunk {@code ferry:verify} found damaged) is made again reading the disk whole, which
+ * writes the chunk again and heals the older backups that use it.
  */
 final class DiskBackup {
 
@@ -72,6 +76,16 @@ final class DiskBackup {
             // the parent went away between the check and the start (a prune in another process)
             checked = checked.withoutBitmap("the parent backup " + parent + " of " + key + " was removed from the"
                     + " repository just before this backup started: read whole");
+            parent = parent(checked, repository, key, job);
+            info = backUp(checked, parent, key, task, session, job, repository, listener);
+        } catch (RepositoryException e) {
+            if (e.reason() != RepositoryException.Reason.CORRUPT || checked.bitmap() == null) {
+                throw e;
+            }
+            // typically a chunk ferry:verify found damaged that the bitmap would carry over from the
+            // parent unread; reading the disk whole writes it again and heals the older backups
+            checked = checked.withoutBitmap("the incremental with dirty bitmap " + checked.bitmap() + " against "
+                    + parent + " could not be committed (" + e.getMessage() + "): read whole");
             parent = parent(checked, repository, key, job);
             info = backUp(checked, parent, key, task, session, job, repository, listener);
         }

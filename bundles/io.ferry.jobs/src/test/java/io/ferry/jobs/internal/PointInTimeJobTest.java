@@ -16,8 +16,11 @@ import io.ferry.api.job.TransportChoice;
 import io.ferry.api.mover.DiskSource;
 import io.ferry.api.mover.SourceOptions;
 import io.ferry.api.repository.BackupInfo;
+import io.ferry.api.repository.BackupReader;
 import io.ferry.api.repository.BackupRequest;
+import io.ferry.api.repository.ChunkId;
 import io.ferry.api.repository.ProgressListener;
+import io.ferry.api.repository.VerifyReport;
 import io.ferry.api.session.ChangedBlockLedger;
 import io.ferry.api.session.GuestRecord;
 import io.ferry.api.session.Session;
@@ -26,6 +29,7 @@ import io.ferry.api.session.TaskRecord;
 import io.ferry.api.session.TaskStatus;
 import io.ferry.mover.internal.DataMoverImpl;
 import io.ferry.mover.internal.source.DiskSourcesImpl;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -195,6 +199,48 @@ class PointInTimeJobTest {
         assertEquals(Optional.of(task(first, "qemu-01/scsi0").backupId()),
                 lab.repository().backup(t.backupId()).parentId(), "read whole against the job's own last backup");
         assertEquals(currentSha256(disk0, "now0.raw"), lab.restoredSha256(t.backupId(), "r0.raw"));
+    }
+
+    /**
+     * Issue 10: one byte flipped in a chunk the next dirty-bitmap incremental would carry over
+     * unread. Verify reports it and moves it aside; the job's next run reads the disk whole
+     * (saying why), which writes the chunk again: verify is clean and the old backup restores
+     * byte for byte.
+     */
+    @Test
+    void aDamagedChunkIsHealedByTheJobsNextRun() throws Exception {
+        String originalSha = currentSha256(disk0, "original0.raw");
+        Session first = lab.run("pve");
+        String old = task(first, "qemu-01/scsi0").backupId();
+        ChunkId unchanged;
+        try (BackupReader reader = lab.repository().openBackup(old)) {
+            unchanged = reader.chunk(0).orElseThrow(); // random data; the guest writes at 1 MiB below
+        }
+        Path file = lab.repositories.directory("repo-01").resolve("chunks").resolve(unchanged.hex().substring(0, 2))
+                .resolve(unchanged.hex());
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(file, bytes);
+
+        VerifyReport damaged = lab.repository().verify(List.of(), ProgressListener.NONE);
+        assertEquals(List.of(unchanged.hex()), damaged.movedAside());
+        assertTrue(damaged.brokenBackups().contains(old), damaged.brokenBackups().toString());
+
+        Images.qemuIoWrite(disk0, Images.MIB, 65536, 0x33);
+        Session second = lab.run("pve");
+
+        assertEquals(SessionStatus.SUCCESS, second.status(), second.message());
+        TaskRecord healing = task(second, "qemu-01/scsi0");
+        assertEquals("dedupe", healing.changeTracking());
+        assertTrue(healing.changeNote().startsWith("the incremental with dirty bitmap ferry-1 against " + old
+                + " could not be committed (") && healing.changeNote().contains(unchanged.hex())
+                && healing.changeNote().endsWith("): read whole"), healing.changeNote());
+        VerifyReport healed = lab.repository().verify(List.of(), ProgressListener.NONE);
+        assertTrue(healed.ok(), healed.problems().toString());
+        assertTrue(healed.healedBackups().contains(old), healed.healedBackups().toString());
+        assertEquals(originalSha, lab.restoredSha256(old, "old0.raw"), "the old backup restores byte for byte");
+        assertEquals(currentSha256(disk0, "now0.raw"), lab.restoredSha256(healing.backupId(), "new0.raw"));
+        assertTrue(lab.store.ledger("qemu-01/scsi0").orElseThrow().trusted(), "the next run is incremental again");
     }
 
     /** A backup of {@code raw} under chain key {@code key}, as ferry:backup-disk writes it (no job label). */
