@@ -222,6 +222,28 @@ class VerifyTest {
         assertArrayEquals(image, TestRepositories.restore(repo, second.id()));
     }
 
+    @Test
+    void pruneForgetsDamageNoRemainingBackupNeeds() throws Exception {
+        BackupInfo old = TestRepositories.backup(repo, "c", TestRepositories.image(2, SMALL_CHUNK, 0, 30), false);
+        TestRepositories.backup(repo, "c", TestRepositories.image(2, SMALL_CHUNK, 0, 31), false);
+        ChunkId onlyOld;
+        try (BackupReader r = repo.openBackup(old.id())) {
+            onlyOld = r.chunk(0).orElseThrow();
+        }
+        flipOneByte(TestRepositories.chunkFile(dir, onlyOld.hex()));
+        assertEquals(java.util.Set.of(old.id()), repo.verify(List.of(), ProgressListener.NONE).brokenBackups());
+        Path bad = TestRepositories.chunkFile(dir, onlyOld.hex()).resolveSibling(onlyOld.hex() + ".bad");
+        assertTrue(Files.exists(bad));
+
+        repo.prune(RetentionPolicy.keepLast(1), false, ProgressListener.NONE);
+
+        assertFalse(Files.exists(bad), "the damaged file of a chunk no backup uses is garbage");
+        assertFalse(Files.exists(dir.resolve("damaged")), "nothing left to heal");
+        VerifyReport report = repo.verify(List.of(), ProgressListener.NONE);
+        assertTrue(report.ok(), report.problems().toString());
+        assertEquals(List.of(), report.healedChunks());
+    }
+
     private static void flipOneByte(Path file) throws Exception {
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length / 2] ^= 0x01;
