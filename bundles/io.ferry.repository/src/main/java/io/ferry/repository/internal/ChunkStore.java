@@ -185,12 +185,12 @@ final class ChunkStore {
         }
     }
 
-    /** True when the chunk file of {@code id} reads back intact. */
-    boolean intact(ChunkId id) throws IOException {
+    /** True when the chunk file of {@code id} reads back intact; a missing or unreadable one is not. */
+    boolean intact(ChunkId id) {
         try {
             read(id, ByteBuffer.allocate(codecs.chunkSize()));
             return true;
-        } catch (IntegrityException e) {
+        } catch (IntegrityException | IOException e) {
             return false;
         }
     }
