@@ -22,7 +22,10 @@ public interface BackupWriter extends AutoCloseable {
     /** The disk size this backup covers. */
     long size();
 
-    /** The parent backup (latest complete backup of the same disk), unless the request asked for a full one. */
+    /**
+     * The parent backup: the one the request named ({@link BackupRequest#parent()}), else the
+     * latest complete backup of the same disk; empty when the request asked for a full one.
+     */
     Optional<BackupInfo> parent();
 
     /**

@@ -35,7 +35,11 @@ public interface Repository extends AutoCloseable {
     /**
      * Re-reads, decrypts and checks every chunk of the given backups (all when empty),
      * with bounded parallelism. Missing and corrupt chunks are reported with the backups
-     * they break; verify never modifies the repository.
+     * they break. A chunk file that fails its check is moved aside ({@code <id>.bad}) and
+     * recorded, so that the next backup carrying the same data stores it again and heals
+     * every backup that references it; chunks recorded by an earlier verify that are intact
+     * again are reported as healed (see {@link VerifyReport}). Nothing else is modified: a
+     * verify of a healthy repository with no earlier damage writes nothing.
      */
     VerifyReport verify(List<String> backupIds, ProgressListener listener);
 

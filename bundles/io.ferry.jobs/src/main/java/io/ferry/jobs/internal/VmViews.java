@@ -24,7 +24,7 @@ final class VmViews {
      * @param label      disk label
      * @param location   what the data mover opens (path or NBD URI)
      * @param bitmap     the dirty bitmap exported with it (changes since the ledger's backup), or null
-     * @param changeNote why there is no usable bitmap, or null
+     * @param changeNote why there is no usable bitmap (or which parent it is used against), or null
      * @param ledger     the changed-block ledger entry the view was made with, or null
      * @param problem    why the disk cannot be read at all (the task fails with it), or null
      */

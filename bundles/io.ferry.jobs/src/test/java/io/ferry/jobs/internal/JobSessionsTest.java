@@ -18,7 +18,10 @@ import io.ferry.api.job.GuestProcessing;
 import io.ferry.api.job.JobSpec;
 import io.ferry.api.job.ServerChoice;
 import io.ferry.api.job.TransportChoice;
+import io.ferry.api.mover.DiskSource;
+import io.ferry.api.mover.SourceOptions;
 import io.ferry.api.repository.BackupInfo;
+import io.ferry.api.repository.BackupRequest;
 import io.ferry.api.repository.ProgressListener;
 import io.ferry.api.repository.RetentionPolicy;
 import io.ferry.api.session.GuestRecord;
@@ -28,6 +31,8 @@ import io.ferry.api.session.SessionStatus;
 import io.ferry.api.session.TaskRecord;
 import io.ferry.api.session.TaskStatus;
 import io.ferry.api.session.VmRestoreResult;
+import io.ferry.mover.internal.DataMoverImpl;
+import io.ferry.mover.internal.source.DiskSourcesImpl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -284,6 +289,45 @@ class JobSessionsTest {
                 "only the chunks that changed are new: " + changed.newBytes());
         assertEquals(0, task(third, "vm-a/disk1").newBytes());
         assertEquals(Images.sha256(Path.of(disk.location())), lab.restoredSha256(changed.backupId(), "third"));
+    }
+
+    /**
+     * Issue 10, without a bitmap: the parent of a read-whole incremental is the job's own last
+     * backup of the disk, not a newer backup of the same key someone else wrote; a job's first
+     * backup of a key is full even when the repository already holds foreign backups of it.
+     */
+    @Test
+    void anIncrementalWithoutBitmapIsMadeAgainstTheJobsOwnLastBackupOfTheDisk() throws Exception {
+        lab.inventory.addServer("px-01", 2, RoleType.GENERAL_PURPOSE_PROXY);
+        VirtualDisk disk = lab.rawDisk("disk0", "vm-a-0.raw", SIZE, 1);
+        lab.addVm("vm-a", disk);
+        lab.jobs.createJob(job("daily", List.of("vm-a"), "px-01"));
+        BackupInfo before = foreignBackup("vm-a/disk0", Images.raw(dir.resolve("foreign-0.raw"), SIZE, 5));
+
+        Session first = lab.run("daily");
+
+        TaskRecord full = task(first, "vm-a/disk0");
+        assertEquals("full", full.changeTracking(), "the job's chain starts here, whatever else is stored");
+        assertTrue(lab.repository().backup(full.backupId()).parentId().isEmpty());
+        BackupInfo between = foreignBackup("vm-a/disk0", Images.raw(dir.resolve("foreign-1.raw"), SIZE, 6));
+        Images.scribble(Path.of(disk.location()), Images.MIB, 50_000, 7);
+
+        Session second = lab.run("daily");
+
+        TaskRecord incremental = task(second, "vm-a/disk0");
+        assertEquals(SessionStatus.SUCCESS, second.status(), second.message());
+        assertEquals("dedupe", incremental.changeTracking());
+        assertEquals(Optional.of(full.backupId()), lab.repository().backup(incremental.backupId()).parentId(),
+                "not " + between.id() + " nor " + before.id());
+        assertEquals(Images.sha256(Path.of(disk.location())), lab.restoredSha256(incremental.backupId(), "inc.raw"));
+    }
+
+    /** A backup as ferry:backup-disk writes it into the job's repository: same chain key, no job label. */
+    private BackupInfo foreignBackup(String key, Path raw) throws Exception {
+        try (DiskSource source = new DiskSourcesImpl().open(raw.toString(), SourceOptions.defaults())) {
+            return new DataMoverImpl(2).backup(source, lab.repository(), new BackupRequest(key, source.description(),
+                    source.size(), false, Map.of("by", "operator")), ProgressListener.NONE);
+        }
     }
 
     @Test

@@ -29,6 +29,10 @@ final class ChunkCodecPool {
         this.maxIdle = maxIdle;
     }
 
+    int chunkSize() {
+        return chunkSize;
+    }
+
     ChunkCodec borrow() {
         ChunkCodec codec = idle.pollFirst();
         if (codec == null) {

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.io.InterruptedIOException;
@@ -33,6 +34,8 @@ final class ChunkStore {
     private final ChunkCodecPool codecs;
     private final RepositoryLock lock;
     private final Set<Path> existingDirs = ConcurrentHashMap.newKeySet();
+    /** Recorded-as-damaged chunks that this process has since checked intact or written again. */
+    private final Set<ChunkId> confirmed = ConcurrentHashMap.newKeySet();
     /**
      * Chunks being written right now (until renamed into place), so that two writers storing
      * the same chunk write it once; the future completes when the chunk file is durable.
@@ -52,6 +55,7 @@ final class ChunkStore {
     /** Bounds the written-but-not-yet-synced chunk files (page cache, not heap). */
     private final Semaphore unsynced = new Semaphore(MAX_UNSYNCED);
 
+    static final String BAD_SUFFIX = ".bad";
     static final int SYNC_THREADS = 2;
     static final int MAX_UNSYNCED = 32;
 
@@ -78,12 +82,23 @@ final class ChunkStore {
      */
     StoredChunk store(ByteBuffer data, Set<Path> touchedDirs, Collection<CompletableFuture<Void>> durable)
             throws IOException {
+        return store(data, touchedDirs, durable, Set.of());
+    }
+
+    /**
+     * As {@link #store(ByteBuffer, Set, Collection)}; a chunk in {@code suspects} (recorded
+     * as damaged by a verify) is not taken as stored because its file exists: the file is
+     * read and checked first, and written again when it fails (the damaged file is moved aside).
+     */
+    StoredChunk store(ByteBuffer data, Set<Path> touchedDirs, Collection<CompletableFuture<Void>> durable,
+            Set<ChunkId> suspects) throws IOException {
         int length = data.remaining();
         ChunkCodec codec = codecs.borrow();
         try {
             ChunkId id = codec.address(data);
-            StoredChunk result = lock.isKnown(id) ? present(id, length)
-                    : storeNew(codec, id, data, touchedDirs, durable);
+            boolean suspect = suspects.contains(id) && !confirmed.contains(id);
+            StoredChunk result = !suspect && lock.isKnown(id) ? present(id, length)
+                    : storeNew(codec, id, data, touchedDirs, durable, suspect);
             data.position(data.limit());
             return result;
         } finally {
@@ -92,7 +107,7 @@ final class ChunkStore {
     }
 
     private StoredChunk storeNew(ChunkCodec codec, ChunkId id, ByteBuffer data, Set<Path> touchedDirs,
-            Collection<CompletableFuture<Void>> durable) throws IOException {
+            Collection<CompletableFuture<Void>> durable, boolean suspect) throws IOException {
         CompletableFuture<Void> mine = new CompletableFuture<>();
         CompletableFuture<Void> other = inFlight.putIfAbsent(id, mine);
         if (other != null) {
@@ -104,9 +119,15 @@ final class ChunkStore {
         try {
             Path file = path(id);
             if (Files.exists(file)) {
-                lock.markKnown(id);
-                mine.complete(null);
-                return present(id, data.remaining());
+                if (!suspect || intact(id)) {
+                    if (suspect) {
+                        confirmed.add(id);
+                    }
+                    lock.markKnown(id);
+                    mine.complete(null);
+                    return present(id, data.remaining());
+                }
+                moveAside(id);
             }
             ChunkCodec.Sealed sealed = codec.seal(id, data);
             Path dir = file.getParent();
@@ -131,6 +152,9 @@ final class ChunkStore {
             Runnable finish = () -> {
                 try {
                     DurableFiles.syncAndRename(tmp, file);
+                    if (suspect) {
+                        confirmed.add(id);
+                    }
                     lock.markKnown(id);
                     mine.complete(null);
                 } catch (IOException | RuntimeException e) {
@@ -159,6 +183,53 @@ final class ChunkStore {
                 inFlight.remove(id, mine);
             }
         }
+    }
+
+    /** True when the chunk file of {@code id} reads back intact; a missing or unreadable one is not. */
+    boolean intact(ChunkId id) {
+        try {
+            read(id, ByteBuffer.allocate(codecs.chunkSize()));
+            return true;
+        } catch (IntegrityException | IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Renames the chunk file of {@code id} to {@code <id>.bad} (replacing an older one) and
+     * syncs its directory, so that the chunk counts as absent and the next backup carrying
+     * its data writes it again; forgets it in this process's dedupe cache.
+     *
+     * @return false when there was no file to move
+     */
+    boolean moveAside(ChunkId id) throws IOException {
+        Path file = path(id);
+        try {
+            Files.move(file, badPath(id), StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            forget(id);
+            return false;
+        }
+        DurableFiles.syncDirectory(file.getParent());
+        forget(id);
+        return true;
+    }
+
+    /** Where a damaged chunk file is moved. */
+    Path badPath(ChunkId id) {
+        Path file = path(id);
+        return file.resolveSibling(file.getFileName() + BAD_SUFFIX);
+    }
+
+    /** True when this process checked or wrote the chunk since it was recorded as damaged. */
+    boolean isConfirmed(ChunkId id) {
+        return confirmed.contains(id);
+    }
+
+    /** Drops {@code id} from this process's caches of stored chunks. */
+    void forget(ChunkId id) {
+        confirmed.remove(id);
+        lock.forget(id);
     }
 
     /** Waits until every chunk in {@code durable} is in place; throws the first failure. */

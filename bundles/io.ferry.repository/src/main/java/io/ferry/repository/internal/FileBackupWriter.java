@@ -28,6 +28,8 @@ final class FileBackupWriter implements BackupWriter {
 
     private enum State { OPEN, FAILED, COMMITTED, CLOSED }
 
+    private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(30);
+
     private final FileRepository repository;
     private final RepositoryLock.Lease lease;
     private final String id;
@@ -35,6 +37,8 @@ final class FileBackupWriter implements BackupWriter {
     private final Instant started;
     private final Optional<BackupInfo> parent;
     private final ChunkTable parentTable;
+    /** Chunks recorded as damaged when this backup started: never taken as stored unchecked. */
+    private final Set<ChunkId> suspects;
     private final int chunkSize;
     private final ChunkTable table;
     private final Set<Path> touchedDirs = ConcurrentHashMap.newKeySet();
@@ -48,7 +52,7 @@ final class FileBackupWriter implements BackupWriter {
     private volatile RepositoryException failure;
 
     FileBackupWriter(FileRepository repository, RepositoryLock.Lease lease, String id, BackupRequest request,
-            Instant started, Optional<BackupInfo> parent, ChunkTable parentTable) {
+            Instant started, Optional<BackupInfo> parent, ChunkTable parentTable, Set<ChunkId> suspects) {
         this.repository = repository;
         this.lease = lease;
         this.id = id;
@@ -56,6 +60,7 @@ final class FileBackupWriter implements BackupWriter {
         this.started = started;
         this.parent = parent;
         this.parentTable = parentTable;
+        this.suspects = Set.copyOf(suspects);
         this.chunkSize = repository.config().chunkSize();
         this.table = new ChunkTable((request.size() + chunkSize - 1) / chunkSize);
     }
@@ -100,7 +105,7 @@ final class FileBackupWriter implements BackupWriter {
             throw new ValidationException("data", "a chunk has 1 to " + chunkSize + " bytes, not " + length);
         }
         try {
-            StoredChunk chunk = repository.chunks().store(data, touchedDirs, durable);
+            StoredChunk chunk = repository.chunks().store(data, touchedDirs, durable, suspects);
             if (chunk.added()) {
                 added.add(chunk.id());
                 newBytes.addAndGet(length);
@@ -140,6 +145,7 @@ final class FileBackupWriter implements BackupWriter {
                 if (!touchedDirs.isEmpty()) {
                     DurableFiles.syncDirectory(repository.chunks().dir());
                 }
+                checkNotMovedAside();
                 BackupInfo info = new BackupInfo(id, request.disk(), request.source(), request.size(), chunkSize,
                         started, repository.lock().now(), parent.map(BackupInfo::id).orElse(null),
                         stats(readBytes, changeTracking), request.labels());
@@ -147,10 +153,49 @@ final class FileBackupWriter implements BackupWriter {
                 state = State.COMMITTED;
                 release();
                 return info;
+            } catch (RepositoryException e) {
+                throw fail(e);
             } catch (IOException e) {
                 throw fail(new RepositoryException(Reason.IO, "cannot commit backup " + id + " in repository "
                         + repository.root() + ": " + e.getMessage()
                         + " (free space or fix the file system; the backup is not visible: close it and run it again)", e));
+            }
+        }
+    }
+
+    /**
+     * Never commits a backup that is broken from the start. A chunk recorded as damaged (when
+     * this backup started, or by a verify that ran meanwhile) that this backup did not write or
+     * check itself must be there and intact: it may have been taken as stored from the dedupe
+     * cache, or carried over from the parent unread (dirty bitmap). Otherwise the commit is
+     * refused; reading the data again writes the chunk again and heals the older backups.
+     */
+    private void checkNotMovedAside() throws IOException {
+        Set<ChunkId> watched = new java.util.HashSet<>(repository.damaged().suspects());
+        watched.addAll(suspects);
+        watched.removeAll(added);
+        watched.removeIf(repository.chunks()::isConfirmed);
+        if (watched.isEmpty()) {
+            return;
+        }
+        ChunkIdSet watch = new ChunkIdSet();
+        watched.forEach(c -> watch.add(c.toBytes(), 0));
+        Set<ChunkId> checked = new java.util.HashSet<>();
+        for (long i = 0; i < table.count(); i++) {
+            if (!table.isData(i) || !watch.contains(table.page(i), ChunkTable.offsetInPage(i))) {
+                continue;
+            }
+            ChunkId chunk = table.get(i).orElseThrow();
+            if (checked.add(chunk) && !repository.chunks().intact(chunk)) {
+                boolean carried = parentTable != null && parentChunk(i).filter(chunk::equals).isPresent();
+                throw new RepositoryException(Reason.CORRUPT, "cannot commit backup " + id + " in repository "
+                        + repository.root() + ": chunk " + chunk.hex() + " (index " + i + ") is recorded as damaged"
+                        + " by ferry:verify and is not stored intact, and this backup " + (carried
+                                ? "carried it over from its parent " + parent.map(BackupInfo::id).orElse("")
+                                        + " without reading it (changed-block tracking)"
+                                : "took it as stored before a verify moved it aside")
+                        + "; run the backup again reading the whole disk: that writes the chunk again, which also"
+                        + " heals the older backups that use it");
             }
         }
     }
@@ -175,8 +220,32 @@ final class FileBackupWriter implements BackupWriter {
         synchronized (table) {
             if (state == State.OPEN || state == State.FAILED) {
                 state = State.CLOSED;
+                awaitPendingWrites();
             }
             release();
+        }
+    }
+
+    /**
+     * Lets the chunk files this backup handed to the sync threads land (bounded wait, failures
+     * ignored) before the lock is released, so that none appears after a prune that starts
+     * right after this close, and the abandoned chunks are in place for the next backup.
+     */
+    private void awaitPendingWrites() {
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (java.util.concurrent.CompletableFuture<Void> f : durable) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                f.get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // abandoned anyway: a chunk that did not land is simply not there
+            }
         }
     }
 

@@ -47,6 +47,7 @@ final class FileRepository implements Repository {
     private final ChunkCodecPool codecs;
     private final ChunkStore chunks;
     private final ManifestStore manifests;
+    private final DamagedChunks damaged;
     private final Path tmpDir;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Runnable afterManifestsDeleted = () -> { };
@@ -62,6 +63,7 @@ final class FileRepository implements Repository {
                 Math.max(4, 2 * env.parallelism()));
         this.chunks = new ChunkStore(root.resolve("chunks"), tmpDir, codecs, lock);
         this.manifests = new ManifestStore(root.resolve("backups"), tmpDir, keys, env.random());
+        this.damaged = new DamagedChunks(root, tmpDir);
     }
 
     Path root() {
@@ -78,6 +80,10 @@ final class FileRepository implements Repository {
 
     ManifestStore manifests() {
         return manifests;
+    }
+
+    DamagedChunks damaged() {
+        return damaged;
     }
 
     RepositoryLock lock() {
@@ -148,9 +154,10 @@ final class FileRepository implements Repository {
             lease = lock.shared("backup", "backup " + id + " of disk '" + request.disk() + "'");
             Files.createDirectories(tmpDir);
             // listed again under the lock: a prune that just finished may have removed backups
-            Optional<BackupInfo> parent = request.full() ? Optional.empty() : latest(listing(), request.disk());
+            Optional<BackupInfo> parent = parent(listing(), request);
             ChunkTable parentTable = parent.isPresent() ? readParent(parent.get()) : null;
-            return new FileBackupWriter(this, lease, id, request, started, parent, parentTable);
+            return new FileBackupWriter(this, lease, id, request, started, parent, parentTable,
+                    damaged.suspects());
         } catch (IOException e) {
             release(lease, id);
             throw io("cannot start backup " + id, e);
@@ -158,6 +165,35 @@ final class FileRepository implements Repository {
             release(lease, id);
             throw e;
         }
+    }
+
+    /**
+     * The parent of a new backup: none for a full one, exactly the named one (refused when it
+     * is gone or of another disk: a base chosen otherwise would silently combine changed
+     * blocks with the wrong data), else the latest complete backup of the disk.
+     */
+    private Optional<BackupInfo> parent(ManifestStore.Listing listing, BackupRequest request) {
+        if (request.full()) {
+            return Optional.empty();
+        }
+        if (request.parent() == null) {
+            return latest(listing, request.disk());
+        }
+        String wanted = request.parent();
+        if (listing.unreadable().containsKey(wanted)) {
+            throw new RepositoryException(Reason.CORRUPT, "the parent backup " + wanted + " of disk '"
+                    + request.disk() + "' in repository " + root + " cannot be read ("
+                    + listing.unreadable().get(wanted) + "); run ferry:verify, or take a full backup");
+        }
+        BackupInfo parent = listing.backups().stream().filter(b -> b.id().equals(wanted)).findFirst()
+                .orElseThrow(() -> new NotFoundException("The parent backup " + wanted + " named for a backup of"
+                        + " disk '" + request.disk() + "' is not in repository " + root
+                        + " (pruned or deleted): take a full backup, or name a parent that exists"));
+        if (!parent.disk().equals(request.disk())) {
+            throw new ValidationException("parent", "backup " + wanted + " in repository " + root + " is of disk '"
+                    + parent.disk() + "', not '" + request.disk() + "': a backup's parent must be of the same disk");
+        }
+        return Optional.of(parent);
     }
 
     private void release(RepositoryLock.Lease lease, String id) {
@@ -171,7 +207,7 @@ final class FileRepository implements Repository {
         try {
             return manifests.read(parent.id()).table();
         } catch (IntegrityException e) {
-            throw new RepositoryException(Reason.CORRUPT, "the latest backup " + parent.id() + " of disk '"
+            throw new RepositoryException(Reason.CORRUPT, "the parent backup " + parent.id() + " of disk '"
                     + parent.disk() + "' in repository " + root + " cannot be read (" + e.problem()
                     + "); run ferry:verify, or take a full backup");
         }

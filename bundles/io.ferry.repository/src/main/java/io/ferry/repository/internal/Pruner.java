@@ -60,6 +60,7 @@ final class Pruner {
         ChunkIdSet marked = mark(kept, listener);
         long[] swept = sweep(marked, dryRun, listener);
         if (!dryRun) {
+            forgetUnusedDamage(marked);
             cleanTmp();
         }
         return new PruneReport(removed, kept, swept[0], swept[1], dryRun);
@@ -115,6 +116,13 @@ final class Pruner {
                         if (!marked.contains(hex.parseHex(name), 0)) {
                             garbage.add(f);
                         }
+                    } else if (isBad(name)) {
+                        // a damaged chunk moved aside by verify: garbage once no backup needs the chunk
+                        // or it was written again
+                        String chunk = name.substring(0, name.length() - ChunkStore.BAD_SUFFIX.length());
+                        if (!marked.contains(hex.parseHex(chunk), 0) || Files.exists(dir.resolve(chunk))) {
+                            garbage.add(f);
+                        }
                     }
                 }
             }
@@ -134,6 +142,20 @@ final class Pruner {
         }
         ticker.finish();
         return new long[] {count, bytes};
+    }
+
+    private static boolean isBad(String name) {
+        return name.endsWith(ChunkStore.BAD_SUFFIX) && FileRepository.CHUNK_NAME.matcher(
+                name.substring(0, name.length() - ChunkStore.BAD_SUFFIX.length())).matches();
+    }
+
+    /** Damaged chunks that no remaining backup uses need no healing: dropped from the record. */
+    private void forgetUnusedDamage(ChunkIdSet marked) throws IOException {
+        DamagedChunks damaged = repository.damaged();
+        Map<io.ferry.api.repository.ChunkId, DamagedChunks.Damage> record = damaged.read();
+        if (record.keySet().removeIf(id -> !marked.contains(id.toBytes(), 0))) {
+            damaged.write(record);
+        }
     }
 
     /** Leftovers of interrupted writes; no writer exists while the exclusive lock is held. */

@@ -157,6 +157,11 @@ final class RepositoryLock {
         }
     }
 
+    /** A chunk that is no longer known to be stored (verify moved it aside). */
+    void forget(ChunkId id) {
+        known.remove(id);
+    }
+
     /** Reserves a backup id among the backups being written in this process; false when taken. */
     boolean reserveBackupId(String id) {
         return pendingBackupIds.add(id);

@@ -1,6 +1,7 @@
 package io.ferry.repository.internal;
 
 import static io.ferry.repository.internal.TestRepositories.SMALL_CHUNK;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -101,6 +102,66 @@ class BackupChainTest {
                 assertTrue(w.parentChunk(3).isPresent());
             }
         }
+    }
+
+    /** Issue 10: a dirty bitmap is relative to one backup; a newer backup of the disk by someone else is not its base. */
+    @Test
+    void aNamedParentIsUsedEvenWhenANewerBackupOfTheDiskExists() {
+        try (Repository repo = TestRepositories.create(service, tmp.resolve("r"))) {
+            byte[] ours = TestRepositories.image(4, SMALL_CHUNK, 0, 7);
+            byte[] foreign = TestRepositories.image(4, SMALL_CHUNK, 0, 8);
+            BackupInfo base = TestRepositories.backup(repo, "vm/disk0", ours, false);
+            BackupInfo newer = TestRepositories.backup(repo, "vm/disk0", foreign, false);
+            assertEquals(newer.id(), repo.latest("vm/disk0").orElseThrow().id());
+            ChunkId oursFirst;
+            try (var reader = repo.openBackup(base.id())) {
+                oursFirst = reader.chunk(0).orElseThrow();
+            }
+            BackupRequest request = BackupRequest.of("vm/disk0", "test", ours.length).withParent(base.id());
+            try (BackupWriter w = repo.startBackup(request)) {
+                assertEquals(base.id(), w.parent().orElseThrow().id());
+                assertEquals(Optional.of(oursFirst), w.parentChunk(0));
+                for (long i = 0; i < 4; i++) {
+                    w.put(i, w.parentChunk(i)); // no changed block since the base
+                }
+                BackupInfo incremental = w.commit(0, "dirty-bitmap:ferry-2");
+                assertEquals(Optional.of(base.id()), incremental.parentId());
+                assertArrayEquals(ours, TestRepositories.restore(repo, incremental.id()));
+            }
+        }
+    }
+
+    @Test
+    void aNamedParentThatIsGoneOrOfAnotherDiskIsRefused() {
+        try (Repository repo = TestRepositories.create(service, tmp.resolve("r"))) {
+            byte[] image = TestRepositories.image(2, SMALL_CHUNK, 0, 9);
+            BackupInfo old = TestRepositories.backup(repo, "a", image, false);
+            TestRepositories.backup(repo, "a", image, false);
+            BackupInfo ofB = TestRepositories.backup(repo, "b", image, false);
+            repo.prune(RetentionPolicy.keepLast(1), false, io.ferry.api.repository.ProgressListener.NONE);
+
+            BackupRequest gone = BackupRequest.of("a", "test", image.length).withParent(old.id());
+            NotFoundException e = assertThrows(NotFoundException.class, () -> repo.startBackup(gone));
+            assertTrue(e.getMessage().contains("parent backup " + old.id()) && e.getMessage().contains("not in"),
+                    e.getMessage());
+
+            BackupRequest wrongDisk = BackupRequest.of("a", "test", image.length).withParent(ofB.id());
+            ValidationException v = assertThrows(ValidationException.class, () -> repo.startBackup(wrongDisk));
+            assertTrue(v.getMessage().contains("is of disk 'b', not 'a'"), v.getMessage());
+            assertTrue(repo.prune(RetentionPolicy.keepLast(1), false,
+                    io.ferry.api.repository.ProgressListener.NONE).removedBackups().isEmpty(), "no lock left held");
+        }
+    }
+
+    @Test
+    void aFullRequestNamesNoParent() {
+        ValidationException e = assertThrows(ValidationException.class,
+                () -> new BackupRequest("a", "test", 10, true, Map.of(), "20261123T171501Z-3fa9c2"));
+        assertTrue(e.getMessage().contains("20261123T171501Z-3fa9c2"), e.getMessage());
+        BackupRequest pinned = BackupRequest.of("a", "test", 10).withParent("20261123T171501Z-3fa9c2");
+        assertEquals(Optional.of("20261123T171501Z-3fa9c2"), pinned.parentId());
+        assertTrue(pinned.withFull(true).parentId().isEmpty());
+        assertTrue(BackupRequest.of("a", "test", 10).parentId().isEmpty());
     }
 
     @Test

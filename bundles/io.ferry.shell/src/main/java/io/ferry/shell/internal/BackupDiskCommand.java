@@ -50,7 +50,10 @@ import org.apache.karaf.shell.support.table.ShellTable;
                 --bitmap NAME reads only the blocks a QEMU dirty bitmap marks as changed
                 since the parent backup (the NBD server must export qemu:dirty-bitmap:NAME).
                 Without a parent (first backup, --full, size changed) every allocated
-                block is read.
+                block is read. --parent BACKUP (id or unique prefix) makes exactly that
+                backup of the same key the parent instead of the latest one: name the
+                backup the bitmap started recording at, so that a backup of the key
+                someone else wrote since is never taken as the base.
 
                 The repository password comes from --password-file, else from the
                 environment variable FERRY_REPOSITORY_PASSWORD, else from a prompt.
@@ -94,6 +97,10 @@ public class BackupDiskCommand implements Action {
     @Option(name = "--full", description = "Start a new chain: no parent, every allocated block is read")
     private boolean full;
 
+    @Option(name = "--parent", description = "Backup (id or unique prefix) to use as the parent instead of the"
+            + " latest backup of the disk key, e.g. the one the dirty bitmap is relative to")
+    private String parent;
+
     @Option(name = "--tls-certificates", description = "Directory with ca-cert.pem (and client-cert.pem,"
             + " client-key.pem) for nbds:// sources")
     @Completion(FileCompleter.class)
@@ -135,7 +142,7 @@ public class BackupDiskCommand implements Action {
             ProgressBar bar = ProgressBar.forSession(session, !noProgress && !json);
             try (DiskSource diskSource = sources.open(location, options)) {
                 BackupRequest request = new BackupRequest(key, diskSource.description(), diskSource.size(), full,
-                        labelMap);
+                        labelMap, parentId(repository));
                 info = bar.run("backup", () -> mover.backup(diskSource, repository, request, bar));
             } finally {
                 bar.finish();
@@ -147,6 +154,18 @@ public class BackupDiskCommand implements Action {
         }
         printSummary(info);
         return null;
+    }
+
+    /** The full id of {@code --parent}, or null for the latest backup of the key. */
+    private String parentId(Repository repository) {
+        if (parent == null) {
+            return null;
+        }
+        if (full) {
+            throw new ValidationException("--parent", "--full starts a new chain without a parent: leave out --full or"
+                    + " --parent " + parent.strip());
+        }
+        return repository.backup(parent.strip()).id();
     }
 
     private void printSummary(BackupInfo info) {
@@ -173,7 +192,7 @@ public class BackupDiskCommand implements Action {
         table.print(System.out);
         if (bitmap != null && (s.changeTracking() == null || !s.changeTracking().startsWith(BackupText.DIRTY_BITMAP))) {
             System.out.println("Note: the dirty bitmap '" + bitmap.strip() + "' was not used because this backup has no"
-                    + " usable parent (first backup of the disk, --full, or the disk size changed); every allocated"
+                    + " usable parent (first backup of the disk, --full, or the parent's size differs); every allocated"
                     + " block was read. The next backup of '" + info.disk() + "' with --bitmap reads only changed blocks.");
         }
     }

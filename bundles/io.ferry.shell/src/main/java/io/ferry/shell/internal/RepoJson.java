@@ -66,6 +66,9 @@ final class RepoJson {
             w.endObject();
         }
         w.endArray();
+        strings(w, "movedAside", report.movedAside());
+        strings(w, "healedChunks", report.healedChunks());
+        strings(w, "healedBackups", report.healedBackups());
         strings(w, "brokenBackups", report.brokenBackups());
         return w.endObject().text();
     }

@@ -32,9 +32,12 @@ import org.apache.karaf.shell.support.table.ShellTable;
         detailedDescription = """
                 Reads every chunk the backups reference (of the named BACKUPs, ids or unique
                 prefixes; of all backups when none is named), decrypts it and checks its hash.
-                Nothing is changed. Prints OK, or every missing or damaged chunk with the
-                backups it breaks; then the command fails, so that scripts see it
-                (bin/client -b exits with status 1).
+                Prints OK, or every missing or damaged chunk with the backups it breaks; then
+                the command fails, so that scripts see it (bin/client -b exits with status 1).
+                A damaged chunk file is moved aside (renamed to <id>.bad) and recorded: the
+                next backup that carries the same data writes it again, which heals every
+                backup that uses it. The next verify lists the backups healed since.
+                Nothing else is changed.
 
                 Examples:
                   ferry:verify --repo /srv/ferry/repo
@@ -105,6 +108,7 @@ public class VerifyCommand implements Action {
             System.out.println(report.backups().isEmpty() ? "OK: " + directory + " holds no backups; nothing to check."
                     : "OK: " + checked + " in " + directory + " read back, decrypted and checked in "
                             + BackupText.duration(elapsed) + ".");
+            printHealed(report);
             return;
         }
         ShellTable table = new ShellTable();
@@ -119,6 +123,25 @@ public class VerifyCommand implements Action {
                 + " in " + directory + "; " + report.brokenBackups().size() + " of " + report.backups().size()
                 + " backups cannot be restored intact: " + String.join(", ", report.brokenBackups()) + ". Checked "
                 + checked + " in " + BackupText.duration(elapsed) + ".");
+        if (!report.movedAside().isEmpty()) {
+            System.out.println("Moved aside: " + PlanPrinter.plural(report.movedAside().size(), "damaged chunk file")
+                    + " (renamed to <id>.bad). The next backup of the same data writes "
+                    + (report.movedAside().size() == 1 ? "it" : "them") + " again and heals the backups listed;"
+                    + " then run ferry:verify again.");
+        }
+        printHealed(report);
+    }
+
+    private static void printHealed(VerifyReport report) {
+        if (report.healedBackups().isEmpty() && report.healedChunks().isEmpty()) {
+            return;
+        }
+        String backups = report.healedBackups().isEmpty() ? ""
+                : "; " + (report.healedBackups().size() == 1 ? "backup " : "backups ")
+                        + String.join(", ", report.healedBackups()) + " restore" + (report.healedBackups().size() == 1
+                                ? "s" : "") + " intact again";
+        System.out.println("Healed since the last verify: " + PlanPrinter.plural(report.healedChunks().size(), "chunk")
+                + " written again by later backups" + backups + ".");
     }
 
     static String failure(Path directory, VerifyReport report) {

@@ -56,7 +56,9 @@ final class FakeMover implements DataMover {
                     (4L << 20) * i / 4, Duration.ofMillis(2000L * i)));
         }
         FakeRepositories.Repo repo = (FakeRepositories.Repo) repository;
-        Optional<BackupInfo> parent = request.full() ? Optional.empty() : repo.latest(request.disk());
+        Optional<BackupInfo> parent = request.full() ? Optional.empty()
+                : request.parentId().isPresent() ? Optional.of(repo.backup(request.parent()))
+                : repo.latest(request.disk());
         String tracking = parent.isEmpty() ? "full"
                 : source.changedBlockTracking().map(b -> "dirty-bitmap:" + b).orElse("dedupe");
         Instant started = FakeRepositories.T0.plus(Duration.ofDays(1));

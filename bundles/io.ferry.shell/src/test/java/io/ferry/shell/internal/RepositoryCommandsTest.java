@@ -395,6 +395,21 @@ class RepositoryCommandsTest {
         }
 
         @Test
+        void parentPinsTheBaseOfTheBitmapToTheNamedBackupNotTheLatest() throws Exception {
+            String source = "nbd+unix:///backup?socket=/run/ferry/web-01.sock";
+            run(backup(source, "disk", "web-01/disk0"));
+            run(backup("/images/other.raw", "disk", "web-01/disk0")); // someone else's backup of the key
+            String pinned = run(backup(source, "disk", "web-01/disk0", "bitmap", "ferry-1", "parent", "01JBK1"));
+            assertEquals("01JBK1X7Q2M", mover.requests.get(2).parent(), "the prefix is resolved to the full id");
+            assertTrue(pinned.contains("01JBK1X7Q2M (incremental)"), pinned);
+
+            ValidationException both = assertThrows(ValidationException.class,
+                    () -> run(backup(source, "disk", "web-01/disk0", "full", true, "parent", "01JBK1")));
+            assertEquals("--parent", both.field());
+            assertEquals(3, mover.requests.size(), "refused before the backup started");
+        }
+
+        @Test
         void aBitmapOrTlsCertificatesOnTheWrongSourceAreRefusedBeforeAnythingIsOpened() throws Exception {
             ValidationException bitmap = assertThrows(ValidationException.class,
                     () -> run(backup("/images/web-01.raw", "bitmap", "ferry-1")));
@@ -647,6 +662,32 @@ class RepositoryCommandsTest {
                     }
                     """), json);
             assertEquals("", session.console());
+        }
+
+        @Test
+        void damagedChunksMovedAsideAndBackupsHealedSinceTheLastVerifyAreShown() {
+            VerifyReport d = damaged();
+            repo.verifyReport = new VerifyReport(d.backups(), d.chunks(), d.bytes(), d.problems(),
+                    List.of("cd".repeat(32)), List.of("ef".repeat(32)), List.of("01JB0003"));
+            String out = attempt(verify()).out();
+            assertTrue(out.contains("Moved aside: 1 damaged chunk file (renamed to <id>.bad). The next backup of the"
+                    + " same data writes it again and heals the backups listed; then run ferry:verify again.\n"), out);
+            assertTrue(out.endsWith("Healed since the last verify: 1 chunk written again by later backups; backup"
+                    + " 01JB0003 restores intact again.\n"), out);
+
+            String json = attempt(verify("json", true)).out();
+            assertTrue(json.contains("\"movedAside\" : [\n    \"" + "cd".repeat(32) + "\"\n  ],\n  \"healedChunks\" : [\n"
+                    + "    \"" + "ef".repeat(32) + "\"\n  ],\n  \"healedBackups\" : [\n    \"01JB0003\"\n  ],\n"), json);
+        }
+
+        @Test
+        void aHealedRepositoryIsOkAndSaysWhatHealed() throws Exception {
+            repo.verifyReport = new VerifyReport(List.of("01JA0001", "01JB0002", "01JB0003"), 12, 12L << 20, List.of(),
+                    List.of(), List.of("ab".repeat(32)), List.of("01JA0001", "01JB0002"));
+            String out = run(verify());
+            assertTrue(out.startsWith("OK: 3 backups, 12 chunks"), out);
+            assertTrue(out.endsWith("\nHealed since the last verify: 1 chunk written again by later backups; backups"
+                    + " 01JA0001, 01JB0002 restore intact again.\n"), out);
         }
 
         @Test
