@@ -1,0 +1,148 @@
+package io.ferry.plugin.proxmox.internal.qemu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ferry.api.spi.PointInTime;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * issue 10 point 5, "Ferry killed while a guest is frozen": a child JVM freezes a real QEMU
+ * (TCG) guest through the real provider and is killed with SIGKILL while the guest is frozen
+ * and its views half set up; a new provider on the same scratch directory (what Ferry's next
+ * start activates) thaws the guest within 10 s and removes the scratch nodes, copy-before-write
+ * jobs, bitmap and scratch images of the dead run, and the journal entry.
+ */
+class GuestThawAfterKillTest {
+
+    @Test
+    void aFerryKilledWhileTheGuestIsFrozenIsUndoneAtTheNextStart(@TempDir Path dir) throws Exception {
+        QemuVm.Guest guest = QemuVm.Guest.build(dir.resolve("guest"));
+        Path scratch = dir.resolve("scratch");
+        try (QemuVm vm = QemuVm.boot(guest, QemuVm.createDataDisk(dir.resolve("disk"), 64), dir.resolve("vm"))) {
+            System.out.printf("boot to first guest-ping %d ms%n", vm.bootToPing().toMillis());
+            vm.sh("echo before > /data/before.txt; sync");
+            vm.releaseAgent();
+            Process child = startChild(scratch, vm);
+            try {
+                awaitFrozen(child, dir.resolve("child.log"));
+                child.destroyForcibly(); // SIGKILL: no finally block, no shutdown hook runs
+                assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM died");
+            } finally {
+                child.destroyForcibly();
+            }
+            vm.reconnectAgent();
+            assertEquals(FreezeStatus.FROZEN, vm.agent().freezeStatus(), "the dead Ferry left the guest frozen");
+            assertTrue(fleeceNodes(vm).size() >= 1, "and its scratch node in QEMU: " + fleeceNodes(vm));
+            assertEquals(1, Json.array(vm.qmp().execute("query-block-jobs"), "jobs").size());
+            assertEquals(List.of("ferry-1"), vm.ferryBitmaps(QemuVm.DISK_NODE));
+            Path journal = scratch.resolve("journal");
+            List<Path> entries = list(journal);
+            assertEquals(1, entries.size(), "the intent was recorded: " + entries);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(entries.get(0))));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(journal)));
+            System.out.printf("journal entry of the dead run: %s%n", Files.readString(entries.get(0)).strip());
+            vm.releaseAgent();
+
+            long start = System.nanoTime();
+            QemuPointInTimeProvider restarted = new QemuPointInTimeProvider(scratch, QemuVm.COMMAND_TIMEOUT,
+                    Duration.ofSeconds(5), Clock.systemUTC());
+            CompletableFuture<List<String>> recovery = restarted.startRecovery();
+            List<String> report = recovery.get(10, TimeUnit.SECONDS);
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            System.out.printf("recovered in %d ms: %s%n", tookMillis, report);
+            assertEquals(1, report.size(), report.toString());
+            assertTrue(report.get(0).contains("thawed the guest, which was frozen"), report.get(0));
+
+            vm.reconnectAgent();
+            assertEquals(FreezeStatus.THAWED, vm.agent().freezeStatus(), "thawed within 10 s of the start");
+            assertEquals("after\n", vm.sh("echo after > /data/after.txt && cat /data/after.txt"));
+            assertEquals(List.of(), fleeceNodes(vm), "no scratch node left");
+            assertEquals(List.of(), vm.qmp().execute("query-block-jobs"), "no copy-before-write job left");
+            assertEquals(List.of(), vm.qmp().execute("query-block-exports"), "no NBD export left");
+            assertEquals(List.of(), vm.ferryBitmaps(QemuVm.DISK_NODE), "the dead run's bitmap of a first backup is gone");
+            assertEquals(List.of(), list(journal), "the journal entry is removed");
+            try (Stream<Path> files = Files.walk(scratch)) {
+                assertEquals(List.of(), files.filter(Files::isRegularFile).toList(), "no scratch image left");
+            }
+
+            // and the next backup of the VM works as usual
+            vm.releaseAgent();
+            try (PointInTime pit = restarted.open(FreezeAndHang.vm(vm.ferryQmpSocket().toString(),
+                    vm.agentSocket().toString(), QemuVm.DISK_NODE), true, "gip-lnx-01", Map.of())) {
+                assertEquals(io.ferry.api.session.TaskStatus.SUCCESS, pit.guest().status(), pit.guest().detail());
+                Path copy = ViewImages.copy(pit.disks().get(0).location(), dir.resolve("after-recovery.raw"));
+                assertEquals("before\n", ViewImages.text(copy, "/before.txt"));
+                pit.commit(Map.of("scsi0", "bk-after"));
+            } finally {
+                vm.reconnectAgent();
+            }
+            assertEquals(FreezeStatus.THAWED, vm.agent().freezeStatus());
+            assertEquals(List.of(), list(journal));
+        }
+    }
+
+    private static Process startChild(Path scratch, QemuVm vm) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                FreezeAndHang.class.getName(), scratch.toString(), vm.ferryQmpSocket().toString(),
+                vm.agentSocket().toString(), QemuVm.DISK_NODE));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** Waits (at most 120 s) for the child's FROZEN line. */
+    private static void awaitFrozen(Process child, Path log) throws Exception {
+        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+            try {
+                BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                StringBuilder seen = new StringBuilder();
+                for (String l; (l = r.readLine()) != null; ) {
+                    seen.append(l).append('\n');
+                    if (l.equals("FROZEN")) {
+                        return l;
+                    }
+                }
+                return "child ended: " + seen;
+            } catch (IOException e) {
+                return "child output: " + e;
+            }
+        });
+        assertEquals("FROZEN", line.get(120, TimeUnit.SECONDS));
+    }
+
+    private static List<String> fleeceNodes(QemuVm vm) {
+        List<String> out = new ArrayList<>();
+        for (Object n : Json.array(vm.qmp().execute("query-named-block-nodes", Map.of("flat", true)), "nodes")) {
+            Object name = Json.object(n, "node").get("node-name");
+            if (String.valueOf(name).startsWith(FleecingBackup.FLEECE_PREFIX)) {
+                out.add(String.valueOf(name));
+            }
+        }
+        return out;
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+}
