@@ -41,7 +41,7 @@ class GuestThawAfterKillTest {
             vm.releaseAgent();
             Process child = startChild(scratch, vm);
             try {
-                awaitFrozen(child, dir.resolve("child.log"));
+                awaitFrozen(child);
                 child.destroyForcibly(); // SIGKILL: no finally block, no shutdown hook runs
                 assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM died");
             } finally {
@@ -107,7 +107,7 @@ class GuestThawAfterKillTest {
     }
 
     /** Waits (at most 120 s) for the child's FROZEN line. */
-    private static void awaitFrozen(Process child, Path log) throws Exception {
+    private static void awaitFrozen(Process child) throws Exception {
         CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
             try {
                 BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
