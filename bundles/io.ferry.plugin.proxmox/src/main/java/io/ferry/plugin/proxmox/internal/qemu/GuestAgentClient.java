@@ -178,6 +178,7 @@ public final class GuestAgentClient implements AutoCloseable {
     long thawWithRetry() {
         boolean interrupted = Thread.interrupted();
         CompletableFuture<Long> result = new CompletableFuture<>();
+        // a thread per thaw, owned by no executor: nothing may stop or interrupt it before it is done
         Thread thawer = new Thread(() -> {
             try {
                 result.complete(thawTwice());

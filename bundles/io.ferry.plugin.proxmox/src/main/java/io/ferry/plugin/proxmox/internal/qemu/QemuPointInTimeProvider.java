@@ -24,8 +24,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +66,7 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
     private final Object recoveryLock = new Object();
     /** A seam for the tests of the thaw path: runs while the guest is frozen. */
     private volatile Runnable whileFrozen = () -> { };
+    private ExecutorService recoveryExecutor; // guarded by this
 
     /**
      * Also starts, on a thread of its own, the {@linkplain #recover() recovery} of what a Ferry
@@ -91,20 +95,28 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
         return journal.dir();
     }
 
-    /** Runs {@link #recover()} on a daemon thread; the future completes with its report. */
-    CompletableFuture<List<String>> startRecovery() {
-        CompletableFuture<List<String>> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                done.complete(recover());
-            } catch (Throwable e) {
+    /** Runs {@link #recover()} on this component's recovery thread; the future completes with its report. */
+    synchronized CompletableFuture<List<String>> startRecovery() {
+        if (recoveryExecutor == null) {
+            recoveryExecutor = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "ferry-qemu-recovery");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return CompletableFuture.supplyAsync(this::recover, recoveryExecutor).whenComplete((report, e) -> {
+            if (e != null) {
                 LOG.error("Recovering the guests and VMs a stopped Ferry left behind failed", e);
-                done.completeExceptionally(e);
             }
-        }, "ferry-qemu-recovery");
-        t.setDaemon(true);
-        t.start();
-        return done;
+        });
+    }
+
+    /** Stops a recovery still running (a thaw under way finishes on its own thread). */
+    @Deactivate
+    synchronized void deactivate() {
+        if (recoveryExecutor != null) {
+            recoveryExecutor.shutdownNow();
+        }
     }
 
     /**
