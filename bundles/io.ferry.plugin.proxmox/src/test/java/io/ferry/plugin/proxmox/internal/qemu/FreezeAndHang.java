@@ -6,7 +6,9 @@ import io.ferry.api.inventory.OsInfo;
 import io.ferry.api.inventory.VirtualDisk;
 import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmSpec;
+import io.ferry.api.session.ChangedBlockLedger;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +19,8 @@ import java.util.Optional;
  * The Ferry that dies, for {@link GuestThawAfterKillTest}: run in a child JVM, it opens views of
  * a VM through the real {@link QemuPointInTimeProvider} with guest processing, prints
  * {@code FROZEN} once the views' transaction ran while the guest is frozen, and then waits to be
- * killed. Arguments: scratch directory, QMP socket, agent socket, block node.
+ * killed. Arguments: scratch directory, QMP socket, agent socket, block node, and the disk's trusted
+ * ledger entry as bitmap, generation, backup id and size (the views are then incremental).
  */
 public final class FreezeAndHang {
 
@@ -40,7 +43,9 @@ public final class FreezeAndHang {
             }
         });
         VirtualMachine vm = vm(args[1], args[2], args[3]);
-        provider.open(vm, true, "gip-lnx-01", Map.of());
+        ChangedBlockLedger entry = new ChangedBlockLedger(vm.name() + "/scsi0", args[4], Long.parseLong(args[5]), args[6],
+                Long.parseLong(args[7]), true, null, Instant.now());
+        provider.open(vm, true, "gip-lnx-01", Map.of("scsi0", entry));
         System.out.println("NOT FROZEN?");
     }
 
