@@ -147,15 +147,18 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
                 return "VM '" + e.vm() + "': nothing to recover";
             }
             if (e.ownedByAnotherLiveProcess()) {
-                String m = "VM '" + e.vm() + "': left alone, its views are held by process " + e.pid() + ", which runs";
-                LOG.warn(m);
-                return m;
+                LOG.warn("VM '{}': freeze journal entry {} left alone, it belongs to process {}, which runs", e.vm(),
+                        e.file(), e.pid());
+                return "VM '" + e.vm() + "': left alone, its views are held by process " + e.pid() + ", which runs";
             }
             boolean vmRunning = Files.exists(e.qmpSocket()) || e.agentSocket().map(Files::exists).orElse(false);
             List<String> done = new ArrayList<>();
             boolean thawed = true;
             boolean cleaned = true;
-            if (e.agentSocket().isPresent() && vmRunning) {
+            if (e.agentSocket().isPresent() && vmRunning && !Files.exists(e.agentSocket().get())) {
+                // QEMU serves no agent there any more (restarted without it): nothing Ferry froze is left frozen
+                done.add("the guest agent socket " + e.agentSocket().get() + " is gone");
+            } else if (e.agentSocket().isPresent() && vmRunning) {
                 try (GuestAgentClient agent = GuestAgentClient.connect(e.agentSocket().get(), qmpTimeout)) {
                     agent.sync(pingTimeout);
                     FreezeStatus status = agent.freezeStatus();
