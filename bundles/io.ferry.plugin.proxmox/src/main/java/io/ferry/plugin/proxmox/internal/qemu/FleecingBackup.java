@@ -59,6 +59,9 @@ public final class FleecingBackup implements AutoCloseable {
     private final Path nbdSocket;
     private final Duration timeout;
 
+    /** Runs while the guest is frozen, after the transaction; a seam for the tests of the thaw path. */
+    private volatile Runnable whileFrozen = () -> { };
+
     // guarded by this
     private boolean nbdServerStarted;
     private final Set<FleecingView> activeViews = new HashSet<>();
@@ -130,11 +133,14 @@ public final class FleecingBackup implements AutoCloseable {
         try {
             setUp(view);
         } catch (RuntimeException e) {
-            try {
-                view.abort();
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
+            // undone even when the thread was interrupted (that may be why setting up failed)
+            Interrupts.ignoring(() -> {
+                try {
+                    view.abort();
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            });
             throw e;
         }
         activeViews.add(view);
@@ -167,6 +173,7 @@ public final class FleecingBackup implements AutoCloseable {
             GuestAgentClient.Frozen frozen = freezeGuest(agent.get());
             try (frozen) {
                 runTransaction(view, actions);
+                whileFrozen.run();
             }
             view.frozen(frozen.frozenFor(), frozen.filesystems());
         } else {
@@ -311,6 +318,114 @@ public final class FleecingBackup implements AutoCloseable {
                     + e.getMessage() + "; delete fleece-*.qcow2 there by hand", e);
         }
         return removed;
+    }
+
+    void whileFrozen(Runnable hook) {
+        whileFrozen = Objects.requireNonNull(hook, "hook");
+    }
+
+    /**
+     * The block node of a disk, named as a node name ({@code -blockdev node-name=...}), a drive
+     * id ({@code -drive id=drive-scsi0,if=none}, as Proxmox VE starts its VMs: the node itself then has
+     * an auto-generated name such as {@code #block123}), or the id or QOM path of the device
+     * the drive is attached to ({@code scsi0}, {@code /machine/peripheral/scsi0}). A node name wins
+     * over a drive id, a drive id over a device id.
+     *
+     * @throws NotFoundException nothing in the VM has that name; the message lists what there is
+     */
+    public String resolveNode(String name) {
+        Map<String, Map<String, Object>> nodes = namedNodes();
+        if (nodes.containsKey(name)) {
+            return name;
+        }
+        List<Map<String, Object>> devices = new ArrayList<>();
+        for (Object o : Json.array(qmp.execute("query-block", Map.of(), timeout), "reply to query-block")) {
+            devices.add(Json.object(o, "block device"));
+        }
+        String byDevice = null;
+        List<String> known = new ArrayList<>();
+        for (Map<String, Object> d : devices) {
+            String drive = Json.optionalText(d, "device").orElse("");
+            String qdev = Json.optionalText(d, "qdev").orElse("");
+            Object inserted = d.get("inserted");
+            Optional<String> node = inserted == null ? Optional.empty()
+                    : Json.optionalText(Json.object(inserted, "inserted medium of " + drive), "node-name");
+            if (!drive.isEmpty()) {
+                known.add("drive " + drive);
+            }
+            if (!qdev.isEmpty()) {
+                known.add("device " + deviceId(qdev));
+            }
+            if (node.isEmpty()) {
+                continue; // an empty CD-ROM drive
+            }
+            if (!drive.isEmpty() && drive.equals(name)) {
+                return node.get();
+            }
+            if (byDevice == null && !qdev.isEmpty() && (qdev.equals(name) || deviceId(qdev).equals(deviceId(name)))) {
+                byDevice = node.get();
+            }
+        }
+        if (byDevice != null) {
+            return byDevice;
+        }
+        throw new NotFoundException("No block node, drive or device named '" + name + "' in the VM (node names "
+                + nodes.keySet().stream().filter(n -> !n.startsWith("#")).toList() + ", " + known + "); name the disk by"
+                + " its node name, its drive id (Proxmox VE: drive-scsi0) or its device id (scsi0)");
+    }
+
+    /** {@code /machine/peripheral/scsi0/virtio-backend} -> {@code scsi0}; a plain id stays as it is. */
+    private static String deviceId(String qdev) {
+        String prefix = "/machine/peripheral/";
+        if (!qdev.startsWith(prefix)) {
+            return qdev;
+        }
+        String rest = qdev.substring(prefix.length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
+    }
+
+    /**
+     * After a Ferry that died with views open: gives each disk's changes back to its previous
+     * bitmap as an abort would (merge the recording bitmap into the previous one, enable it,
+     * remove the recording one), or removes the recording bitmap of a first backup. Disks whose
+     * transaction never ran (no recording bitmap) are left alone, and so is a recording bitmap
+     * whose previous one is gone (a commit had begun; the next view decides from the ledger).
+     *
+     * @return what was done, for the log
+     */
+    List<String> restoreBitmaps(List<FreezeJournal.Disk> disks) {
+        List<String> done = new ArrayList<>();
+        Map<String, Map<String, Object>> nodes = namedNodes();
+        for (FreezeJournal.Disk d : disks) {
+            Map<String, Object> node = nodes.get(d.node());
+            if (node == null) {
+                continue;
+            }
+            List<DirtyBitmap> bitmaps = bitmapsOf(node, d.node());
+            Optional<DirtyBitmap> recording = bitmaps.stream().filter(b -> b.name().equals(d.recording())).findFirst();
+            if (recording.isEmpty()) {
+                continue;
+            }
+            if (d.previous().isEmpty()) {
+                removeBitmap(d.node(), d.recording());
+                done.add("bitmap " + d.recording() + " of node " + d.node());
+                continue;
+            }
+            String previous = d.previous().get();
+            Optional<DirtyBitmap> base = bitmaps.stream().filter(b -> b.name().equals(previous)).findFirst();
+            if (base.isEmpty() || base.get().recording()) {
+                continue;
+            }
+            qmp.execute("transaction", Map.of("actions", List.of(
+                    FleecingView.action("block-dirty-bitmap-merge", Map.of("node", d.node(), "target", previous, "bitmaps",
+                            List.of(d.recording()))),
+                    FleecingView.action("block-dirty-bitmap-enable", Map.of("node", d.node(), "name", previous)),
+                    FleecingView.action("block-dirty-bitmap-remove", Map.of("node", d.node(), "name", d.recording())))),
+                    timeout);
+            done.add("bitmap " + d.recording() + " of node " + d.node() + " (merged back into " + previous + ")");
+        }
+        return done;
     }
 
     /** The named dirty bitmaps of a block node. */

@@ -16,9 +16,12 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -164,7 +167,60 @@ public final class GuestAgentClient implements AutoCloseable {
         return Json.number(execute("guest-fsfreeze-thaw", Map.of(), defaultTimeout), "reply to guest-fsfreeze-thaw");
     }
 
-    private long thawWithRetry() {
+    /**
+     * Thaws with one retry on a thread of its own, so that an interrupt of the calling thread
+     * (a job stopped with {@code shutdownNow}) can neither skip the thaw nor break its
+     * connection: the caller waits for it without reacting to interrupts, for at most two
+     * command timeouts plus a margin, and its interrupt status is restored afterwards.
+     *
+     * @throws GuestStillFrozenException both attempts failed, or they did not end in time
+     */
+    long thawWithRetry() {
+        boolean interrupted = Thread.interrupted();
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        // a thread per thaw, owned by no executor: nothing may stop or interrupt it before it is done
+        Thread thawer = new Thread(() -> {
+            try {
+                result.complete(thawTwice());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "ferry-qga-thaw " + socket.getFileName());
+        thawer.setDaemon(true);
+        thawer.start();
+        Duration limit = defaultTimeout.multipliedBy(2).plusSeconds(5);
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            while (true) {
+                try {
+                    return result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true; // remembered for the caller; the thaw goes on
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new GuestStillFrozenException(stillFrozen(String.valueOf(e.getCause())), e.getCause());
+                } catch (TimeoutException e) {
+                    String message = stillFrozen("guest-fsfreeze-thaw did not end within " + limit);
+                    LOG.error(message);
+                    throw new GuestStillFrozenException(message, e);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private String stillFrozen(String why) {
+        return "The file systems of the guest behind " + socket + " may still be FROZEN: " + why + ". Writes inside the"
+                + " guest block until it is thawed: thaw it now through the agent (Proxmox VE: 'qm guest cmd <vmid>"
+                + " fsfreeze-thaw'), or reboot the guest.";
+    }
+
+    private long thawTwice() {
         RuntimeException first;
         try {
             return thaw();
@@ -175,9 +231,7 @@ public final class GuestAgentClient implements AutoCloseable {
             return thaw();
         } catch (RuntimeException e) {
             e.addSuppressed(first);
-            String message = "The file systems of the guest behind " + socket + " may still be FROZEN: guest-fsfreeze-thaw"
-                    + " failed twice (" + e.getMessage() + "). Writes inside the guest block until it is thawed: thaw it now"
-                    + " through the agent (Proxmox VE: 'qm guest cmd <vmid> fsfreeze-thaw'), or reboot the guest.";
+            String message = stillFrozen("guest-fsfreeze-thaw failed twice (" + e.getMessage() + ")");
             // logged here as well because this often surfaces as a suppressed exception of the
             // backup's own failure, and it needs an administrator now, not later
             LOG.error(message, e);

@@ -15,9 +15,13 @@ import java.util.regex.Pattern;
  * {@code qemu+unix:///PATH/qmp.sock?node=NODE[&agent=/PATH/qga.sock]}: the VM's QMP socket,
  * the block node of the disk and, optionally, the guest agent's socket. Query values may be
  * percent-encoded. Proxmox VE: {@code qemu+unix:///var/run/qemu-server/100.qmp?node=drive-scsi0&agent=/var/run/qemu-server/100.qga}.
+ * {@code node} may name the block node itself, the drive ({@code -drive id=drive-scsi0}, as Proxmox VE
+ * names them) or the device the drive is attached to ({@code scsi0} or its path
+ * {@code /machine/peripheral/scsi0}); the VM resolves it to its block node when views are taken
+ * ({@link FleecingBackup#resolveNode}).
  *
  * @param qmpSocket   the VM's QMP socket (absolute)
- * @param node        the block node of the disk
+ * @param node        the block node, drive id or device id (or path) of the disk
  * @param agentSocket the guest agent's socket (absolute), if given
  */
 public record QemuDiskLocation(Path qmpSocket, String node, Optional<Path> agentSocket) {
@@ -26,6 +30,8 @@ public record QemuDiskLocation(Path qmpSocket, String node, Optional<Path> agent
     private static final String EXPECTED = "expected qemu+unix:///path/to/qmp.sock?node=NODE[&agent=/path/to/qga.sock]";
     /** QEMU's rule for ids and node names: a letter first, then letters, digits, '-', '.', '_'. */
     private static final Pattern NODE = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,127}");
+    /** A device's QOM path, as query-block reports it ({@code /machine/peripheral/scsi0}). */
+    private static final Pattern DEVICE_PATH = Pattern.compile("/machine(/[A-Za-z0-9._\\[\\]-]{1,128}){1,8}");
 
     public QemuDiskLocation {
         Objects.requireNonNull(qmpSocket, "qmpSocket");
@@ -60,9 +66,9 @@ public record QemuDiskLocation(Path qmpSocket, String node, Optional<Path> agent
         if (node == null) {
             throw invalid(location, "names no block node (node=...)");
         }
-        if (!NODE.matcher(node).matches()) {
-            throw invalid(location, "has node '" + node + "', which is not a QEMU node name (a letter, then letters,"
-                    + " digits, '-', '.' or '_')");
+        if (!NODE.matcher(node).matches() && !DEVICE_PATH.matcher(node).matches()) {
+            throw invalid(location, "has node '" + node + "', which is neither a QEMU node name, drive id or device id"
+                    + " (a letter, then letters, digits, '-', '.' or '_') nor a device path (/machine/peripheral/ID)");
         }
         String agent = query.remove("agent");
         if (agent != null && !agent.startsWith("/")) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +50,18 @@ final class QemuPointInTime implements PointInTime {
     private final GuestRecord guest;
     private final Path workDir;
     private final Clock clock;
+    private final Consumer<Boolean> onReleased;
     private boolean ended; // guarded by this
 
     QemuPointInTime(String vm, QmpClient qmp, FleecingBackup fleecing, FleecingView view, List<Part> parts,
             GuestRecord guest, Path workDir, Clock clock) {
+        this(vm, qmp, fleecing, view, parts, guest, workDir, clock, clean -> { });
+    }
+
+    /** @param onReleased called once the views ended and QMP is closed; {@code true} if QEMU was cleaned up */
+    QemuPointInTime(String vm, QmpClient qmp, FleecingBackup fleecing, FleecingView view, List<Part> parts,
+            GuestRecord guest, Path workDir, Clock clock, Consumer<Boolean> onReleased) {
+        this.onReleased = Objects.requireNonNull(onReleased, "onReleased");
         this.vm = Objects.requireNonNull(vm, "vm");
         this.qmp = Objects.requireNonNull(qmp, "qmp");
         this.fleecing = Objects.requireNonNull(fleecing, "fleecing");
@@ -121,10 +130,15 @@ final class QemuPointInTime implements PointInTime {
     private List<ChangedBlockLedger> end(Set<String> committedNodes, Map<String, String> backupIds, String abortReason) {
         ended = true;
         List<FleecingView.Ending> endings;
+        // a job stopped with shutdownNow interrupts this thread: the views are ended all the same
+        boolean interrupted = Thread.interrupted();
         try {
             endings = view.end(committedNodes);
         } finally {
             release();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         Instant now = clock.instant();
         List<ChangedBlockLedger> out = new ArrayList<>();
@@ -163,14 +177,17 @@ final class QemuPointInTime implements PointInTime {
 
     /** Stops this VM's NBD server, closes QMP and removes the scratch directory; never throws. */
     private void release() {
+        boolean clean = false;
         try {
             fleecing.close();
+            clean = true;
         } catch (RuntimeException e) {
             LOG.warn("Could not stop the NBD server of VM '{}' (QMP nbd-server-stop); stop it by hand", vm, e);
         } finally {
             qmp.close();
         }
         removeScratchDirectory(vm, workDir, fleecing.nbdSocket());
+        onReleased.accept(clean);
     }
 
     /** Removes the NBD socket and the VM's scratch directory (which holds nothing else once its views ended). */

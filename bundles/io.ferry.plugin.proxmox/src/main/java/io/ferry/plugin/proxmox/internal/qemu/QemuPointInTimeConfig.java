@@ -10,8 +10,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Scratch directory", description = "Copy-before-write scratch images and the NBD"
             + " sockets of open views go here (one short sub-directory per VM); it needs room for every block the"
-            + " guests overwrite while their backups run. Empty: ${karaf.data}/ferry/fleecing. Keep the path short:"
-            + " a unix socket path holds at most 107 bytes.")
+            + " guests overwrite while their backups run. The freeze journal (journal/, which guests Ferry may have"
+            + " frozen; read at start to thaw them after a crash) is kept here too, so use a persistent directory."
+            + " Empty: ${karaf.data}/ferry/fleecing. Keep the path short: a unix socket path holds at most 107 bytes.")
     String scratch_dir() default "";
 
     @AttributeDefinition(name = "QMP timeout (seconds)", description = "For each QMP command, each awaited QEMU event"

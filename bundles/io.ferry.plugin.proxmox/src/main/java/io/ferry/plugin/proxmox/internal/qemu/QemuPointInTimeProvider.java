@@ -8,20 +8,27 @@ import io.ferry.api.session.GuestRecord;
 import io.ferry.api.session.TaskStatus;
 import io.ferry.api.spi.PointInTime;
 import io.ferry.api.spi.PointInTimeProvider;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +61,22 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
     private final Duration qmpTimeout;
     private final Duration pingTimeout;
     private final Clock clock;
+    private final FreezeJournal journal;
+    /** One recovery at a time, and no view of a VM opened while its journal entry is recovered. */
+    private final Object recoveryLock = new Object();
+    /** A seam for the tests of the thaw path: runs while the guest is frozen. */
+    private volatile Runnable whileFrozen = () -> { };
+    private ExecutorService recoveryExecutor; // guarded by this
 
+    /**
+     * Also starts, on a thread of its own, the {@linkplain #recover() recovery} of what a Ferry
+     * that died left behind: frozen guests are thawed within seconds of the start.
+     */
     @Activate
     public QemuPointInTimeProvider(QemuPointInTimeConfig config) {
         this(scratchRoot(config.scratch_dir()), Duration.ofSeconds(config.qmp_timeout_seconds()),
                 Duration.ofMillis(config.agent_ping_timeout_millis()), Clock.systemUTC());
+        startRecovery();
     }
 
     QemuPointInTimeProvider(Path scratchRoot, Duration qmpTimeout, Duration pingTimeout, Clock clock) {
@@ -66,6 +84,138 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
         this.qmpTimeout = positive("qmp.timeout.seconds", qmpTimeout);
         this.pingTimeout = positive("agent.ping.timeout.millis", pingTimeout);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.journal = new FreezeJournal(this.scratchRoot.resolve("journal"));
+    }
+
+    void whileFrozen(Runnable hook) {
+        whileFrozen = Objects.requireNonNull(hook, "hook");
+    }
+
+    Path journalDir() {
+        return journal.dir();
+    }
+
+    /** Runs {@link #recover()} on this component's recovery thread; the future completes with its report. */
+    synchronized CompletableFuture<List<String>> startRecovery() {
+        if (recoveryExecutor == null) {
+            recoveryExecutor = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "ferry-qemu-recovery");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return CompletableFuture.supplyAsync(this::recover, recoveryExecutor).whenComplete((report, e) -> {
+            if (e != null) {
+                LOG.error("Recovering the guests and VMs a stopped Ferry left behind failed", e);
+            }
+        });
+    }
+
+    /** Stops a recovery still running (a thaw under way finishes on its own thread). */
+    @Deactivate
+    synchronized void deactivate() {
+        if (recoveryExecutor != null) {
+            recoveryExecutor.shutdownNow();
+        }
+    }
+
+    /**
+     * Undoes what a Ferry that died during a backup left in running VMs, from the freeze
+     * journal ({@link FreezeJournal}): for every entry no open view of this JVM holds, asks
+     * the guest agent {@code guest-fsfreeze-status} and thaws a frozen guest; then, over QMP,
+     * removes the NBD exports, copy-before-write jobs, scratch nodes and images of the dead
+     * run and gives the disks' changes back to their previous dirty bitmaps. An entry is removed
+     * once its guest is known thawed and QEMU is cleaned up (or the VM is not running any more);
+     * otherwise it stays for the next start, and the next view of that VM tries again.
+     *
+     * @return one line per entry, saying what was done
+     */
+    public List<String> recover() {
+        List<String> problems = new ArrayList<>();
+        List<String> report = new ArrayList<>();
+        for (FreezeJournal.Entry e : journal.stale(problems)) {
+            report.add(recover(e));
+        }
+        problems.forEach(p -> LOG.error("Freeze journal: {}", p));
+        report.addAll(problems);
+        return report;
+    }
+
+    private String recover(FreezeJournal.Entry e) {
+        synchronized (recoveryLock) {
+            if (FreezeJournal.isLive(e.file()) || !Files.exists(e.file())) {
+                return "VM '" + e.vm() + "': nothing to recover";
+            }
+            if (e.ownedByAnotherLiveProcess()) {
+                LOG.warn("VM '{}': freeze journal entry {} left alone, it belongs to process {}, which runs", e.vm(),
+                        e.file(), e.pid());
+                return "VM '" + e.vm() + "': left alone, its views are held by process " + e.pid() + ", which runs";
+            }
+            boolean vmRunning = Files.exists(e.qmpSocket()) || e.agentSocket().map(Files::exists).orElse(false);
+            List<String> done = new ArrayList<>();
+            boolean thawed = true;
+            boolean cleaned = true;
+            if (e.agentSocket().isPresent() && vmRunning && !Files.exists(e.agentSocket().get())) {
+                // QEMU serves no agent there any more (restarted without it): nothing Ferry froze is left frozen
+                done.add("the guest agent socket " + e.agentSocket().get() + " is gone");
+            } else if (e.agentSocket().isPresent() && vmRunning) {
+                try (GuestAgentClient agent = GuestAgentClient.connect(e.agentSocket().get(), qmpTimeout)) {
+                    agent.sync(pingTimeout);
+                    FreezeStatus status = agent.freezeStatus();
+                    if (status == FreezeStatus.FROZEN) {
+                        agent.thawWithRetry();
+                        done.add("thawed the guest, which was frozen");
+                    } else {
+                        done.add("guest " + status.name().toLowerCase(java.util.Locale.ROOT));
+                    }
+                } catch (RuntimeException ex) {
+                    thawed = false;
+                    done.add("could NOT check that the guest is thawed (" + ex.getMessage() + ")");
+                }
+            }
+            if (Files.exists(e.qmpSocket())) {
+                try (QmpClient qmp = QmpClient.connect(e.qmpSocket(), qmpTimeout)) {
+                    FleecingBackup fleecing = new FleecingBackup(qmp, Optional.empty(), e.workDir(), qmpTimeout);
+                    List<String> removed = new ArrayList<>(fleecing.removeLeftovers());
+                    removed.addAll(fleecing.restoreBitmaps(e.disks()));
+                    done.add(removed.isEmpty() ? "nothing left in QEMU" : "removed " + removed);
+                } catch (RuntimeException ex) {
+                    cleaned = false;
+                    done.add("could not clean up over QMP (" + ex.getMessage() + ")");
+                }
+            } else {
+                done.add("the VM is not running");
+                removeScratchImages(e.workDir(), done);
+            }
+            QemuPointInTime.removeScratchDirectory(e.vm(), e.workDir(), e.workDir().resolve("nbd.sock"));
+            String line = "VM '" + e.vm() + "' (views opened " + e.written() + " by process " + e.pid() + "): "
+                    + String.join("; ", done);
+            if (thawed && cleaned) {
+                journal.remove(e);
+                LOG.warn("Recovered after a Ferry that stopped during a backup: {}", line);
+            } else {
+                LOG.error("Recovering after a Ferry that stopped during a backup is incomplete, tried again at the next"
+                        + " start or backup of the VM: {}", line);
+            }
+            return line;
+        }
+    }
+
+    private static void removeScratchImages(Path workDir, List<String> done) {
+        if (!Files.isDirectory(workDir)) {
+            return;
+        }
+        try (var files = Files.list(workDir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(FleecingBackup.FLEECE_PREFIX) && name.endsWith(".qcow2")) {
+                    Files.deleteIfExists(f);
+                    done.add("removed scratch image " + f);
+                }
+            }
+        } catch (IOException ex) {
+            done.add("could not remove the scratch images in " + workDir + " (" + ex + ")");
+        }
     }
 
     private static Path scratchRoot(String configured) {
@@ -104,9 +254,14 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
         QemuVmDisks disks = QemuVmDisks.of(vm);
         Map<String, ChangedBlockLedger> entries = ledger == null ? Map.of() : ledger;
         Path workDir = workDir(vm);
+        Path journalFile = journal.fileOf(shortId(vm.id()));
+        List<String> unreadable = new ArrayList<>();
+        journal.staleEntry(journalFile, unreadable).ifPresent(this::recover); // a dead run's frozen guest first
+        unreadable.forEach(p -> LOG.error("Freeze journal: {}", p));
         QmpClient qmp = connectQmp(disks);
         Agent agent = Agent.NONE;
         FleecingBackup fleecing = null;
+        FreezeJournal.Entry intent = null;
         try {
             agent = guestProcessing ? reachAgent(disks) : Agent.NONE;
             fleecing = fleecing(qmp, agent.client(), workDir);
@@ -116,11 +271,23 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
             }
             List<FleecingRequest> requests = new ArrayList<>();
             List<Decided> decided = new ArrayList<>();
-            for (QemuVmDisks.Disk d : disks.disks()) {
+            List<FreezeJournal.Disk> rotations = new ArrayList<>();
+            Map<String, String> resolved = new HashMap<>();
+            for (QemuVmDisks.Disk named : disks.disks()) {
+                QemuVmDisks.Disk d = new QemuVmDisks.Disk(named.label(), fleecing.resolveNode(named.node()));
+                String other = resolved.put(d.node(), d.label());
+                if (other != null) {
+                    throw new ValidationException("location", "disks '" + other + "' and '" + d.label() + "' of VM '"
+                            + vm.name() + "' are the same block node " + d.node() + " in QEMU: give each disk its own");
+                }
                 Decided one = decide(fleecing, vm, d, entries.get(d.label()));
                 decided.add(one);
                 requests.add(new FleecingRequest(d.node(), one.trust().base(), Optional.of(one.recording())));
+                rotations.add(new FreezeJournal.Disk(d.node(), one.trust().base(), one.recording()));
             }
+            // durable before the first scratch node is added and before the guest is frozen
+            intent = journal.write(journalFile, vm.name(), disks.qmpSocket(),
+                    agent.client().map(GuestAgentClient::socket), workDir, rotations);
             String freezeProblem = null;
             FleecingView view;
             try {
@@ -132,26 +299,64 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
                 fleecing = fleecing(qmp, Optional.empty(), workDir);
                 view = fleecing.start(requests);
             }
+            FreezeJournal.Entry held = intent;
             agent.close();
             List<QemuPointInTime.Part> parts = new ArrayList<>();
             for (int i = 0; i < decided.size(); i++) {
                 parts.add(decided.get(i).part(view.parts().get(i), view.disks().get(i)));
             }
             GuestRecord guest = guestRecord(vm.name(), guestProcessing, guestProxy, disks, agent, freezeProblem, view);
-            return new QemuPointInTime(vm.name(), qmp, fleecing, view, parts, guest, workDir, clock);
+            return new QemuPointInTime(vm.name(), qmp, fleecing, view, parts, guest, workDir, clock,
+                    clean -> ended(held, clean));
         } catch (RuntimeException e) {
-            agent.close();
-            if (fleecing != null) {
-                try {
-                    fleecing.close();
-                } catch (RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
+            // cleaned up even when the thread was interrupted (a job stopped with shutdownNow)
+            boolean[] clean = {true};
+            FleecingBackup toClose = fleecing;
+            Agent toRelease = agent;
+            Interrupts.ignoring(() -> {
+                toRelease.close();
+                if (toClose != null) {
+                    try {
+                        toClose.close();
+                    } catch (RuntimeException cleanup) {
+                        clean[0] = false;
+                        e.addSuppressed(cleanup);
+                    }
+                    QemuPointInTime.removeScratchDirectory(vm.name(), workDir, toClose.nbdSocket());
                 }
-                QemuPointInTime.removeScratchDirectory(vm.name(), workDir, fleecing.nbdSocket());
+                qmp.close();
+            });
+            if (intent != null) {
+                ended(intent, clean[0] && !mayBeFrozen(e));
             }
-            qmp.close();
             throw e;
         }
+    }
+
+    /** The views of an entry ended: forget it, or keep it for the next start when something may be left. */
+    private void ended(FreezeJournal.Entry entry, boolean clean) {
+        if (clean) {
+            journal.remove(entry);
+        } else {
+            journal.release(entry);
+            LOG.warn("VM '{}': kept the freeze journal entry {}; the next start or backup of the VM checks that the guest"
+                    + " is thawed and removes what is left in QEMU", entry.vm(), entry.file());
+        }
+    }
+
+    private static boolean mayBeFrozen(Throwable e) {
+        if (e == null) {
+            return false;
+        }
+        if (e instanceof GuestStillFrozenException) {
+            return true;
+        }
+        for (Throwable s : e.getSuppressed()) {
+            if (mayBeFrozen(s)) {
+                return true;
+            }
+        }
+        return e.getCause() != e && mayBeFrozen(e.getCause());
     }
 
     /** What {@link #decide} found for one disk. */
@@ -187,7 +392,9 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
 
     private FleecingBackup fleecing(QmpClient qmp, Optional<GuestAgentClient> agent, Path workDir) {
         try {
-            return new FleecingBackup(qmp, agent, workDir, qmpTimeout);
+            FleecingBackup f = new FleecingBackup(qmp, agent, workDir, qmpTimeout);
+            f.whileFrozen(whileFrozen);
+            return f;
         } catch (ValidationException e) {
             throw new ValidationException("scratch.dir", e.getMessage() + " (configuration io.ferry.plugin.proxmox.qemu,"
                     + " scratch.dir)");

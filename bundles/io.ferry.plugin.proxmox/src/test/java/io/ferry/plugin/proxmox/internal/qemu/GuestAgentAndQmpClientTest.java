@@ -88,6 +88,53 @@ class GuestAgentAndQmpClientTest {
         assertEquals(FreezeStatus.THAWED, agent.freezeStatus());
     }
 
+    /** issue 10 point 5: a job stopped with shutdownNow interrupts the thread that holds the guest frozen. */
+    @Test
+    void anInterruptedThreadStillThawsTheGuestAndKeepsItsInterruptStatus() throws Exception {
+        GuestAgentClient agent = vm.agent();
+        ExecutorService backup = Executors.newSingleThreadExecutor();
+        try {
+            Future<Boolean> stillInterrupted = backup.submit(() -> {
+                GuestAgentClient.Frozen frozen = agent.freeze();
+                assertEquals(FreezeStatus.FROZEN, agent.freezeStatus());
+                Thread.currentThread().interrupt(); // as shutdownNow does while the views are being taken
+                frozen.close();
+                assertTrue(frozen.thawed());
+                return Thread.interrupted();
+            });
+            assertTrue(stillInterrupted.get(120, TimeUnit.SECONDS), "the caller's interrupt status is kept for it");
+        } finally {
+            backup.shutdownNow();
+        }
+        assertEquals(FreezeStatus.THAWED, agent.freezeStatus());
+    }
+
+    @Test
+    void anInterruptWhileTheFreezeIsUnderWayStillEndsThawed() throws Exception {
+        GuestAgentClient agent = vm.agent();
+        vm.sh("echo 3 > /run/slow-freeze"); // the guest's fsfreeze hook now takes 3 s, then the agent freezes
+        ExecutorService backup = Executors.newSingleThreadExecutor();
+        try {
+            Future<RuntimeException> failure = backup.submit(() -> {
+                try {
+                    agent.freeze(Duration.ofSeconds(60)).close();
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(1_000); // the freeze was sent; the guest's hook is running
+            backup.shutdownNow(); // interrupts the thread waiting for the freeze's reply
+            RuntimeException e = failure.get(120, TimeUnit.SECONDS);
+            assertTrue(e instanceof QemuChannelException && e.getMessage().contains("interrupted"), String.valueOf(e));
+            assertEquals(0, e.getSuppressed().length, "the thaw after the unknown outcome worked");
+        } finally {
+            backup.shutdownNow();
+            vm.sh("rm -f /run/slow-freeze");
+        }
+        assertEquals(FreezeStatus.THAWED, agent.freezeStatus(), "the freeze went through in the guest, then the thaw");
+    }
+
     @Test
     void aFreezeThatTimesOutLeavesTheGuestThawed() {
         GuestAgentClient agent = vm.agent();

@@ -31,6 +31,15 @@ class QemuDiskLocationTest {
     }
 
     @Test
+    void aDiskMayBeNamedByItsDeviceIdOrDevicePathAsWell() {
+        assertEquals("scsi0", QemuDiskLocation.parse("qemu+unix:///var/run/qemu-server/100.qmp?node=scsi0").node());
+        assertEquals("/machine/peripheral/virtio1", QemuDiskLocation.parse(
+                "qemu+unix:///var/run/qemu-server/100.qmp?node=/machine/peripheral/virtio1").node());
+        assertEquals("/machine/peripheral-anon/device[3]/virtio-backend", QemuDiskLocation.parse(
+                "qemu+unix:///run/qmp.sock?node=%2Fmachine%2Fperipheral-anon%2Fdevice%5B3%5D%2Fvirtio-backend").node());
+    }
+
+    @Test
     void theAgentIsOptionalAndParametersMayComeInAnyOrderPercentEncoded() {
         assertEquals(Optional.empty(), QemuDiskLocation.parse("qemu+unix:///run/vm1/qmp.sock?node=disk0").agentSocket());
         QemuDiskLocation l = QemuDiskLocation.parse("qemu+unix:///run/my%20vm/qmp+1.sock?agent=%2Frun%2Fmy%20vm%2Fqga.sock&node=d.0");
@@ -47,7 +56,9 @@ class QemuDiskLocationTest {
         assertProblem("qemu+unix:///?node=disk0", "names no QMP socket");
         assertProblem("qemu+unix:///run/?node=disk0", "names no QMP socket");
         assertProblem("qemu+unix:///run/qmp.sock?node=", "empty parameter 'node'");
-        assertProblem("qemu+unix:///run/qmp.sock?node=0disk", "not a QEMU node name");
+        assertProblem("qemu+unix:///run/qmp.sock?node=0disk", "neither a QEMU node name, drive id or device id");
+        assertProblem("qemu+unix:///run/qmp.sock?node=/etc/passwd", "nor a device path (/machine/peripheral/ID)");
+        assertProblem("qemu+unix:///run/qmp.sock?node=/machine/peripheral/scsi0%3Bx", "nor a device path");
         assertProblem("qemu+unix:///run/qmp.sock?node=disk0&node=disk1", "names 'node' twice");
         assertProblem("qemu+unix:///run/qmp.sock?node=disk0&agent=qga.sock", "not an absolute socket path");
         assertProblem("qemu+unix:///run/qmp.sock?node=disk0&bitmap=b0", "unknown parameter(s) [bitmap]");

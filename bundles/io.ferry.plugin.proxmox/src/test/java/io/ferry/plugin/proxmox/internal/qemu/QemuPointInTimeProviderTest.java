@@ -236,6 +236,60 @@ class QemuPointInTimeProviderTest {
         }
     }
 
+    /**
+     * issue 10 point 5: the job runner's shutdownNow interrupts the task thread while the guest
+     * is frozen (here: right after the views' transaction); the guest is thawed all the same,
+     * everything set up in QEMU is undone, and the freeze journal entry is gone.
+     */
+    @Test
+    void aBackupThreadInterruptedWhileTheGuestIsFrozenLeavesItThawed() throws Exception {
+        java.util.concurrent.CountDownLatch frozen = new java.util.concurrent.CountDownLatch(1);
+        List<Path> journalWhileFrozen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        provider.whileFrozen(() -> {
+            try (Stream<Path> files = Files.list(provider.journalDir())) {
+                journalWhileFrozen.addAll(files.toList());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            frozen.countDown();
+            try {
+                Thread.sleep(120_000); // the backup is slow while the guest is frozen...
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // ...and the job is stopped: the thread goes on, interrupted
+            }
+        });
+        vm.releaseAgent();
+        java.util.concurrent.ExecutorService backup = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Object[]> outcome = backup.submit(() -> {
+                try (PointInTime pit = provider.open(web, true, PROXY, Map.of())) {
+                    return new Object[] {pit, Thread.interrupted()};
+                } catch (RuntimeException e) {
+                    return new Object[] {e, Thread.interrupted()};
+                }
+            });
+            assertTrue(frozen.await(120, java.util.concurrent.TimeUnit.SECONDS), "the views' transaction ran");
+            backup.shutdownNow(); // what the job runner does to a stopped job
+            Object[] r = outcome.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            System.out.printf("interrupted while frozen: %s%n", r[0]);
+            assertTrue(r[0] instanceof RuntimeException, "the views are not handed out: " + r[0]);
+            assertTrue((Boolean) r[1], "the thread's interrupt status is kept");
+            assertEquals(List.of(), Stream.of(((RuntimeException) r[0]).getSuppressed()).toList(),
+                    "thaw and clean-up worked");
+        } finally {
+            backup.shutdownNow();
+            provider.whileFrozen(() -> { });
+            vm.reconnectAgent();
+        }
+        assertEquals(1, journalWhileFrozen.size(), "the intent was on disk while the guest was frozen: " + journalWhileFrozen);
+        assertEquals(FreezeStatus.THAWED, vm.agent().freezeStatus());
+        assertEquals(List.of(), ferryBitmaps("disk0"), "the aborted first backup leaves no bitmap");
+        try (Stream<Path> files = Files.list(provider.journalDir())) {
+            assertEquals(List.of(), files.toList(), "the journal entry is removed after the confirmed thaw");
+        }
+        assertEquals("still writable\n", vm.sh("echo 'still writable' > /data/after-stop.txt && cat /data/after-stop.txt"));
+    }
+
     @Test
     void aFailedFullBackupForcesTheNextToBeFullAndSaysWhy() {
         Map<String, ChangedBlockLedger> ledger = new HashMap<>();
