@@ -4,7 +4,6 @@ import io.ferry.api.inventory.ManagedServer;
 import io.ferry.api.inventory.ServerSpec;
 import io.ferry.api.session.Session;
 import io.ferry.api.session.SessionStatus;
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -27,62 +26,8 @@ final class CatalogChild {
         System.setProperty("karaf.data", karafData.toString());
         DataSourceFactory h2 = new OsgiDataSourceFactory(new org.h2.Driver());
         Map<String, Object> props = Map.of(DataSourceFactory.OSGI_JDBC_DRIVER_CLASS, "org.h2.Driver");
-        return new InventoryDatabase(defaults(), List.of(Map.entry(props, h2)));
-    }
-
-    /** The component's configuration when etc/io.ferry.inventory.cfg sets nothing. */
-    static InventoryDatabaseConfig defaults() {
-        return new InventoryDatabaseConfig() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return InventoryDatabaseConfig.class;
-            }
-
-            @Override
-            public String jdbc_url() {
-                return "";
-            }
-
-            @Override
-            public String jdbc_user() {
-                return "";
-            }
-
-            @Override
-            public String jdbc_password() {
-                return "";
-            }
-
-            @Override
-            public int pool_size() {
-                return 4;
-            }
-
-            @Override
-            public String backup_server_name() {
-                return "ferry-kill-test";
-            }
-
-            @Override
-            public String jdbc_ssl_mode() {
-                return "";
-            }
-
-            @Override
-            public String jdbc_ssl_root_cert() {
-                return "";
-            }
-
-            @Override
-            public int jdbc_connect_timeout_seconds() {
-                return 10;
-            }
-
-            @Override
-            public int jdbc_socket_timeout_seconds() {
-                return 300;
-            }
-        };
+        return new InventoryDatabase(TestConfig.defaults().withServerName("ferry-kill-test"),
+                List.of(Map.entry(props, h2)));
     }
 
     /**
