@@ -18,12 +18,15 @@ final class ConnectionPool implements AutoCloseable {
     private static final long BORROW_TIMEOUT_SECONDS = 60;
 
     private final DataSource dataSource;
+    private final SqlWork<?> prepare;
     private final BlockingQueue<Connection> idle;
     private final Semaphore permits;
     private volatile boolean closed;
 
-    ConnectionPool(DataSource dataSource, int size) {
+    /** {@code prepare} runs once on every new connection (session settings), before its first use. */
+    ConnectionPool(DataSource dataSource, int size, SqlWork<?> prepare) {
         this.dataSource = dataSource;
+        this.prepare = prepare;
         this.idle = new ArrayBlockingQueue<>(size);
         this.permits = new Semaphore(size, true);
     }
@@ -49,7 +52,14 @@ final class ConnectionPool implements AutoCloseable {
                 }
                 closeQuietly(c);
             }
-            return dataSource.getConnection();
+            c = dataSource.getConnection();
+            try {
+                prepare.run(c);
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(c);
+                throw e;
+            }
+            return c;
         } catch (SQLException | RuntimeException e) {
             permits.release();
             throw e;

@@ -6,7 +6,9 @@ import io.ferry.api.inventory.RoleType;
 import io.ferry.api.inventory.ServerSpec;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,9 +37,12 @@ public final class InventoryDatabase {
     private static final Logger LOG = LoggerFactory.getLogger(InventoryDatabase.class);
     private static final String H2_DRIVER = "org.h2.Driver";
     private static final String POSTGRES_DRIVER = "org.postgresql.Driver";
+    private static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca",
+            "verify-full");
 
     private final ConnectionPool pool;
     private final String url;
+    private final boolean h2;
 
     @Activate
     public InventoryDatabase(InventoryDatabaseConfig config,
@@ -47,6 +52,7 @@ public final class InventoryDatabase {
                     policyOption = ReferencePolicyOption.RELUCTANT)
             List<Map.Entry<Map<String, Object>, DataSourceFactory>> factories) throws SQLException {
         this.url = config.jdbc_url().isBlank() ? defaultUrl() : config.jdbc_url().strip();
+        this.h2 = url.startsWith("jdbc:h2:");
         DataSourceFactory factory = factories.stream()
                 .filter(e -> driverFor(url).equals(e.getKey().get(DataSourceFactory.OSGI_JDBC_DRIVER_CLASS)))
                 .map(Map.Entry::getValue).findFirst()
@@ -60,14 +66,19 @@ public final class InventoryDatabase {
         if (!config.jdbc_password().isEmpty()) {
             props.put(DataSourceFactory.JDBC_PASSWORD, config.jdbc_password());
         }
-        this.pool = new ConnectionPool(factory.createDataSource(props), Math.max(1, config.pool_size()));
+        if (!h2) {
+            props.putAll(postgresProperties(config));
+        }
+        this.pool = new ConnectionPool(factory.createDataSource(props), Math.max(1, config.pool_size()),
+                this::prepareConnection);
         start(config.backup_server_name());
     }
 
     /** For tests and tools: a database on a plain {@link DataSource}. */
     InventoryDatabase(DataSource dataSource, String url, String backupServerName) throws SQLException {
         this.url = Objects.requireNonNull(url);
-        this.pool = new ConnectionPool(dataSource, 4);
+        this.h2 = url.startsWith("jdbc:h2:");
+        this.pool = new ConnectionPool(dataSource, 4, this::prepareConnection);
         start(backupServerName);
     }
 
@@ -87,8 +98,24 @@ public final class InventoryDatabase {
         pool.close();
     }
 
-    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    /**
+     * Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. When it
+     * returns, the change is on disk (see {@link #forceToDisk}), so a caller told "done" keeps that promise
+     * even if the process is killed or the machine loses power right after.
+     */
     public <T> T inTransaction(SqlWork<T> work) {
+        return run(work, true);
+    }
+
+    /** Runs read-only {@code work} on one consistent view of the database. */
+    public <T> T read(SqlWork<T> work) {
+        return run(c -> {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            return work.run(c);
+        }, false);
+    }
+
+    private <T> T run(SqlWork<T> work, boolean writes) {
         Connection c = null;
         boolean broken = false;
         try {
@@ -97,6 +124,9 @@ public final class InventoryDatabase {
             c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             T result = work.run(c);
             c.commit();
+            if (writes) {
+                forceToDisk(c);
+            }
             return result;
         } catch (SQLException e) {
             broken = rollback(c);
@@ -111,12 +141,48 @@ public final class InventoryDatabase {
         }
     }
 
-    /** Runs read-only {@code work} on one consistent view of the database. */
-    public <T> T read(SqlWork<T> work) {
-        return inTransaction(c -> {
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            return work.run(c);
-        });
+    /**
+     * Makes a committed transaction durable. PostgreSQL has done so in {@code commit()} already: every
+     * connection runs with {@code synchronous_commit} on ({@link #prepareConnection}). Embedded H2 does not:
+     * its MVStore keeps committed changes in memory and writes them from a background thread up to
+     * {@code WRITE_DELAY} (500 ms) later, and even then does not fsync; a kill -9 or a power cut lost
+     * acknowledged changes (issue 10). {@code CHECKPOINT SYNC} writes every committed change to the file and
+     * forces it to the device (H2 reference, "CHECKPOINT SYNC"; H2 issue #2599). It needs admin rights, which
+     * the user who created the database has.
+     */
+    private void forceToDisk(Connection c) {
+        if (!h2) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT SYNC");
+        } catch (SQLException e) {
+            throw new FerryException("The change was committed but could not be forced to disk (H2 CHECKPOINT SYNC"
+                    + " failed: " + firstLine(e.getMessage()) + "). It may be lost if Ferry stops now; the H2 user"
+                    + " in etc/io.ferry.inventory.cfg needs admin rights, and the disk of " + redact(url)
+                    + " must be writable", e);
+        }
+    }
+
+    /**
+     * Called once for every new connection. PostgreSQL: a server or role configured with
+     * {@code synchronous_commit = off} acknowledges commits before they reach its disk, so Ferry turns it on
+     * for its own sessions (stronger settings such as {@code remote_apply} are kept).
+     */
+    private Void prepareConnection(Connection c) throws SQLException {
+        if (h2) {
+            return null;
+        }
+        c.setAutoCommit(true);
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
+            if (rs.next() && !"off".equalsIgnoreCase(rs.getString(1))) {
+                return null;
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SET SESSION synchronous_commit TO on");
+        }
+        return null;
     }
 
     String url() {
@@ -172,6 +238,37 @@ public final class InventoryDatabase {
         }
         LOG.info("Registered this machine as backup server '{}' ({})", self.name(), self.address());
         return null;
+    }
+
+    /**
+     * PostgreSQL JDBC driver properties from the configuration: a deadline for connecting and logging in,
+     * one for every read from the server (a hung server or a dropped network fails the call instead of
+     * hanging it), and TLS. Empty TLS settings leave the driver's defaults (or what the URL says).
+     */
+    static Properties postgresProperties(InventoryDatabaseConfig config) {
+        Properties p = new Properties();
+        int connect = config.jdbc_connect_timeout_seconds();
+        int socket = config.jdbc_socket_timeout_seconds();
+        if (connect < 1 || socket < 1) {
+            throw new FerryException("etc/io.ferry.inventory.cfg: jdbc.connect.timeout.seconds and"
+                    + " jdbc.socket.timeout.seconds must be at least 1 (they are " + connect + " and " + socket + ")");
+        }
+        p.put("connectTimeout", Integer.toString(connect));
+        p.put("loginTimeout", Integer.toString(connect));
+        p.put("socketTimeout", Integer.toString(socket));
+        p.put("tcpKeepAlive", "true");
+        String mode = config.jdbc_ssl_mode().strip();
+        if (!mode.isEmpty()) {
+            if (!SSL_MODES.contains(mode)) {
+                throw new FerryException("etc/io.ferry.inventory.cfg: jdbc.ssl.mode '" + mode + "' is not one of "
+                        + String.join(", ", SSL_MODES));
+            }
+            p.put("sslmode", mode);
+        }
+        if (!config.jdbc_ssl_root_cert().isBlank()) {
+            p.put("sslrootcert", config.jdbc_ssl_root_cert().strip());
+        }
+        return p;
     }
 
     static String defaultUrl() {

@@ -34,6 +34,7 @@ final class InventoryRules {
 
     /** Everything that must hold for a server holding {@code roles}. */
     static void checkServer(ServerSpec spec, List<ServerRole> roles, RuleContext context) {
+        ColumnLimits.server(spec);
         checkGuestInteractionPackages(spec);
         for (ServerRole role : roles) {
             checkRole(spec, role, context);
@@ -110,6 +111,7 @@ final class InventoryRules {
 
     /** A host's parent must exist and be of the right kind; a named managed server must exist. */
     static void checkHost(HostSpec spec, RuleContext context) {
+        ColumnLimits.host(spec);
         if (spec.parent().isPresent()) {
             String parent = spec.parent().get();
             HostKind expected = spec.kind().parentKind().orElseThrow();
@@ -133,6 +135,7 @@ final class InventoryRules {
 
     /** A VM runs on a host that runs VMs, uses storage that host sees, and has consistent flags. */
     static void checkVm(VmSpec spec, RuleContext context) {
+        ColumnLimits.vm(spec);
         String who = "VM '" + spec.name() + "'";
         HostKind kind = context.hostKind(spec.host()).orElseThrow(() -> new ValidationException("host",
                 who + ": host '" + spec.host() + "' is not in the inventory (see ferry:host-list)"));

@@ -4,6 +4,7 @@ import io.ferry.api.FerryException;
 import io.ferry.api.NotFoundException;
 import io.ferry.api.ValidationException;
 import io.ferry.api.inventory.InventorySnapshot;
+import io.ferry.api.inventory.Platform;
 import io.ferry.api.inventory.VmQuery;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobService;
@@ -122,14 +123,32 @@ public final class JdbcJobService implements JobService {
      * objects, empty when several do (each problem is then prefixed with its validator's name).
      */
     private void checkWithValidators(Connection c, JobSpec spec) throws SQLException {
+        checkWithValidators(List.copyOf(validators), spec, () -> new InventorySnapshot(
+                InventoryStore.servers(c, Optional.empty()), InventoryStore.hosts(c, Optional.empty()),
+                InventoryStore.vms(c, VmQuery.all())));
+    }
+
+    /** The inventory a validator sees, read only when a validator for the job's platform is installed. */
+    @FunctionalInterface
+    interface SnapshotSource {
+        InventorySnapshot get() throws SQLException;
+    }
+
+    /** Whether any of {@code validators} checks jobs of {@code platform}. */
+    static boolean anyFor(List<JobValidator> validators, Platform platform) {
+        return validators.stream().anyMatch(v -> v.platform().map(p -> p == platform).orElse(true));
+    }
+
+    /** The validator check of a save, shared with import (which passes the file's content as snapshot). */
+    static void checkWithValidators(List<JobValidator> validators, JobSpec spec, SnapshotSource source)
+            throws SQLException {
         List<JobValidator> matching = validators.stream()
                 .filter(v -> v.platform().map(p -> p == spec.platform()).orElse(true))
                 .sorted(Comparator.comparing(JobValidator::name)).toList();
         if (matching.isEmpty()) {
             return;
         }
-        InventorySnapshot snapshot = new InventorySnapshot(InventoryStore.servers(c, Optional.empty()),
-                InventoryStore.hosts(c, Optional.empty()), InventoryStore.vms(c, VmQuery.all()));
+        InventorySnapshot snapshot = source.get();
         Map<String, List<String>> problems = new LinkedHashMap<>();
         for (JobValidator validator : matching) {
             List<String> found = problems(validator, spec, snapshot);

@@ -97,6 +97,7 @@ final class JobRules {
      * {@code guestProcessing.guestProxies.servers[1]}).
      */
     static Resolved resolve(JobSpec spec, Lookup lookup) {
+        ColumnLimits.job(spec);
         String job = "Job '" + spec.name() + "'";
         List<String> vmNames = new ArrayList<>();
         List<String> vmIds = new ArrayList<>();

@@ -9,11 +9,13 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import io.ferry.api.ConflictException;
 import io.ferry.api.FerryException;
 import io.ferry.api.ValidationException;
 import io.ferry.api.inventory.HostKind;
 import io.ferry.api.inventory.HostSpec;
 import io.ferry.api.inventory.ImportReport;
+import io.ferry.api.inventory.InventorySnapshot;
 import io.ferry.api.inventory.InventoryTransfer;
 import io.ferry.api.inventory.ManagedServer;
 import io.ferry.api.inventory.PlatformHost;
@@ -23,6 +25,7 @@ import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmSpec;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobSpec;
+import io.ferry.api.spi.JobValidator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +33,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -40,18 +46,25 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * JSON export and import of the whole inventory. Export streams VMs page by page inside
  * one read transaction. Import reads the file in passes: servers and hosts first, then
- * every VM, checking everything; only a file without any problem is written, in a single
- * transaction that replaces the inventory.
+ * every VM, checking everything the shell checks (the inventory rules, the column sizes, the
+ * job rules and the installed plugins' {@link JobValidator}s); only a file without any problem
+ * is written, in a single transaction that replaces the inventory. Every pass takes a SHA-256
+ * digest of the bytes it read, and the write is rolled back unless all digests are equal, so
+ * what is written is exactly what was validated even if the file changes meanwhile.
  */
 @Component(service = InventoryTransfer.class)
 public final class JsonInventoryTransfer implements InventoryTransfer {
@@ -61,14 +74,27 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
             "jobs");
 
     private final InventoryDatabase db;
+    private final List<JobValidator> validators = new CopyOnWriteArrayList<>();
     private final JsonFactory json = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            // the import closes its own stream, after reading it to the end for the digest
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .build();
 
     @Activate
     public JsonInventoryTransfer(@Reference InventoryDatabase db) {
         this.db = Objects.requireNonNull(db, "db");
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeValidator")
+    void addValidator(JobValidator validator) {
+        validators.add(validator);
+    }
+
+    void removeValidator(JobValidator validator) {
+        validators.remove(validator);
     }
 
     // --- export --------------------------------------------------------------------------
@@ -177,14 +203,14 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
         if (!Files.isRegularFile(file)) {
             throw new ValidationException("file", "'" + file + "' is not a readable file");
         }
-        ImportPlan plan = new ImportPlan();
-        readServersAndHosts(file, plan);
+        ImportPlan plan = new ImportPlan(List.copyOf(validators));
+        byte[] digest = readServersAndHosts(file, plan);
         plan.checkServersAndHosts();
         int[] disks = {0};
-        forEachVm(file, (vm, path) -> {
+        sameBytes(digest, forEachVm(file, (vm, path) -> {
             plan.checkVm(vm, path);
             disks[0] += vm.disks().size();
-        });
+        }));
         plan.checkJobs();
         if (validateOnly) {
             return new ImportReport(plan.servers.size(), plan.hosts.size(), plan.vmNames.size(), disks[0], false);
@@ -193,7 +219,7 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
             InventoryStore.deleteAll(c);
             Map<String, String> hostIds = plan.writeServersAndHosts(c);
             try (InventoryStore.VmWriter w = new InventoryStore.VmWriter(c)) {
-                forEachVm(file, (vm, path) -> {
+                sameBytes(digest, forEachVm(file, (vm, path) -> {
                     try {
                         String id = OrderedIds.next();
                         w.add(id, 1, vm, hostIds.get(InventoryStore.key(vm.host())));
@@ -201,7 +227,7 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
                     } catch (SQLException e) {
                         throw InventoryDatabase.translate(e);
                     }
-                });
+                }));
             }
             plan.writeJobs(c);
             return null;
@@ -212,9 +238,17 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
         return new ImportReport(plan.servers.size(), plan.hosts.size(), plan.vmNames.size(), disks[0], true);
     }
 
-    /** Pass 1: the header, the servers, the hosts and the jobs (VMs are skipped). */
-    private void readServersAndHosts(Path file, ImportPlan plan) {
-        parse(file, (p, field) -> {
+    /** Refuses (rolling back a write in progress) when a pass read other bytes than the first. */
+    private static void sameBytes(byte[] first, byte[] again) {
+        if (!MessageDigest.isEqual(first, again)) {
+            throw new ConflictException("The import file changed while it was being read; nothing was changed."
+                    + " Import a file nothing else writes to (copy it first)");
+        }
+    }
+
+    /** Pass 1: the header, the servers, the hosts and the jobs (VMs are skipped); returns the file's digest. */
+    private byte[] readServersAndHosts(Path file, ImportPlan plan) {
+        byte[] digest = parse(file, (p, field) -> {
             switch (field) {
                 case "format" -> {
                     String format = p.getValueAsString();
@@ -243,6 +277,7 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
         if (!plan.formatSeen || !plan.versionSeen) {
             throw new ValidationException(plan.formatSeen ? "formatVersion" : "format", "is required");
         }
+        return digest;
     }
 
     @FunctionalInterface
@@ -250,9 +285,9 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
         void accept(VmSpec vm, String path);
     }
 
-    /** Later passes: every VM, one at a time. */
-    private void forEachVm(Path file, VmHandler handler) {
-        parse(file, (p, field) -> {
+    /** Later passes: every VM, one at a time; returns the digest of the bytes read. */
+    private byte[] forEachVm(Path file, VmHandler handler) {
+        return parse(file, (p, field) -> {
             if (field.equals("vms")) {
                 forEachElement(p, "vms", n -> handler.accept(InventoryJsonCodec.readVm(n), n.path()));
             } else {
@@ -271,8 +306,16 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
         void element(JsonNode node) throws IOException;
     }
 
-    private void parse(Path file, FieldHandler handler) {
-        try (InputStream in = Files.newInputStream(file); JsonParser p = json.createParser(in)) {
+    /** Parses the whole file; returns the SHA-256 digest of all its bytes. */
+    private byte[] parse(Path file, FieldHandler handler) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256);
+                JsonParser p = json.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new ValidationException("", "the file does not hold a JSON object; expected an inventory"
                         + " written by ferry:inventory-export");
@@ -286,6 +329,8 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
                 throw new ValidationException("", "unexpected content after the inventory object at line "
                         + p.currentLocation().getLineNr());
             }
+            in.transferTo(OutputStream.nullOutputStream()); // the parser stopped at the end; digest every byte
+            return sha256.digest();
         } catch (JsonParseException e) {
             throw new ValidationException("", "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
@@ -314,9 +359,14 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
      * What the file holds, checked: servers, hosts and jobs in full (few), VMs by name only
      * (many), except the VMs jobs name. Implements the rule contexts from this content alone,
      * since the import replaces the inventory. Jobs are checked against the inventory rules of
-     * jobs ({@link JobRules}); the plugins' job validators are not run on import.
+     * jobs ({@link JobRules}) and by the plugins' job validators, as ferry:job-create checks them;
+     * the validators see the file's content as the inventory (all of it: when a validator applies
+     * to a job of the file, every VM is kept).
      */
     private static final class ImportPlan implements RuleContext {
+        final List<JobValidator> validators;
+        /** Every VM of the file, kept only when a validator will need the whole inventory. */
+        List<VmSpec> allVms;
         final Map<String, InventoryJsonCodec.ServerEntry> servers = new java.util.LinkedHashMap<>();
         final Map<String, String> serverPaths = new HashMap<>();
         final Map<String, HostSpec> hosts = new java.util.LinkedHashMap<>();
@@ -332,6 +382,10 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
         final Map<String, String> vmIds = new HashMap<>();
         boolean formatSeen;
         boolean versionSeen;
+
+        ImportPlan(List<JobValidator> validators) {
+            this.validators = validators;
+        }
 
         void addServer(InventoryJsonCodec.ServerEntry s, String path) {
             String key = InventoryStore.key(s.spec().name());
@@ -362,6 +416,9 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
         }
 
         void checkServersAndHosts() {
+            if (jobs.stream().anyMatch(j -> JdbcJobService.anyFor(validators, j.platform()))) {
+                allVms = new ArrayList<>();
+            }
             List<String> backupServers = new ArrayList<>();
             for (Map.Entry<String, InventoryJsonCodec.ServerEntry> e : servers.entrySet()) {
                 InventoryJsonCodec.ServerEntry s = e.getValue();
@@ -382,6 +439,9 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
                         + " in this file (names are unique, ignoring case)");
             }
             at(path, () -> InventoryRules.checkVm(vm, this));
+            if (allVms != null) {
+                allVms.add(vm);
+            }
             String key = InventoryStore.key(vm.name());
             if (jobVmKeys.contains(key)) {
                 jobVms.put(key, new JobRules.VmRef(key, vm.name(), vm.host(), hostKind(vm.host()).orElseThrow()));
@@ -394,10 +454,38 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
             servers.forEach((key, s) -> serverRefs.put(key, new JobRules.ServerRef(key, s.spec().name(),
                     s.roles().stream().map(ServerRole::type).collect(Collectors.toSet()))));
             JobRules.Lookup lookup = new JobRules.MapLookup(jobVms, serverRefs, true);
+            InventorySnapshot[] snapshot = {null};
             for (JobSpec job : jobs) {
                 String path = jobPaths.get(InventoryStore.key(job.name()));
-                at(path, () -> resolvedJobs.add(JobRules.resolve(job, lookup)));
+                at(path, () -> {
+                    JobRules.Resolved resolved = JobRules.resolve(job, lookup);
+                    try {
+                        JdbcJobService.checkWithValidators(validators, resolved.spec(), () -> {
+                            if (snapshot[0] == null) {
+                                snapshot[0] = snapshot();
+                            }
+                            return snapshot[0];
+                        });
+                    } catch (SQLException e) {
+                        throw new IllegalStateException("the file's snapshot reads no database", e);
+                    }
+                    resolvedJobs.add(resolved);
+                });
             }
+        }
+
+        /** The file's content as the inventory it becomes; ids are the objects' places in the file. */
+        private InventorySnapshot snapshot() {
+            List<ManagedServer> s = new ArrayList<>();
+            servers.forEach((key, e) -> s.add(new ManagedServer("file:" + serverPaths.get(key), 1, e.spec(), e.roles())));
+            List<PlatformHost> h = new ArrayList<>();
+            hosts.forEach((key, spec) -> h.add(new PlatformHost("file:" + hostPaths.get(key), 1, spec)));
+            List<VirtualMachine> v = new ArrayList<>();
+            List<VmSpec> vms = allVms == null ? List.of() : allVms;
+            for (int i = 0; i < vms.size(); i++) {
+                v.add(new VirtualMachine("file:vms[" + i + "]", 1, vms.get(i)));
+            }
+            return new InventorySnapshot(s, h, v);
         }
 
         void vmWritten(VmSpec vm, String id) {

@@ -718,17 +718,34 @@ abstract class JobContractTest {
     }
 
     @Test
-    @DisplayName("plugin job validators are not run on import: the file is checked against the inventory rules only")
-    void importDoesNotRunPluginValidators() throws Exception {
+    @DisplayName("seed 000_6fa5d5cd4044af24.txt: import runs the plugins' job validators as ferry:job-create does:"
+            + " a Proxmox VE job with Windows VMs and no Windows server in the file is refused, --dry-run too")
+    void importRunsPluginValidatorsOnTheFilesContent() throws Exception {
         linuxOnlyProxmoxInventory();
-        jobs.createJob(proxmoxJob("lin-01", "win-01"));
+        jobs.createJob(proxmoxJob("lin-01", "win-01")); // saved before any validator was installed
         String json = export();
+        Path file = Files.writeString(tmp.resolve("inventory.json"), json);
         WindowsGuestsNeedAWindowsServer validator = new WindowsGuestsNeedAWindowsServer();
-        jobs.addValidator(validator);
-        transfer.importFrom(Files.writeString(tmp.resolve("inventory.json"), json), false);
-        assertEquals(0, validator.calls);
+        transfer.addValidator(validator);
+        for (boolean dryRun : new boolean[] {true, false}) {
+            ValidationException e = assertThrows(ValidationException.class, () -> transfer.importFrom(file, dryRun));
+            assertEquals("jobs[0]." + WindowsGuestsNeedAWindowsServer.NAME, e.field(), e.getMessage());
+            assertTrue(e.getMessage().contains("Job 'pve-daily' backs up Windows VMs (win-01)"), e.getMessage());
+            assertTrue(e.getMessage().contains(WindowsGuestsNeedAWindowsServer.SEED_REASON), e.getMessage());
+        }
+        assertEquals(json, export(), "nothing changed");
+
+        // The validator sees the file as the inventory: with a Windows server in the file the job is fine.
+        inventory.addServer(windows("win-srv", "10.0.2.60").build());
+        String withWindows = export();
+        inventory.removeServer("win-srv");
+        transfer.importFrom(Files.writeString(tmp.resolve("with-windows.json"), withWindows), false);
+        assertTrue(inventory.server("win-srv").isPresent());
         assertEquals(List.of("lin-01", "win-01"), jobs.job("pve-daily").orElseThrow().spec().vms());
-        assertThrows(ValidationException.class, () -> jobs.updateJob("pve-daily", 1, proxmoxJob("win-01", "lin-01")),
-                "the next save is checked again");
+
+        transfer.removeValidator(validator);
+        int calls = validator.calls;
+        transfer.importFrom(file, false);
+        assertEquals(calls, validator.calls, "a validator that is gone is no longer asked");
     }
 }

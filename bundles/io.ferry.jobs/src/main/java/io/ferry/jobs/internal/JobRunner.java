@@ -74,6 +74,7 @@ public final class JobRunner implements SessionService {
     private final JobSessions sessions;
     private final JobSchedules schedules;
     private final Duration scheduleRefresh;
+    private final CatalogSpace catalogSpace;
 
     @Activate
     public JobRunner(@Reference(name = "JobService") JobService jobs,
@@ -92,7 +93,14 @@ public final class JobRunner implements SessionService {
                 Duration.ofMillis(Math.max(50, config.progress_event_millis())));
         // before any scheduler is bound: a scheduled run must never be taken for an interrupted one
         sessions.failInterrupted();
-        this.schedules = new JobSchedules(jobs, id -> sessions.start(id, "schedule"));
+        String catalog = config.catalog_directory().strip();
+        this.catalogSpace = new CatalogSpace(catalog.isEmpty() ? Optional.empty()
+                : Optional.of(Path.of(expand("catalog.directory", catalog))),
+                Math.multiplyExact(Math.max(0, config.catalog_min_free_mb()), 1L << 20));
+        this.schedules = new JobSchedules(jobs, id -> {
+            catalogSpace.check("Scheduled run of job " + id);
+            return sessions.start(id, "schedule");
+        });
         this.scheduleRefresh = Duration.ofSeconds(Math.max(1, config.schedule_refresh_seconds()));
         LOG.info("Job runner: repositories under {}, password file {}", repositories.root(),
                 repositories.passwordFile());
@@ -176,11 +184,13 @@ public final class JobRunner implements SessionService {
 
     @Override
     public Session start(String jobNameOrId, String trigger) {
+        catalogSpace.check("Job '" + jobNameOrId + "'");
         return sessions.start(jobNameOrId, trigger);
     }
 
     @Override
     public Session retry(String sessionIdOrPrefix) {
+        catalogSpace.check("Retry of session " + sessionIdOrPrefix);
         return sessions.retry(sessionIdOrPrefix);
     }
 

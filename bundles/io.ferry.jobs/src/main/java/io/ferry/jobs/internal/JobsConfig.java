@@ -24,4 +24,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Progress events (ms)", description = "Least time between two PROGRESS events"
             + " of one task.")
     int progress_event_millis() default 250;
+
+    @AttributeDefinition(name = "Catalog directory", description = "Directory of the catalog (the embedded H2"
+            + " inventory); a job is not started when its file system has less than catalog.min.free.mb free."
+            + " Empty: no check (catalog on PostgreSQL). ${name} is replaced by the system property name.")
+    String catalog_directory() default "${karaf.data}/ferry";
+
+    @AttributeDefinition(name = "Catalog free space (MiB)", description = "Least free space on the catalog's"
+            + " file system for a job to start; 0 turns the check off.")
+    long catalog_min_free_mb() default 1024;
 }

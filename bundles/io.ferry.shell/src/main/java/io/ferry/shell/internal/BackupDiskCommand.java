@@ -189,7 +189,7 @@ public class BackupDiskCommand implements Action {
             BackupText.row(table, "Labels", new TreeMap<>(info.labels()).entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
         }
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         if (bitmap != null && (s.changeTracking() == null || !s.changeTracking().startsWith(BackupText.DIRTY_BITMAP))) {
             System.out.println("Note: the dirty bitmap '" + bitmap.strip() + "' was not used because this backup has no"
                     + " usable parent (first backup of the disk, --full, or the parent's size differs); every allocated"

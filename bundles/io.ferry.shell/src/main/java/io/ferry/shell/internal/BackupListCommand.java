@@ -84,7 +84,7 @@ public class BackupListCommand implements Action {
                     ProgressBar.bytes(b.stats().readBytes()), BackupText.newAndStored(b.stats()), BackupText.parent(b),
                     b.stats().changeTracking() == null ? "" : b.stats().changeTracking());
         }
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         return null;
     }
 }

@@ -67,7 +67,7 @@ public class CheckCommand implements Action {
                 first = false;
             }
         }
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         System.out.println(summary(reports));
         return null;
     }

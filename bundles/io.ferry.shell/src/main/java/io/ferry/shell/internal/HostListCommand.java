@@ -52,7 +52,7 @@ public class HostListCommand implements Action {
                     Display.text(spec.parent()), Display.text(spec.version()), Display.text(spec.domain()),
                     Display.text(spec.managedServer()), Display.storage(spec.storage()));
         }
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         return null;
     }
 }

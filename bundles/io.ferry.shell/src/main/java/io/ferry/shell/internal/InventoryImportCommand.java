@@ -43,14 +43,20 @@ public class InventoryImportCommand implements Action {
     @Override
     public Object execute() {
         Path source = FileTarget.readable(FileTarget.resolve(session.currentDir(), file));
-        ImportReport report = transfer.importFrom(source, dryRun);
+        ImportReport report;
+        try {
+            report = transfer.importFrom(source, dryRun);
+        } catch (RuntimeException e) {
+            // the message quotes the file: names, values, field names, JSON tokens
+            throw TerminalText.sanitized(e);
+        }
         String counts = report.servers() + " servers, " + report.hosts() + " hosts, " + report.vms() + " VMs, "
                 + report.disks() + " disks";
         if (report.applied()) {
-            System.out.println("Imported " + source + ": " + counts + ". The inventory was replaced.");
+            System.out.println(TerminalText.safe("Imported " + source + ": " + counts + ". The inventory was replaced."));
         } else {
-            System.out.println("Checked " + source + ": " + counts + ". The file is valid; nothing was changed"
-                    + (dryRun ? " (dry run)." : "."));
+            System.out.println(TerminalText.safe("Checked " + source + ": " + counts + ". The file is valid; nothing"
+                    + " was changed" + (dryRun ? " (dry run)." : ".")));
         }
         return null;
     }

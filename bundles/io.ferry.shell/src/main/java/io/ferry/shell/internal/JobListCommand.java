@@ -56,7 +56,7 @@ public class JobListCommand implements Action {
                     JobDisplay.servers(spec.guestProcessing().guestProxies()), JobDisplay.schedule(spec.schedule()),
                     JobDisplay.retention(spec.retention()));
         }
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         return null;
     }
 }

@@ -74,7 +74,7 @@ public class JobShowCommand implements Action {
             row(table, "Cron", spec.schedule().cron());
         }
         row(table, "Retention", JobDisplay.retention(spec.retention()) + " (backups per disk)");
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         return null;
     }
 

@@ -35,10 +35,10 @@ final class PlanPrinter {
      * @param explain add every candidate with every verdict
      */
     static void print(PrintStream out, String title, Plan plan, boolean explain) {
-        out.println(title);
+        out.println(TerminalText.safe(title));
         if (!plan.unservedPlatforms().isEmpty()) {
-            out.println("No installed plugin serves: " + plan.unservedPlatforms().stream().map(EnumNames::display)
-                    .sorted().collect(Collectors.joining(", ")) + " (see ferry:plugins)");
+            out.println(TerminalText.safe("No installed plugin serves: " + plan.unservedPlatforms().stream().map(EnumNames::display)
+                    .sorted().collect(Collectors.joining(", ")) + " (see ferry:plugins)"));
         }
         warnings(out, "", plan.warnings());
         if (plan.vms().isEmpty()) {
@@ -49,12 +49,12 @@ final class PlanPrinter {
             vm(out, vm, explain);
         }
         out.println();
-        out.println(summary(plan));
+        out.println(TerminalText.safe(summary(plan)));
     }
 
     /** The differences a what-if scenario makes, as a table: VM, item, today, under the scenario. */
     static void printWhatIf(PrintStream out, String title, WhatIf whatIf) {
-        out.println(title);
+        out.println(TerminalText.safe(title));
         ShellTable table = new ShellTable();
         table.column("VM");
         table.column("Item");
@@ -64,13 +64,13 @@ final class PlanPrinter {
         for (PlanChange c : whatIf.changes()) {
             table.addRow().addContent(c.vm(), c.item(), wrap(c.before()), wrap(c.after()));
         }
-        table.print(out);
+        TerminalText.print(table, out);
         warnings(out, "Under the scenario: ", whatIf.after().warnings());
         whatIf.after().disks().forEach(d -> warnings(out, "Under the scenario: ", d.warnings()));
         out.println();
         int n = whatIf.changes().size();
-        out.println(n == 0 ? "No decision changes." : n + (n == 1 ? " decision changes." : " decisions change.")
-                + " Today: " + summary(whatIf.before()) + " What if: " + summary(whatIf.after()));
+        out.println(TerminalText.safe(n == 0 ? "No decision changes." : n + (n == 1 ? " decision changes." : " decisions change.")
+                + " Today: " + summary(whatIf.before()) + " What if: " + summary(whatIf.after())));
     }
 
     /** {@code direct-storage-access: no SAN access to ds1 → network: ok (fallback)}. */
@@ -108,10 +108,10 @@ final class PlanPrinter {
     }
 
     private static void vm(PrintStream out, VmPlan vm, boolean explain) {
-        out.println("VM " + vm.vm() + " (" + EnumNames.display(vm.platform()) + ", host " + vm.host() + ")");
+        out.println(TerminalText.safe("VM " + vm.vm() + " (" + EnumNames.display(vm.platform()) + ", host " + vm.host() + ")"));
         GuestInteractionDecision g = vm.guestInteraction();
-        out.println("Guest interaction proxy: " + guestChoice(g));
-        out.println("  " + g.reason());
+        out.println(TerminalText.safe("Guest interaction proxy: " + guestChoice(g)));
+        out.println(TerminalText.safe("  " + g.reason()));
         ShellTable disks = new ShellTable();
         disks.column("Disk");
         disks.column("Status");
@@ -124,25 +124,25 @@ final class PlanPrinter {
             disks.addRow().addContent(d.disk(), d.status().name(), Display.text(d.proxy()),
                     Display.text(d.transportMode()), scheduled(d) ? Integer.toString(d.wave()) : "", wrap(d.reason()));
         }
-        disks.print(out);
+        TerminalText.print(disks, out);
         vm.disks().forEach(d -> warnings(out, "", d.warnings()));
         if (!explain) {
             return;
         }
         if (!g.candidates().isEmpty()) {
             out.println();
-            out.println("Guest interaction candidates of " + vm.vm() + ":");
+            out.println(TerminalText.safe("Guest interaction candidates of " + vm.vm() + ":"));
             candidates(out, g.candidates(), true);
         }
         for (DiskDecision d : vm.disks()) {
             out.println();
-            out.println("Disk " + d.disk() + ": " + d.status().name() + d.proxy().map(p -> " on " + p).orElse("")
-                    + d.transportMode().map(m -> " via " + m).orElse(""));
+            out.println(TerminalText.safe("Disk " + d.disk() + ": " + d.status().name() + d.proxy().map(p -> " on " + p).orElse("")
+                    + d.transportMode().map(m -> " via " + m).orElse("")));
             if (!d.negotiation().isEmpty()) {
-                out.println("  transport: " + chain(d.negotiation()));
+                out.println(TerminalText.safe("  transport: " + chain(d.negotiation())));
             }
             if (d.candidates().isEmpty()) {
-                out.println("  no candidates: " + d.reason());
+                out.println(TerminalText.safe("  no candidates: " + d.reason()));
             } else {
                 candidates(out, d.candidates(), false);
             }
@@ -194,11 +194,11 @@ final class PlanPrinter {
                 first = false;
             }
         }
-        table.print(out);
+        TerminalText.print(table, out);
     }
 
     private static void warnings(PrintStream out, String prefix, List<String> warnings) {
-        warnings.forEach(w -> out.println("WARNING: " + prefix + w));
+        warnings.forEach(w -> out.println(TerminalText.safe("WARNING: " + prefix + w)));
     }
 
     private static String step(TransportStep s) {

@@ -54,7 +54,7 @@ public class PluginsCommand implements Action {
                 first = false;
             }
         }
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         return null;
     }
 }

@@ -173,7 +173,7 @@ final class ProgressBar implements ProgressListener {
         if (complete ? completeShown : now - lastShown < BAR_INTERVAL_NANOS) {
             return;
         }
-        String line = line(progress, width - 1);
+        String line = TerminalText.safe(line(progress, width - 1));
         console.print('\r' + line + " ".repeat(Math.max(0, onScreen - line.length())));
         console.flush();
         onScreen = Math.max(1, line.length());
@@ -187,7 +187,7 @@ final class ProgressBar implements ProgressListener {
             return;
         }
         lastDecile = decile;
-        console.println(line(progress, width - 1));
+        console.println(TerminalText.safe(line(progress, width - 1)));
         console.flush();
     }
 

@@ -105,7 +105,7 @@ public class PruneCommand implements Action {
         }
         System.out.println("Prune of " + directory + " with " + describe(policy)
                 + (report.dryRun() ? " (dry run: nothing was changed)" : "") + ":");
-        table(before, report).print(System.out);
+        TerminalText.print(table(before, report), System.out);
         System.out.println(summary(report));
         return null;
     }

@@ -77,7 +77,7 @@ public class RepoInfoCommand implements Action {
         BackupText.row(table, "Protected", ProgressBar.bytes(info.logicalBytes()) + " of disks in "
                 + PlanPrinter.plural(info.backups(), "backup") + (info.storedBytes() > 0 ? " (" + BackupText.ratio(
                         (double) info.logicalBytes() / info.storedBytes()) + " the space the chunks use)" : ""));
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         return null;
     }
 }

@@ -93,7 +93,7 @@ public class RepoInitCommand implements Action {
         BackupText.row(table, "Encryption", info.encryption());
         BackupText.row(table, "Compression", info.compression());
         BackupText.row(table, "Key derivation", info.kdf());
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         System.out.println(WARNING);
         return null;
     }

@@ -106,7 +106,7 @@ public class RestoreVmCommand implements Action {
                     ProgressBar.bytes(r.size()), ProgressBar.bytes(r.writtenBytes()), ProgressBar.bytes(r.zeroBytes()),
                     BackupText.duration(r.elapsed()), BackupText.rate(r.size(), r.elapsed()));
         }
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         return null;
     }
 

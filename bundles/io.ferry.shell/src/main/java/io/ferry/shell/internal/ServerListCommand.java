@@ -62,7 +62,7 @@ public class ServerListCommand implements Action {
                     Display.roleNames(s.roles()), s.spec().maxConcurrentTasks(), Display.yesNo(s.spec().enabled()),
                     Display.text(s.spec().site()));
         }
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         return null;
     }
 }

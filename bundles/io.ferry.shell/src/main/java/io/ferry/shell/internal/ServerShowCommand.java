@@ -69,7 +69,7 @@ public class ServerShowCommand implements Action {
         rows(table, "Packages", spec.installedPackages());
         rows(table, "Facts", spec.facts().entrySet().stream().map(ServerShowCommand::fact).toList());
         rows(table, "Roles", server.roles().stream().map(Display::role).toList());
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         return null;
     }
 

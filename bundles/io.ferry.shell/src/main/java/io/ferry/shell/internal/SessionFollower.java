@@ -89,7 +89,7 @@ final class SessionFollower {
     Optional<Session> follow(Session started) {
         latest = started;
         if (mode != Mode.OFF) {
-            console.println(SessionProgressLines.header(started));
+            console.println(TerminalText.safe(SessionProgressLines.header(started)));
         }
         show(null, started);
         Session current = started;
@@ -111,7 +111,7 @@ final class SessionFollower {
     private void show(Session before, Session after) {
         switch (mode) {
             case REDRAW -> redraw(after);
-            case LINES -> SessionProgressLines.changes(before, after).forEach(console::println);
+            case LINES -> SessionProgressLines.changes(before, after).forEach(l -> console.println(TerminalText.safe(l)));
             case OFF -> {
                 return;
             }
@@ -127,7 +127,7 @@ final class SessionFollower {
             out.append(String.format(CURSOR_UP, drawn));
         }
         for (String line : lines) {
-            out.append('\r').append(line).append(CLEAR_LINE).append('\n');
+            out.append('\r').append(TerminalText.safe(line)).append(CLEAR_LINE).append('\n');
         }
         if (lines.size() < drawn) {
             out.append(CLEAR_BELOW);
@@ -150,7 +150,7 @@ final class SessionFollower {
                 System.out.print(SessionJson.session(started));
                 return;
             }
-            System.out.println(SessionProgressLines.header(started) + ".");
+            System.out.println(TerminalText.safe(SessionProgressLines.header(started) + "."));
             System.out.println("It runs on the server: follow it with ferry:session-show " + started.id()
                     + ", stop it with ferry:job-stop " + started.id() + ".");
             return;

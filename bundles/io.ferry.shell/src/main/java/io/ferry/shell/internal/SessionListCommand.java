@@ -74,7 +74,7 @@ public class SessionListCommand implements Action {
                     s.duration().map(BackupText::duration).orElse("-"), counts(s), ProgressBar.bytes(totals.read()),
                     ProgressBar.bytes(totals.stored()), headline(s.message()));
         }
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         return null;
     }
 

@@ -31,19 +31,19 @@ final class SessionText {
      * @param live progress of the running tasks (empty for a finished session)
      */
     static void print(PrintStream out, Session session, List<TaskProgress> live) {
-        out.println("Session " + session.id() + " of job '" + session.job() + "': " + status(session));
-        summary(session).print(out);
+        out.println(TerminalText.safe("Session " + session.id() + " of job '" + session.job() + "': " + status(session)));
+        TerminalText.print(summary(session), out);
         if (!session.guests().isEmpty()) {
             out.println();
             out.println("Guest processing");
-            guests(session.guests()).print(out);
+            TerminalText.print(guests(session.guests()), out);
         }
         out.println();
         out.println("Tasks");
-        tasks(session, live).print(out);
+        TerminalText.print(tasks(session, live), out);
         if (!session.tasks().isEmpty()) {
             out.println();
-            data(session.tasks()).print(out);
+            TerminalText.print(data(session.tasks()), out);
         }
         notes(out, session.tasks());
     }
@@ -211,7 +211,7 @@ final class SessionText {
     private static void notes(PrintStream out, List<TaskRecord> tasks) {
         for (TaskRecord t : tasks) {
             out.println();
-            out.println(t.id() + ":");
+            out.println(TerminalText.safe(t.id() + ":"));
             if (!t.reason().isBlank()) {
                 note(out, "why", t.reason());
             }
@@ -231,7 +231,7 @@ final class SessionText {
     private static void note(PrintStream out, String label, String text) {
         String indent = "  " + " ".repeat(label.length() + 2);
         String wrapped = PlanPrinter.wrap(text).replace("\n", "\n" + indent);
-        out.println("  " + label + ": " + wrapped);
+        out.println(TerminalText.safeLines("  " + label + ": " + wrapped));
     }
 
     /** Non-zero bytes over new bytes, or what it means when nothing new was stored. */

@@ -118,7 +118,7 @@ public class VerifyCommand implements Action {
         for (ChunkProblem p : report.problems()) {
             table.addRow().addContent(p.chunk(), p.problem(), PlanPrinter.wrap(String.join(" ", p.backups())));
         }
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         System.out.println("FAILED: " + PlanPrinter.plural(report.problems().size(), "chunk") + " missing or damaged"
                 + " in " + directory + "; " + report.brokenBackups().size() + " of " + report.backups().size()
                 + " backups cannot be restored intact: " + String.join(", ", report.brokenBackups()) + ". Checked "

@@ -71,7 +71,7 @@ public class VmListCommand implements Action {
                     ByteSize.format(spec.capacityBytes()), Display.list(spec.networks()), Display.credentials(vm),
                     Display.yesNo(spec.vhdSet()));
         }
-        table.print(System.out);
+        TerminalText.print(table, System.out);
         if (limit != null && vms.size() == limit) {
             System.out.println("Showing the first " + limit + " VMs; raise --limit to see more");
         }
