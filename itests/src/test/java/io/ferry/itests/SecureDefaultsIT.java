@@ -176,6 +176,10 @@ public class SecureDefaultsIT {
         // and with real arguments, the ones an attacker with a viewer login used (issue 11)
         assertRefused(ferry.clientAs(VIEWER, PASSWORD, "ferry:inventory-import samples/lab-inventory.json"));
         assertRefused(ferry.clientAs(VIEWER, PASSWORD, "ferry:restore-disk --overwrite --session x --to /tmp/x vm disk"));
+        // nor can the viewer write a file through the shell's redirection (Karaf's shell:.redirect, admin only)
+        Path written = ferry.home().resolve("etc/viewer-wrote.txt");
+        ssh(viewerKey, VIEWER, "ferry:vm-list > " + written);
+        assertFalse("the viewer wrote " + written + " by redirecting a command's output", Files.exists(written));
         // what the viewer may do
         assertOk(ferry.clientAs(VIEWER, PASSWORD, "ferry:vm-list"));
         for (String command : List.of("ferry:job-list", "ferry:session-list", "ferry:plugins", "ferry:server-list",
