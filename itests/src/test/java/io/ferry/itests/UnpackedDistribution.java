@@ -23,10 +23,14 @@ import java.util.zip.ZipFile;
 /**
  * The distribution zip unpacked into a directory and driven the way an operator drives
  * it: {@code bin/start}, {@code bin/stop}, and commands piped into {@code bin/client -b}.
- * Runs in the test JVM, no Pax Exam.
+ * Runs in the test JVM, no Pax Exam. Commands log in as the local operator does
+ * ({@code ./ferry client}): the user admin with the SSH key Ferry creates at its first start,
+ * {@code etc/ferry-admin.key}; {@link #clientAs} logs in with a password.
  */
 final class UnpackedDistribution {
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
+    /** The local operator's SSH key, relative to the home; Ferry creates it at first start. */
+    static final String ADMIN_KEY = "etc/ferry-admin.key";
 
     private final Path home;
     private final String sshPort;
@@ -107,10 +111,32 @@ final class UnpackedDistribution {
         return last.output;
     }
 
-    /** Runs {@code command} the way the README shows: piped into {@code bin/client -b}. */
+    /**
+     * Runs {@code command} the way {@code ./ferry client} does: piped into {@code bin/client -b},
+     * logged in as admin with the key {@code etc/ferry-admin.key}.
+     */
     Outcome client(String command) throws IOException, InterruptedException {
-        return run(List.of("bash", "-c", "printf '%s\\n' \"$1\" | bin/client -u karaf -p karaf -a \"$2\" -b",
-                "client", command, sshPort), "", CLIENT_TIMEOUT);
+        if (!Files.isReadable(home.resolve(ADMIN_KEY))) {
+            return new Outcome(1, ADMIN_KEY + " does not exist yet (Ferry creates it at its first start)");
+        }
+        return run(List.of("bash", "-c", "printf '%s\\n' \"$1\" | bin/client -u admin -k \"$3\" -a \"$2\" -b",
+                "client", command, sshPort, ADMIN_KEY), "", CLIENT_TIMEOUT);
+    }
+
+    /** Runs {@code command} through {@code bin/client -b}, logged in as {@code user} with {@code password}. */
+    Outcome clientAs(String user, String password, String command) throws IOException, InterruptedException {
+        return run(List.of("bash", "-c", "printf '%s\\n' \"$1\" | bin/client -u \"$3\" -p \"$4\" -a \"$2\" -b",
+                "client", command, sshPort, user, password), "", CLIENT_TIMEOUT);
+    }
+
+    /** The SSH port this installation was given. */
+    int sshPort() {
+        return Integer.parseInt(sshPort);
+    }
+
+    /** The running Karaf JVM of this installation, if any. */
+    Optional<ProcessHandle> process() {
+        return karafProcess();
     }
 
     /** Runs {@code command} through the client and fails unless it succeeds. */
