@@ -91,7 +91,7 @@ public class EmbeddedInventoryIT extends FerryRuntimeChecks {
             Path repo = work.resolve("repo");
             String auth = " --password-file " + password + " ";
             KarafShell shell = new KarafShell(sessionFactory);
-            shell.ok("ferry:repo-init --kdf-iterations 10000" + auth + repo);
+            shell.ok("ferry:repo-init --kdf-iterations 100000" + auth + repo);
             String backup = shell.ok("ferry:backup-disk --no-progress --disk it/disk0 --repo " + repo + auth
                     + "nbd+unix:///?socket=" + socket);
             assertTrue(backup, backup.contains("it/disk0"));

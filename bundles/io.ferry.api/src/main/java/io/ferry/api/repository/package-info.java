@@ -14,7 +14,7 @@
  * them. {@link io.ferry.api.repository.ProgressListener} is {@code @ConsumerType}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.ferry.api.repository;
 
 import org.osgi.annotation.bundle.Export;

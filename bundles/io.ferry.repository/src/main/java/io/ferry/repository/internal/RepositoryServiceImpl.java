@@ -87,11 +87,11 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
         Path root = dir.toAbsolutePath().normalize();
         requireEmpty(root);
         try {
-            Files.createDirectories(root);
+            OwnerOnly.directory(root);
             // claims the directory: a concurrent init of the same directory fails here
-            Files.createFile(root.resolve("lock"));
+            Files.createFile(root.resolve("lock"), OwnerOnly.file(root));
             for (String sub : new String[] {"keys", "chunks", "backups", "tmp", "locks"}) {
-                Files.createDirectories(root.resolve(sub));
+                OwnerOnly.directory(root.resolve(sub));
             }
             byte[] id = new byte[16];
             env.random().nextBytes(id);
@@ -106,7 +106,7 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
             DurableFiles.write(tmp, root.resolve("keys").resolve("key"), keyFile.toJson().getBytes(StandardCharsets.UTF_8));
             DurableFiles.syncDirectory(root.resolve("keys"));
             // the config is written last: until it exists, the directory is not a repository
-            DurableFiles.write(tmp, root.resolve("config"), config.toJson().getBytes(StandardCharsets.UTF_8));
+            DurableFiles.write(tmp, root.resolve("config"), config.toJson(keys).getBytes(StandardCharsets.UTF_8));
             DurableFiles.syncDirectory(root);
             LOG.info("Created repository {} (id {}, chunk size {})", root, config.id(), config.chunkSize());
             return new RepositoryInfo(root, config.id(), config.version(), config.chunkSize(), config.created(),
@@ -151,10 +151,12 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
             throw new ValidationException("password", "is missing");
         }
         Path root = dir.toAbsolutePath().normalize();
-        RepositoryConfig config = readConfig(root);
+        Map<String, Object> fields = readConfig(root);
+        RepositoryConfig config = parseConfig(root, fields);
         KeyFile keyFile = readKeyFile(root, config);
         try {
             MasterKeys keys = keyFile.unwrap(password, config);
+            authenticate(root, config, fields, keys);
             return new FileRepository(root.toRealPath(), config, keyFile, keys, env);
         } catch (AEADBadTagException e) {
             throw new RepositoryException(Reason.WRONG_PASSWORD, "wrong password for repository " + root
@@ -166,7 +168,17 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
         }
     }
 
-    private static RepositoryConfig readConfig(Path root) {
+    private static void authenticate(Path root, RepositoryConfig config, Map<String, Object> fields, MasterKeys keys) {
+        try {
+            config.authenticate(fields, keys);
+        } catch (IllegalArgumentException e) {
+            throw new RepositoryException(Reason.CORRUPT, "the config file " + root.resolve("config")
+                    + " cannot be trusted: " + e.getMessage());
+        }
+    }
+
+    /** The parsed fields of the config file, its format version checked. */
+    private static Map<String, Object> readConfig(Path root) {
         Path file = root.resolve("config");
         String text;
         try {
@@ -192,6 +204,11 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
                     + version + ", but this Ferry reads only format version " + RepositoryConfig.FORMAT_VERSION
                     + "; use a newer Ferry");
         }
+        return fields;
+    }
+
+    private static RepositoryConfig parseConfig(Path root, Map<String, Object> fields) {
+        Path file = root.resolve("config");
         try {
             return RepositoryConfig.fromFields(fields);
         } catch (IllegalArgumentException e) {

@@ -61,7 +61,7 @@ public class RepoInitCommand implements Action {
     @Option(name = "--chunk-size", description = "Chunk size: a power of two from 64K to 16M (default 4M)")
     private String chunkSize;
 
-    @Option(name = "--kdf-iterations", description = "PBKDF2 iterations for the password (default 600000, at least 10000)")
+    @Option(name = "--kdf-iterations", description = "PBKDF2 iterations for the password (default 600000, from 100000 to 10000000)")
     private int kdfIterations = InitOptions.DEFAULT_KDF_ITERATIONS;
 
     @Option(name = "--password-file", description = "File whose first line is the password (else"
