@@ -21,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -28,15 +29,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.crypto.AEADBadTagException;
 import net.jpountz.lz4.LZ4Factory;
+import io.ferry.api.paths.PathArea;
+import io.ferry.api.paths.PathPolicy;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates and opens repositories (format: docs/repository-format.md). Owns the worker
  * threads of verify and the background AES-GCM warm-up, both stopped by {@link #close()}.
- * Has a public no-arg constructor so that it also runs without OSGi (benchmarks, tests).
+ * Repository directories are checked with the {@link PathPolicy} ({@code repository.roots})
+ * before anything is read or created, and used as the policy resolved them. The public no-arg
+ * constructor runs without OSGi (benchmarks, tests) and without confinement, as a trusted
+ * program; the OSGi component always has the policy.
  */
 @Component(service = RepositoryService.class)
 public final class RepositoryServiceImpl implements RepositoryService, AutoCloseable {
@@ -48,8 +56,20 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
     private final ExecutorService background;
     private final CipherWarmUp warmUp;
     private final RepositoryEnvironment env;
+    private final PathPolicy policy;
 
+    /** Without confinement: for plain-JVM use (benchmarks, tests). */
     public RepositoryServiceImpl() {
+        this(Optional.empty());
+    }
+
+    @Activate
+    public RepositoryServiceImpl(@Reference(name = "PathPolicy") PathPolicy policy) {
+        this(Optional.of(policy));
+    }
+
+    private RepositoryServiceImpl(Optional<PathPolicy> policy) {
+        this.policy = policy.orElse(null);
         int processors = Runtime.getRuntime().availableProcessors();
         this.workers = Executors.newFixedThreadPool(processors, daemonThreads("ferry-repository-worker"));
         this.background = Executors.newSingleThreadExecutor(daemonThreads("ferry-repository-warm-up"));
@@ -84,7 +104,7 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
             throw new ValidationException("password", "is shorter than " + MIN_PASSWORD_LENGTH
                     + " characters; choose a longer one");
         }
-        Path root = dir.toAbsolutePath().normalize();
+        Path root = confined(dir);
         requireEmpty(root);
         try {
             OwnerOnly.directory(root);
@@ -121,6 +141,11 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
         }
     }
 
+    /** The directory as the path policy resolved it (absolute and normalized without a policy). */
+    private Path confined(Path dir) {
+        return policy == null ? dir.toAbsolutePath().normalize() : policy.require(PathArea.REPOSITORIES, dir);
+    }
+
     private static void requireEmpty(Path root) {
         if (!Files.exists(root)) {
             return;
@@ -150,7 +175,7 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
         if (password == null) {
             throw new ValidationException("password", "is missing");
         }
-        Path root = dir.toAbsolutePath().normalize();
+        Path root = confined(dir);
         Map<String, Object> fields = readConfig(root);
         RepositoryConfig config = parseConfig(root, fields);
         KeyFile keyFile = readKeyFile(root, config);
