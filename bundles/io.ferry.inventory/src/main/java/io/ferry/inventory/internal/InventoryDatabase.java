@@ -47,6 +47,7 @@ public final class InventoryDatabase {
                     policyOption = ReferencePolicyOption.RELUCTANT)
             List<Map.Entry<Map<String, Object>, DataSourceFactory>> factories) throws SQLException {
         this.url = config.jdbc_url().isBlank() ? defaultUrl() : config.jdbc_url().strip();
+        H2Files.ownerOnlyDirectory(url);
         DataSourceFactory factory = factories.stream()
                 .filter(e -> driverFor(url).equals(e.getKey().get(DataSourceFactory.OSGI_JDBC_DRIVER_CLASS)))
                 .map(Map.Entry::getValue).findFirst()
@@ -62,6 +63,7 @@ public final class InventoryDatabase {
         }
         this.pool = new ConnectionPool(factory.createDataSource(props), Math.max(1, config.pool_size()));
         start(config.backup_server_name());
+        H2Files.ownerOnlyFiles(url);
     }
 
     /** For tests and tools: a database on a plain {@link DataSource}. */

@@ -23,6 +23,8 @@ import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmSpec;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobSpec;
+import io.ferry.api.paths.PathArea;
+import io.ferry.api.paths.PathPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -61,14 +63,24 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
             "jobs");
 
     private final InventoryDatabase db;
+    private final Optional<PathPolicy> policy;
     private final JsonFactory json = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
 
-    @Activate
-    public JsonInventoryTransfer(@Reference InventoryDatabase db) {
+    /** Without confinement of import files: for plain-JVM use (tests, tools). */
+    public JsonInventoryTransfer(InventoryDatabase db) {
         this.db = Objects.requireNonNull(db, "db");
+        this.policy = Optional.empty();
+    }
+
+    /** Import files are checked against {@code transfer.roots} of the path policy. */
+    @Activate
+    public JsonInventoryTransfer(@Reference(name = "db") InventoryDatabase db,
+            @Reference(name = "PathPolicy") PathPolicy policy) {
+        this.db = Objects.requireNonNull(db, "db");
+        this.policy = Optional.of(policy);
     }
 
     // --- export --------------------------------------------------------------------------
@@ -172,8 +184,9 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
     // --- import --------------------------------------------------------------------------
 
     @Override
-    public ImportReport importFrom(Path file, boolean validateOnly) {
-        Objects.requireNonNull(file, "file");
+    public ImportReport importFrom(Path given, boolean validateOnly) {
+        Objects.requireNonNull(given, "file");
+        Path file = policy.map(p -> p.require(PathArea.TRANSFER_FILES, given)).orElse(given);
         if (!Files.isRegularFile(file)) {
             throw new ValidationException("file", "'" + file + "' is not a readable file");
         }
