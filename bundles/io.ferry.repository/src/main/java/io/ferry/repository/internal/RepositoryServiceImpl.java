@@ -141,6 +141,24 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
         }
     }
 
+    @Override
+    public Repository open(Path dir, Path passwordFile) {
+        return RepositoryService.super.open(dir, confinedPasswordFile(passwordFile));
+    }
+
+    @Override
+    public RepositoryInfo init(Path dir, Path passwordFile, InitOptions options) {
+        Objects.requireNonNull(dir, "dir");
+        // the directory first: a refused directory must not depend on the password file
+        confined(dir);
+        return RepositoryService.super.init(dir, confinedPasswordFile(passwordFile), options);
+    }
+
+    private Path confinedPasswordFile(Path file) {
+        Objects.requireNonNull(file, "passwordFile");
+        return policy == null ? file.toAbsolutePath().normalize() : policy.require(PathArea.PASSWORD_FILES, file);
+    }
+
     /** The directory as the path policy resolved it (absolute and normalized without a policy). */
     private Path confined(Path dir) {
         return policy == null ? dir.toAbsolutePath().normalize() : policy.require(PathArea.REPOSITORIES, dir);

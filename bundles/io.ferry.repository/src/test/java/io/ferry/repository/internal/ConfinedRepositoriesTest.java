@@ -54,4 +54,31 @@ class ConfinedRepositoriesTest {
             assertTrue(open.getMessage().contains("which resolves to " + outside.toRealPath()), open.getMessage());
         }
     }
+
+    @Test
+    void aPasswordFileUnderEtcIsRefusedAndOneInsideThePasswordRootOpens() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path etc = Files.createDirectories(tmp.resolve("etc"));
+        try (RepositoryServiceImpl service = new RepositoryServiceImpl(
+                ConfinedPaths.fromConfiguration(Map.of(), name -> data.toString(), etc))) {
+            Path repo = data.resolve("ferry/repositories/repo-01");
+            Path jobPassword = Files.writeString(etc.resolve("ferry-repository.password"), new String(PASSWORD) + "\n");
+            PathNotAllowedException inEtc = assertThrows(PathNotAllowedException.class,
+                    () -> service.init(repo, jobPassword, SMALL));
+            assertEquals("etc", inEtc.setting());
+            assertTrue(inEtc.getMessage().contains("Password file '" + jobPassword + "' is inside Ferry's configuration"
+                    + " directory"), inEtc.getMessage());
+            assertFalse(Files.exists(repo));
+
+            Path mine = Files.createDirectories(data.resolve("ferry/password-files")).resolve("repo-01");
+            Files.writeString(mine, new String(PASSWORD) + "\n");
+            service.init(repo, mine, SMALL);
+            service.open(repo, mine).close();
+            assertEquals("etc", assertThrows(PathNotAllowedException.class,
+                    () -> service.open(repo, jobPassword)).setting());
+            Path elsewhere = Files.writeString(tmp.resolve("pw"), new String(PASSWORD));
+            assertEquals("password.roots", assertThrows(PathNotAllowedException.class,
+                    () -> service.open(repo, elsewhere)).setting());
+        }
+    }
 }

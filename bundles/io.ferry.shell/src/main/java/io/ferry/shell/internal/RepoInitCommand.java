@@ -77,13 +77,18 @@ public class RepoInitCommand implements Action {
         Path directory = RepoAccess.path(session, path, "PATH");
         InitOptions options = options();
         refuseNonEmpty(directory);
-        char[] password = new Passwords(session, environment)
-                .forNewRepository(RepoAccess.passwordFile(session, passwordFile));
+        Path file = RepoAccess.passwordFile(session, passwordFile);
         RepositoryInfo info;
-        try {
-            info = repositories.init(directory, password, options);
-        } finally {
-            Passwords.wipe(password);
+        if (file != null) {
+            // the service reads the file: it confines password files to password.roots, never etc/
+            info = repositories.init(directory, file, options);
+        } else {
+            char[] password = new Passwords(session, environment).forNewRepository(null);
+            try {
+                info = repositories.init(directory, password, options);
+            } finally {
+                Passwords.wipe(password);
+            }
         }
         System.out.println("Created repository " + info.path());
         ShellTable table = BackupText.details();
