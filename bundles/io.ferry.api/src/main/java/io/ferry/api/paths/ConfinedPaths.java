@@ -80,7 +80,7 @@ public final class ConfinedPaths implements PathPolicy {
         for (PathArea area : PathArea.values()) {
             List<String> values = list(properties.get(area.setting()));
             if (values.isEmpty() && !properties.containsKey(area.setting())) {
-                values = List.of(area.defaultRoot());
+                values = list(area.defaultRoot());
             }
             List<Path> paths = new ArrayList<>();
             for (String value : values) {

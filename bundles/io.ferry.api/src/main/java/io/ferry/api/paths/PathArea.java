@@ -16,8 +16,8 @@ public enum PathArea {
     NBD_SOCKETS("socket.roots", "NBD sockets", "${karaf.data}/ferry"),
     /** Restore targets: files, devices and the directories a VM is restored into. */
     RESTORE_TARGETS("restore.roots", "restore targets", "${karaf.data}/ferry/restores"),
-    /** Inventory import and export files. */
-    TRANSFER_FILES("transfer.roots", "import and export files", "${karaf.data}/ferry/transfer"),
+    /** Inventory import and export files; the default includes the shipped {@code samples/}. */
+    TRANSFER_FILES("transfer.roots", "import and export files", "${karaf.data}/ferry/transfer, ${karaf.home}/samples"),
     /** Password files given to repository commands (the job repositories need none). */
     PASSWORD_FILES("password.roots", "password files", "${karaf.data}/ferry/password-files"),
     /** Repository directories. */
@@ -43,7 +43,10 @@ public enum PathArea {
         return description;
     }
 
-    /** The root used when {@link #setting()} is not configured; {@code ${name}} is a system property. */
+    /**
+     * The roots used when {@link #setting()} is not configured, comma-separated;
+     * {@code ${name}} is a system property.
+     */
     public String defaultRoot() {
         return defaultRoot;
     }

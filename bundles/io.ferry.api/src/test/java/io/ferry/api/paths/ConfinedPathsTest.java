@@ -27,8 +27,11 @@ class ConfinedPathsTest {
         data = Files.createDirectories(tmp.resolve("karaf/data"));
         etc = Files.createDirectories(tmp.resolve("karaf/etc"));
         Files.writeString(etc.resolve("users.properties"), "karaf = karaf,_g_:admingroup\n");
-        policy = ConfinedPaths.fromConfiguration(Map.of(), name -> name.equals("karaf.data") ? data.toString() : null,
-                etc);
+        policy = ConfinedPaths.fromConfiguration(Map.of(), name -> switch (name) {
+            case "karaf.data" -> data.toString();
+            case "karaf.home" -> tmp.resolve("karaf").toString();
+            default -> null;
+        }, etc);
     }
 
     @Test
@@ -36,6 +39,8 @@ class ConfinedPathsTest {
         assertEquals(List.of(data.resolve("ferry/restores")), policy.roots(PathArea.RESTORE_TARGETS));
         assertEquals(List.of(data.resolve("ferry/disks")), policy.roots(PathArea.DISK_SOURCES));
         assertEquals(List.of(data.resolve("ferry")), policy.roots(PathArea.NBD_SOCKETS));
+        assertEquals(List.of(data.resolve("ferry/transfer"), tmp.resolve("karaf/samples")),
+                policy.roots(PathArea.TRANSFER_FILES));
         Path inside = data.resolve("ferry/restores/vm1/disk0.raw");
         assertEquals(inside, policy.require(PathArea.RESTORE_TARGETS, inside));
     }
