@@ -10,6 +10,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * ({@code etc/io.ferry.paths.cfg}): one comma-separated list of directories per
  * {@link PathArea#setting()} (defaults under {@code ${karaf.data}/ferry}) and the NBD host
  * allow-list {@value PathPolicy#NBD_HOSTS} (default loopback). {@code ${karaf.etc}} is never
- * reachable. A configuration change re-creates the policy, and the services using it follow.
+ * reachable. A configuration change replaces the policy in place ({@link Modified}): the
+ * service stays registered, so the services using it (and the job runs in progress) are not
+ * restarted, and the next check uses the new roots.
  */
 @Component(service = PathPolicy.class, configurationPid = PathPolicy.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -26,19 +29,32 @@ public final class ConfiguredPathPolicy implements PathPolicy {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredPathPolicy.class);
 
-    private final ConfinedPaths paths;
+    private final BundleContext context;
+    private volatile ConfinedPaths paths;
 
     @Activate
     public ConfiguredPathPolicy(BundleContext context, Map<String, Object> properties) {
+        this.context = context;
+        this.paths = read(properties);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        this.paths = read(properties);
+    }
+
+    private ConfinedPaths read(Map<String, Object> properties) {
         String etc = context.getProperty("karaf.etc");
         if (etc == null) {
             throw new IllegalStateException("the system property karaf.etc is not set: Ferry's path policy needs"
                     + " to know its configuration directory");
         }
-        this.paths = ConfinedPaths.fromConfiguration(properties, context::getProperty, Path.of(etc).toAbsolutePath());
+        ConfinedPaths read = ConfinedPaths.fromConfiguration(properties, context::getProperty,
+                Path.of(etc).toAbsolutePath());
         for (PathArea area : PathArea.values()) {
-            LOG.info("Path policy: {} in {} ({})", area.description(), paths.roots(area), area.setting());
+            LOG.info("Path policy: {} in {} ({})", area.description(), read.roots(area), area.setting());
         }
+        return read;
     }
 
     @Override
