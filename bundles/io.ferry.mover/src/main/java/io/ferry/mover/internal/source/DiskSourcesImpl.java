@@ -40,6 +40,26 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = DiskSources.class)
 public final class DiskSourcesImpl implements DiskSources {
 
+    private static final int NBD_DEFAULT_PORT = 10809;
+
+    /** No confinement: for the plain-JVM constructors only. */
+    private static final PathPolicy UNCONFINED = new PathPolicy() {
+        @Override
+        public Path require(PathArea area, Path path) {
+            return path.toAbsolutePath().normalize();
+        }
+
+        @Override
+        public void requireNbdHost(String host, int port) {
+            // everything allowed
+        }
+
+        @Override
+        public List<Path> roots(PathArea area) {
+            return List.of(Path.of("/"));
+        }
+    };
+
     private final NativeLibraries natives;
     private final PathPolicy policy;
 
@@ -60,24 +80,6 @@ public final class DiskSourcesImpl implements DiskSources {
         this.natives = Objects.requireNonNull(natives, "natives");
         this.policy = Objects.requireNonNull(policy, "policy");
     }
-
-    /** No confinement: for the plain-JVM constructors only. */
-    private static final PathPolicy UNCONFINED = new PathPolicy() {
-        @Override
-        public Path require(PathArea area, Path path) {
-            return path.toAbsolutePath().normalize();
-        }
-
-        @Override
-        public void requireNbdHost(String host, int port) {
-            // everything allowed
-        }
-
-        @Override
-        public List<Path> roots(PathArea area) {
-            return List.of(Path.of("/"));
-        }
-    };
 
     @Override
     public void checkTarget(String location) {
@@ -107,8 +109,6 @@ public final class DiskSourcesImpl implements DiskSources {
         }
         policy.requireNbdHost(host, uri.getPort() < 0 ? NBD_DEFAULT_PORT : uri.getPort());
     }
-
-    private static final int NBD_DEFAULT_PORT = 10809;
 
     @Override
     public DiskSource open(String location, SourceOptions options) {
