@@ -14,6 +14,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -91,7 +92,7 @@ public class EmbeddedInventoryIT extends FerryRuntimeChecks {
             Path repo = work.resolve("repo");
             String auth = " --password-file " + password + " ";
             KarafShell shell = new KarafShell(sessionFactory);
-            shell.ok("ferry:repo-init --kdf-iterations 10000" + auth + repo);
+            shell.ok("ferry:repo-init --kdf-iterations 100000" + auth + repo);
             String backup = shell.ok("ferry:backup-disk --no-progress --disk it/disk0 --repo " + repo + auth
                     + "nbd+unix:///?socket=" + socket);
             assertTrue(backup, backup.contains("it/disk0"));
@@ -110,6 +111,67 @@ public class EmbeddedInventoryIT extends FerryRuntimeChecks {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(socketDir);
         }
+    }
+
+    /**
+     * Issue 11, confined paths, through the shipped shell: /etc/shadow as a disk, a symlink out
+     * of an allowed directory, a restore to /etc, an export to /root and a password file under
+     * Ferry's etc/ are refused, each naming the setting that would allow it; what Ferry writes
+     * (restored image, key file, catalog) is 0600.
+     */
+    @Test
+    public void pathsOutsideTheRootsAndUnderEtcAreRefusedAndWhatFerryWritesIsOwnerOnly() throws Exception {
+        KarafShell shell = awaitFerryShell();
+        Path work = Files.createTempDirectory(Path.of(System.getProperty("karaf.data")), "paths-it");
+        Path password = Files.writeString(work.resolve("password"), "paths-it-password\n");
+        Path repo = work.resolve("repo");
+        String auth = " --password-file " + password + " ";
+        shell.ok("ferry:repo-init --kdf-iterations 100000" + auth + repo);
+        Path disk = work.resolve("disk.raw");
+        try (RandomAccessFile file = new RandomAccessFile(disk.toFile(), "rw")) {
+            file.setLength(1 << 20);
+            file.write("not all zero".getBytes(StandardCharsets.US_ASCII));
+        }
+        shell.ok("ferry:backup-disk --no-progress --disk it/small --repo " + repo + auth + disk);
+
+        refused(shell, "ferry:backup-disk --no-progress --disk it/shadow --repo " + repo + auth + "/etc/shadow",
+                "disk.roots", "/etc/shadow");
+        Path link = Files.createSymbolicLink(work.resolve("hostname.raw"), Path.of("/etc/hostname"));
+        refused(shell, "ferry:backup-disk --no-progress --disk it/link --repo " + repo + auth + link, "disk.roots",
+                "which resolves to /etc/hostname");
+        refused(shell, "ferry:restore-disk --no-progress --disk it/small --repo " + repo + auth + "/etc/ferry-it.raw",
+                "restore.roots", "/etc/ferry-it.raw");
+        assertFalse(Files.exists(Path.of("/etc/ferry-it.raw")));
+        refused(shell, "ferry:inventory-export /root/ferry-it.json", "transfer.roots", "/root/ferry-it.json");
+        Path inEtc = Path.of(System.getProperty("karaf.etc"), "ferry-it.password");
+        Files.writeString(inEtc, "paths-it-password\n");
+        try {
+            refused(shell, "ferry:backups --repo " + repo + " --password-file " + inEtc, "etc",
+                    "inside Ferry's configuration directory");
+        } finally {
+            Files.delete(inEtc);
+        }
+
+        Path restored = work.resolve("restored.raw");
+        shell.ok("ferry:restore-disk --no-progress --disk it/small --repo " + repo + auth + restored);
+        assertEquals("rw-------", mode(restored));
+        assertEquals("rw-------", mode(repo.resolve("keys/key")));
+        assertEquals("rw-------", mode(repo.resolve("config")));
+        for (Path catalog : h2DatabaseFiles()) {
+            assertEquals(catalog.toString(), "rw-------", mode(catalog));
+        }
+    }
+
+    private static void refused(KarafShell shell, String command, String setting, String detail) {
+        KarafShell.Result result = shell.run(command);
+        String shown = result.shown();
+        assertTrue("'" + command + "' should have been refused:\n" + shown, result.failed());
+        assertTrue("the refusal should name " + setting + ":\n" + shown, shown.contains(setting));
+        assertTrue("the refusal should say '" + detail + "':\n" + shown, shown.contains(detail));
+    }
+
+    private static String mode(Path file) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
     }
 
     private static void run(Path dir, String... command) throws IOException, InterruptedException {

@@ -27,6 +27,8 @@ import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 final class FerryContainer {
     static final String INVENTORY_CFG = "etc/io.ferry.inventory.cfg";
 
+    static final String PATHS_CFG = "etc/io.ferry.paths.cfg";
+
     private FerryContainer() {
     }
 
@@ -60,6 +62,13 @@ final class FerryContainer {
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort())));
+        // Confined paths (etc/io.ferry.paths.cfg): the tests' disks, sockets, repositories, password
+        // files and restores are under ${karaf.data} and /tmp; imports also read the shipped samples/
+        for (String setting : List.of("disk.roots", "socket.roots", "restore.roots", "password.roots",
+                "repository.roots")) {
+            options.add(editConfigurationFilePut(PATHS_CFG, setting, "${karaf.data}, /tmp"));
+        }
+        options.add(editConfigurationFilePut(PATHS_CFG, "transfer.roots", "${karaf.data}, /tmp, ${karaf.home}/samples"));
         options.addAll(Arrays.asList(extra));
         return options(options.toArray(Option[]::new));
     }

@@ -11,7 +11,7 @@
  * snapshot reader, say) and hand it to the mover.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.ferry.api.mover;
 
 import org.osgi.annotation.bundle.Export;

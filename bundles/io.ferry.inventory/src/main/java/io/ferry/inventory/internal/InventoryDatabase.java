@@ -4,6 +4,7 @@ import io.ferry.api.ConflictException;
 import io.ferry.api.FerryException;
 import io.ferry.api.inventory.RoleType;
 import io.ferry.api.inventory.ServerSpec;
+import io.ferry.api.secrets.SecretBox;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -53,6 +54,7 @@ public final class InventoryDatabase {
             List<Map.Entry<Map<String, Object>, DataSourceFactory>> factories) throws SQLException {
         this.url = config.jdbc_url().isBlank() ? defaultUrl() : config.jdbc_url().strip();
         this.h2 = url.startsWith("jdbc:h2:");
+        H2Files.ownerOnlyDirectory(url);
         DataSourceFactory factory = factories.stream()
                 .filter(e -> driverFor(url).equals(e.getKey().get(DataSourceFactory.OSGI_JDBC_DRIVER_CLASS)))
                 .map(Map.Entry::getValue).findFirst()
@@ -64,7 +66,7 @@ public final class InventoryDatabase {
             props.put(DataSourceFactory.JDBC_USER, config.jdbc_user());
         }
         if (!config.jdbc_password().isEmpty()) {
-            props.put(DataSourceFactory.JDBC_PASSWORD, config.jdbc_password());
+            props.put(DataSourceFactory.JDBC_PASSWORD, password(config.jdbc_password()));
         }
         if (!h2) {
             props.putAll(postgresProperties(config));
@@ -72,6 +74,22 @@ public final class InventoryDatabase {
         this.pool = new ConnectionPool(factory.createDataSource(props), Math.max(1, config.pool_size()),
                 this::prepareConnection);
         start(config.backup_server_name());
+        H2Files.ownerOnlyFiles(url);
+    }
+
+    /**
+     * The database password: an {@code ENC(...)} value is decrypted with the master key
+     * {@code ${karaf.etc}/ferry-master.key} (ferry:secret-encrypt writes such values); a plain
+     * one is used as it is, with a warning.
+     */
+    static String password(String configured) {
+        if (!SecretBox.isSealed(configured)) {
+            LOG.warn("jdbc.password in etc/io.ferry.inventory.cfg is plain text: replace it with the ENC(...) value"
+                    + " that ferry:secret-encrypt prints");
+            return configured;
+        }
+        Path keyFile = Path.of(System.getProperty("karaf.etc", "etc"), SecretBox.KEY_FILE_NAME);
+        return new String(SecretBox.open(keyFile, false).unseal("jdbc.password", configured));
     }
 
     /** For tests and tools: a database on a plain {@link DataSource}. */

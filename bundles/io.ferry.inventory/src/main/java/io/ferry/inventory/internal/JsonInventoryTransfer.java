@@ -25,6 +25,8 @@ import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmSpec;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobSpec;
+import io.ferry.api.paths.PathArea;
+import io.ferry.api.paths.PathPolicy;
 import io.ferry.api.spi.JobValidator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,6 +77,7 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
 
     private final InventoryDatabase db;
     private final List<JobValidator> validators = new CopyOnWriteArrayList<>();
+    private final Optional<PathPolicy> policy;
     private final JsonFactory json = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
@@ -82,9 +85,18 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .build();
 
-    @Activate
-    public JsonInventoryTransfer(@Reference InventoryDatabase db) {
+    /** Without confinement of import files: for plain-JVM use (tests, tools). */
+    public JsonInventoryTransfer(InventoryDatabase db) {
         this.db = Objects.requireNonNull(db, "db");
+        this.policy = Optional.empty();
+    }
+
+    /** Import files are checked against {@code transfer.roots} of the path policy. */
+    @Activate
+    public JsonInventoryTransfer(@Reference(name = "db") InventoryDatabase db,
+            @Reference(name = "PathPolicy") PathPolicy policy) {
+        this.db = Objects.requireNonNull(db, "db");
+        this.policy = Optional.of(policy);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -198,8 +210,9 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
     // --- import --------------------------------------------------------------------------
 
     @Override
-    public ImportReport importFrom(Path file, boolean validateOnly) {
-        Objects.requireNonNull(file, "file");
+    public ImportReport importFrom(Path given, boolean validateOnly) {
+        Objects.requireNonNull(given, "file");
+        Path file = policy.map(p -> p.require(PathArea.TRANSFER_FILES, given)).orElse(given);
         if (!Files.isRegularFile(file)) {
             throw new ValidationException("file", "'" + file + "' is not a readable file");
         }

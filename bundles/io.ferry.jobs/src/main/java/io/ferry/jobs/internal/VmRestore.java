@@ -74,6 +74,8 @@ final class VmRestore {
                 .orElseThrow(() -> new NotFoundException("No session '" + sessionId + "' (see ferry:session-list)"));
         List<TaskRecord> disks = disksOf(session, vm);
         String vmName = disks.get(0).vm();
+        // before anything is opened or created: the target must be inside restore.roots (or an allowed NBD server)
+        sources.checkTarget(target.strip());
         Repository repository = repositories.open(repositoryServer(session));
         boolean nbd = target.startsWith("nbd");
         List<String> locations = new ArrayList<>();

@@ -120,7 +120,7 @@ public final class JobBenchmark {
 
     private static Duration singleDiskTimes(Path dir, List<List<VirtualDisk>> vms) throws IOException {
         try (RepositoryServiceImpl repositories = new RepositoryServiceImpl()) {
-            repositories.init(dir, PASSWORD, InitOptions.defaults().withKdfIterations(10_000).withChunkSize(1 << 20));
+            repositories.init(dir, PASSWORD, InitOptions.defaults().withKdfIterations(100_000).withChunkSize(1 << 20));
             Repository repo = repositories.open(dir, PASSWORD);
             DiskSourcesImpl sources = new DiskSourcesImpl();
             DataMoverImpl mover = new DataMoverImpl(2);

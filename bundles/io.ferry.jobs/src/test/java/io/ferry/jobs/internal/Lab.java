@@ -82,7 +82,7 @@ final class Lab implements AutoCloseable {
         inventory.addServer("repo-01", 4, RoleType.REPOSITORY);
         repositories = new JobRepositories(repositoryService, dir.resolve("repositories"),
                 dir.resolve("etc/ferry-repository.password"),
-                InitOptions.defaults().withKdfIterations(10_000).withChunkSize(1 << 20));
+                InitOptions.defaults().withKdfIterations(100_000).withChunkSize(1 << 20));
         sessions = new JobSessions(jobs, inventory, selection, store, new ObservedSources(), new ObservedMover(),
                 repositories, () -> List.copyOf(providers), (topic, props) -> events.add(new Posted(topic, props)),
                 Clock.systemUTC(), Duration.ofMillis(50));

@@ -10,12 +10,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Crash-safe file writes: a temporary file in the repository's {@code tmp/} (same file
  * system), written, fsynced, then renamed over the target. A crash leaves either the old
- * state or the new, plus perhaps a temporary file that the next prune deletes.
+ * state or the new, plus perhaps a temporary file that the next prune deletes. Files are
+ * created 0600 ({@link OwnerOnly}).
  */
 final class DurableFiles {
 
@@ -26,7 +28,8 @@ final class DurableFiles {
     static void write(Path tmpDir, Path target, ByteBuffer data) throws IOException {
         Path tmp = tmpDir.resolve(tempName(target));
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    OwnerOnly.file(tmpDir))) {
                 while (data.hasRemaining()) {
                     channel.write(data);
                 }
@@ -51,7 +54,8 @@ final class DurableFiles {
     static Path writeTemp(Path tmpDir, Path target, ByteBuffer data) throws IOException {
         Path tmp = tmpDir.resolve(tempName(target));
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    OwnerOnly.file(tmpDir))) {
                 while (data.hasRemaining()) {
                     channel.write(data);
                 }

@@ -1,5 +1,6 @@
 package io.ferry.repository.internal;
 
+import io.ferry.api.repository.InitOptions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -115,8 +116,11 @@ final class KeyFile {
             throw new IllegalArgumentException("unknown kdf/cipher " + f.get("kdf") + "/" + f.get("cipher"));
         }
         long iterations = FlatJson.number(f, "iterations");
-        if (iterations < 1 || iterations > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("bad iteration count " + iterations);
+        // checked before any key derivation: a forged count of 2^31-1 would make open spin for hours
+        if (iterations < InitOptions.MIN_KDF_ITERATIONS || iterations > InitOptions.MAX_KDF_ITERATIONS) {
+            throw new IllegalArgumentException("its iteration count " + iterations + " is outside the bounds Ferry accepts ("
+                    + InitOptions.MIN_KDF_ITERATIONS + " to " + InitOptions.MAX_KDF_ITERATIONS
+                    + "); the file was not written by Ferry or was modified");
         }
         byte[] salt = HEX.parseHex(FlatJson.text(f, "salt"));
         byte[] nonce = HEX.parseHex(FlatJson.text(f, "nonce"));

@@ -1,6 +1,9 @@
 package io.ferry.repository.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -12,6 +15,7 @@ final class MasterKeys {
 
     static final int KEY_LENGTH = 32;
     static final int MATERIAL_LENGTH = 2 * KEY_LENGTH;
+    static final String CONFIG_KEY_LABEL = "ferry-repository config key";
 
     private final SecretKey dataKey;
     private final SecretKey chunkIdKey;
@@ -47,5 +51,29 @@ final class MasterKeys {
 
     SecretKey chunkIdKey() {
         return chunkIdKey;
+    }
+
+    /**
+     * The key that authenticates the {@code config} file: HMAC-SHA256 under the data key of
+     * the fixed label {@value #CONFIG_KEY_LABEL}, so that it differs from both master keys.
+     */
+    SecretKey configKey() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            byte[] d = dataKey.getEncoded();
+            try {
+                mac.init(new SecretKeySpec(d, "HmacSHA256"));
+            } finally {
+                Arrays.fill(d, (byte) 0);
+            }
+            byte[] k = mac.doFinal(CONFIG_KEY_LABEL.getBytes(StandardCharsets.US_ASCII));
+            try {
+                return new SecretKeySpec(k, "HmacSHA256");
+            } finally {
+                Arrays.fill(k, (byte) 0);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this Java runtime has no HmacSHA256: " + e.getMessage(), e);
+        }
     }
 }

@@ -1,14 +1,21 @@
 package io.ferry.repository.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import javax.crypto.Mac;
 
 /**
- * The plain {@code config} file: what a repository is, readable without the password.
+ * The plain {@code config} file: what a repository is, readable without the password, and
+ * authenticated by its {@code mac} field (HMAC-SHA256 under {@link MasterKeys#configKey()}
+ * of the file's other fields), which {@code open} checks right after the password unwrapped
+ * the master keys and before any field is used.
  *
  * @param version     on-disk format version
  * @param id          random repository id, 32 hex digits
@@ -26,6 +33,7 @@ record RepositoryConfig(int version, String id, int chunkSize, Instant created, 
     static final String ENCRYPTION = "AES-256-GCM";
     static final String COMPRESSION = "LZ4";
     static final String CHUNK_ID = "HMAC-SHA256";
+    static final String MAC_FIELD = "mac";
 
     RepositoryConfig {
         Objects.requireNonNull(id, "id");
@@ -52,7 +60,48 @@ record RepositoryConfig(int version, String id, int chunkSize, Instant created, 
         return HexFormat.of().parseHex(id);
     }
 
-    String toJson() {
+    /** The file's text: the fields and their MAC. */
+    String toJson(MasterKeys keys) {
+        Map<String, Object> fields = fields();
+        fields.put(MAC_FIELD, HexFormat.of().formatHex(mac(keys)));
+        return FlatJson.write(fields);
+    }
+
+    /** What the MAC covers: the fields of this record, in the file's order, as written without the MAC. */
+    private byte[] mac(MasterKeys keys) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(keys.configKey());
+            return mac.doFinal(FlatJson.write(fields()).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this Java runtime has no HmacSHA256: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks the {@code mac} field of the parsed file against this record under {@code keys}.
+     *
+     * @throws IllegalArgumentException naming what is wrong, when the MAC is missing or does not match
+     */
+    void authenticate(Map<String, Object> parsed, MasterKeys keys) {
+        Object text = parsed.get(MAC_FIELD);
+        if (!(text instanceof String hex)) {
+            throw new IllegalArgumentException("it has no 'mac' field: it was written by a pre-release Ferry whose"
+                    + " config was not authenticated; restore what you need with that Ferry and create a new repository");
+        }
+        byte[] given;
+        try {
+            given = HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("its 'mac' field is not hex");
+        }
+        if (!MessageDigest.isEqual(given, mac(keys))) {
+            throw new IllegalArgumentException("its MAC does not match the repository key: the file was modified"
+                    + " after the repository was created; restore it from a copy");
+        }
+    }
+
+    private Map<String, Object> fields() {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("format", FORMAT);
         fields.put("version", version);
@@ -62,7 +111,7 @@ record RepositoryConfig(int version, String id, int chunkSize, Instant created, 
         fields.put("encryption", encryption);
         fields.put("compression", compression);
         fields.put("chunkId", chunkIdFunction);
-        return FlatJson.write(fields);
+        return fields;
     }
 
     /** The format version of a parsed config, checked before anything else is interpreted. */

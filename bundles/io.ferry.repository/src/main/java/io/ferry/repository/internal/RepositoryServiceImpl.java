@@ -21,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -28,15 +29,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.crypto.AEADBadTagException;
 import net.jpountz.lz4.LZ4Factory;
+import io.ferry.api.paths.PathArea;
+import io.ferry.api.paths.PathPolicy;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates and opens repositories (format: docs/repository-format.md). Owns the worker
  * threads of verify and the background AES-GCM warm-up, both stopped by {@link #close()}.
- * Has a public no-arg constructor so that it also runs without OSGi (benchmarks, tests).
+ * Repository directories are checked with the {@link PathPolicy} ({@code repository.roots})
+ * before anything is read or created, and used as the policy resolved them. The public no-arg
+ * constructor runs without OSGi (benchmarks, tests) and without confinement, as a trusted
+ * program; the OSGi component always has the policy.
  */
 @Component(service = RepositoryService.class)
 public final class RepositoryServiceImpl implements RepositoryService, AutoCloseable {
@@ -48,8 +56,20 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
     private final ExecutorService background;
     private final CipherWarmUp warmUp;
     private final RepositoryEnvironment env;
+    private final PathPolicy policy;
 
+    /** Without confinement: for plain-JVM use (benchmarks, tests). */
     public RepositoryServiceImpl() {
+        this(Optional.empty());
+    }
+
+    @Activate
+    public RepositoryServiceImpl(@Reference(name = "PathPolicy") PathPolicy policy) {
+        this(Optional.of(policy));
+    }
+
+    private RepositoryServiceImpl(Optional<PathPolicy> policy) {
+        this.policy = policy.orElse(null);
         int processors = Runtime.getRuntime().availableProcessors();
         this.workers = Executors.newFixedThreadPool(processors, daemonThreads("ferry-repository-worker"));
         this.background = Executors.newSingleThreadExecutor(daemonThreads("ferry-repository-warm-up"));
@@ -84,14 +104,14 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
             throw new ValidationException("password", "is shorter than " + MIN_PASSWORD_LENGTH
                     + " characters; choose a longer one");
         }
-        Path root = dir.toAbsolutePath().normalize();
+        Path root = confined(dir);
         requireEmpty(root);
         try {
-            Files.createDirectories(root);
+            OwnerOnly.directory(root);
             // claims the directory: a concurrent init of the same directory fails here
-            Files.createFile(root.resolve("lock"));
+            Files.createFile(root.resolve("lock"), OwnerOnly.file(root));
             for (String sub : new String[] {"keys", "chunks", "backups", "tmp", "locks"}) {
-                Files.createDirectories(root.resolve(sub));
+                OwnerOnly.directory(root.resolve(sub));
             }
             byte[] id = new byte[16];
             env.random().nextBytes(id);
@@ -106,7 +126,7 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
             DurableFiles.write(tmp, root.resolve("keys").resolve("key"), keyFile.toJson().getBytes(StandardCharsets.UTF_8));
             DurableFiles.syncDirectory(root.resolve("keys"));
             // the config is written last: until it exists, the directory is not a repository
-            DurableFiles.write(tmp, root.resolve("config"), config.toJson().getBytes(StandardCharsets.UTF_8));
+            DurableFiles.write(tmp, root.resolve("config"), config.toJson(keys).getBytes(StandardCharsets.UTF_8));
             DurableFiles.syncDirectory(root);
             LOG.info("Created repository {} (id {}, chunk size {})", root, config.id(), config.chunkSize());
             return new RepositoryInfo(root, config.id(), config.version(), config.chunkSize(), config.created(),
@@ -119,6 +139,29 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this Java runtime cannot derive or wrap keys: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Repository open(Path dir, Path passwordFile) {
+        return RepositoryService.super.open(dir, confinedPasswordFile(passwordFile));
+    }
+
+    @Override
+    public RepositoryInfo init(Path dir, Path passwordFile, InitOptions options) {
+        Objects.requireNonNull(dir, "dir");
+        // the directory first: a refused directory must not depend on the password file
+        confined(dir);
+        return RepositoryService.super.init(dir, confinedPasswordFile(passwordFile), options);
+    }
+
+    private Path confinedPasswordFile(Path file) {
+        Objects.requireNonNull(file, "passwordFile");
+        return policy == null ? file.toAbsolutePath().normalize() : policy.require(PathArea.PASSWORD_FILES, file);
+    }
+
+    /** The directory as the path policy resolved it (absolute and normalized without a policy). */
+    private Path confined(Path dir) {
+        return policy == null ? dir.toAbsolutePath().normalize() : policy.require(PathArea.REPOSITORIES, dir);
     }
 
     private static void requireEmpty(Path root) {
@@ -150,11 +193,13 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
         if (password == null) {
             throw new ValidationException("password", "is missing");
         }
-        Path root = dir.toAbsolutePath().normalize();
-        RepositoryConfig config = readConfig(root);
+        Path root = confined(dir);
+        Map<String, Object> fields = readConfig(root);
+        RepositoryConfig config = parseConfig(root, fields);
         KeyFile keyFile = readKeyFile(root, config);
         try {
             MasterKeys keys = keyFile.unwrap(password, config);
+            authenticate(root, config, fields, keys);
             return new FileRepository(root.toRealPath(), config, keyFile, keys, env);
         } catch (AEADBadTagException e) {
             throw new RepositoryException(Reason.WRONG_PASSWORD, "wrong password for repository " + root
@@ -166,7 +211,17 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
         }
     }
 
-    private static RepositoryConfig readConfig(Path root) {
+    private static void authenticate(Path root, RepositoryConfig config, Map<String, Object> fields, MasterKeys keys) {
+        try {
+            config.authenticate(fields, keys);
+        } catch (IllegalArgumentException e) {
+            throw new RepositoryException(Reason.CORRUPT, "the config file " + root.resolve("config")
+                    + " cannot be trusted: " + e.getMessage());
+        }
+    }
+
+    /** The parsed fields of the config file, its format version checked. */
+    private static Map<String, Object> readConfig(Path root) {
         Path file = root.resolve("config");
         String text;
         try {
@@ -192,6 +247,11 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
                     + version + ", but this Ferry reads only format version " + RepositoryConfig.FORMAT_VERSION
                     + "; use a newer Ferry");
         }
+        return fields;
+    }
+
+    private static RepositoryConfig parseConfig(Path root, Map<String, Object> fields) {
+        Path file = root.resolve("config");
         try {
             return RepositoryConfig.fromFields(fields);
         } catch (IllegalArgumentException e) {

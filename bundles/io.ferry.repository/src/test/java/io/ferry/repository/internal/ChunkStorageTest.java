@@ -191,7 +191,7 @@ class ChunkStorageTest {
     @Test
     void theDefaultFourMebibyteChunksRoundTripAnImage() {
         Path dir = tmp.resolve("big");
-        service.init(dir, PASSWORD, InitOptions.defaults().withKdfIterations(10_000));
+        service.init(dir, PASSWORD, InitOptions.defaults().withKdfIterations(100_000));
         try (Repository repo = service.open(dir, PASSWORD)) {
             int cs = InitOptions.DEFAULT_CHUNK_SIZE;
             byte[] image = TestRepositories.image(4, cs, 777_777, 7);

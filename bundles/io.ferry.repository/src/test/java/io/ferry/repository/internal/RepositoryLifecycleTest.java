@@ -41,7 +41,7 @@ class RepositoryLifecycleTest {
         assertEquals(32, created.id().length());
         assertEquals(1, created.formatVersion());
         assertEquals(64 << 10, created.chunkSize());
-        assertEquals("PBKDF2-HMAC-SHA256, 10000 iterations", created.kdf());
+        assertEquals("PBKDF2-HMAC-SHA256, 100000 iterations", created.kdf());
         for (String part : new String[] {"config", "keys/key", "chunks", "backups", "tmp", "lock"}) {
             assertTrue(Files.exists(dir.resolve(part)), part);
         }
@@ -66,7 +66,7 @@ class RepositoryLifecycleTest {
         assertEquals(65536L, config.get("chunkSize"));
         Map<String, Object> key = FlatJson.parse(Files.readString(dir.resolve("keys/key")));
         assertEquals("PBKDF2-HMAC-SHA256", key.get("kdf"));
-        assertEquals(10000L, key.get("iterations"));
+        assertEquals(100000L, key.get("iterations"));
         assertEquals(32, ((String) key.get("salt")).length());
         assertFalse(Files.readString(dir.resolve("keys/key")).contains(new String(PASSWORD)));
     }
@@ -153,7 +153,7 @@ class RepositoryLifecycleTest {
     @Test
     void theDefaultChunkSizeIsFourMebibytes() {
         Path dir = tmp.resolve("default");
-        RepositoryInfo info = service.init(dir, PASSWORD, InitOptions.defaults().withKdfIterations(10_000));
+        RepositoryInfo info = service.init(dir, PASSWORD, InitOptions.defaults().withKdfIterations(100_000));
         assertEquals(4 << 20, info.chunkSize());
     }
 }

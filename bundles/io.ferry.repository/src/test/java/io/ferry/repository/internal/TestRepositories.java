@@ -28,7 +28,7 @@ final class TestRepositories {
 
     static final char[] PASSWORD = "correct horse battery".toCharArray();
     static final int SMALL_CHUNK = 64 << 10;
-    static final InitOptions SMALL = new InitOptions(SMALL_CHUNK, 10_000);
+    static final InitOptions SMALL = new InitOptions(SMALL_CHUNK, 100_000);
 
     private TestRepositories() {
     }

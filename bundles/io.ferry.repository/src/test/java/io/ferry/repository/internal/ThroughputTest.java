@@ -79,7 +79,7 @@ class ThroughputTest {
                     (System.nanoTime() - constructed) / 1e9);
             pipelineOnly();
             Path dir = tmp.resolve("r");
-            service.init(dir, TestRepositories.PASSWORD, InitOptions.defaults().withKdfIterations(10_000));
+            service.init(dir, TestRepositories.PASSWORD, InitOptions.defaults().withKdfIterations(100_000));
             try (Repository repo = service.open(dir, TestRepositories.PASSWORD)) {
                 byte[] text = TestRepositories.compressible(CHUNK, 1);
                 byte[] noise = TestRepositories.random(CHUNK, 2);

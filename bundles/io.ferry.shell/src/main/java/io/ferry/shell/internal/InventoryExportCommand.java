@@ -1,6 +1,8 @@
 package io.ferry.shell.internal;
 
 import io.ferry.api.inventory.InventoryTransfer;
+import io.ferry.api.paths.PathArea;
+import io.ferry.api.paths.PathPolicy;
 import java.nio.file.Path;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -32,6 +34,9 @@ public class InventoryExportCommand implements Action {
     @Reference
     private Session session;
 
+    @Reference
+    private PathPolicy paths;
+
     @Argument(index = 0, name = "FILE", description = "File to write; replaced if it exists")
     @Completion(FileCompleter.class)
     private String file;
@@ -42,7 +47,8 @@ public class InventoryExportCommand implements Action {
             JsonOutput.print(transfer, InventoryTransfer::exportTo);
             return null;
         }
-        Path target = FileTarget.resolve(session.currentDir(), file);
+        // export files only inside transfer.roots, never under etc/ (symlinks resolved)
+        Path target = paths.require(PathArea.TRANSFER_FILES, FileTarget.resolve(session.currentDir(), file));
         long bytes = FileTarget.writeAtomically(target, transfer::exportTo);
         System.out.println("Exported the inventory to " + target + " (" + bytes + " bytes)");
         return null;

@@ -2,6 +2,8 @@ package io.ferry.shell.internal;
 
 import io.ferry.api.inventory.ImportReport;
 import io.ferry.api.inventory.InventoryTransfer;
+import io.ferry.api.paths.PathArea;
+import io.ferry.api.paths.PathPolicy;
 import java.nio.file.Path;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -33,6 +35,9 @@ public class InventoryImportCommand implements Action {
     @Reference
     private Session session;
 
+    @Reference
+    private PathPolicy paths;
+
     @Argument(index = 0, name = "FILE", required = true, description = "JSON file written by ferry:inventory-export")
     @Completion(FileCompleter.class)
     private String file;
@@ -42,7 +47,9 @@ public class InventoryImportCommand implements Action {
 
     @Override
     public Object execute() {
-        Path source = FileTarget.readable(FileTarget.resolve(session.currentDir(), file));
+        // checked before the file is looked at (the service checks again): nothing outside transfer.roots is probed
+        Path source = FileTarget.readable(paths.require(PathArea.TRANSFER_FILES,
+                FileTarget.resolve(session.currentDir(), file)));
         ImportReport report;
         try {
             report = transfer.importFrom(source, dryRun);

@@ -47,7 +47,11 @@ final class RepoAccess {
     static Repository open(RepositoryService service, Session session, Function<String, String> environment,
             Path directory, String passwordFile) {
         Path file = passwordFile(session, passwordFile);
-        char[] password = new Passwords(session, environment).existing(file);
+        if (file != null) {
+            // the service reads the file: it confines password files to password.roots, never etc/
+            return service.open(directory, file);
+        }
+        char[] password = new Passwords(session, environment).existing(null);
         try {
             return service.open(directory, password);
         } finally {

@@ -61,7 +61,7 @@ public class RepoInitCommand implements Action {
     @Option(name = "--chunk-size", description = "Chunk size: a power of two from 64K to 16M (default 4M)")
     private String chunkSize;
 
-    @Option(name = "--kdf-iterations", description = "PBKDF2 iterations for the password (default 600000, at least 10000)")
+    @Option(name = "--kdf-iterations", description = "PBKDF2 iterations for the password (default 600000, from 100000 to 10000000)")
     private int kdfIterations = InitOptions.DEFAULT_KDF_ITERATIONS;
 
     @Option(name = "--password-file", description = "File whose first line is the password (else"
@@ -77,13 +77,18 @@ public class RepoInitCommand implements Action {
         Path directory = RepoAccess.path(session, path, "PATH");
         InitOptions options = options();
         refuseNonEmpty(directory);
-        char[] password = new Passwords(session, environment)
-                .forNewRepository(RepoAccess.passwordFile(session, passwordFile));
+        Path file = RepoAccess.passwordFile(session, passwordFile);
         RepositoryInfo info;
-        try {
-            info = repositories.init(directory, password, options);
-        } finally {
-            Passwords.wipe(password);
+        if (file != null) {
+            // the service reads the file: it confines password files to password.roots, never etc/
+            info = repositories.init(directory, file, options);
+        } else {
+            char[] password = new Passwords(session, environment).forNewRepository(null);
+            try {
+                info = repositories.init(directory, password, options);
+            } finally {
+                Passwords.wipe(password);
+            }
         }
         System.out.println("Created repository " + info.path());
         ShellTable table = BackupText.details();

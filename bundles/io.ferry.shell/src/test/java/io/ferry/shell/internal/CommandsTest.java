@@ -3,6 +3,7 @@ package io.ferry.shell.internal;
 import static io.ferry.shell.internal.CommandHarness.run;
 import static io.ferry.shell.internal.CommandHarness.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,9 +26,13 @@ import io.ferry.api.inventory.TransportMode;
 import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmSpec;
 import io.ferry.api.inventory.VmwareProxySettings;
+import io.ferry.api.paths.ConfinedPaths;
+import io.ferry.api.paths.PathArea;
+import io.ferry.api.paths.PathNotAllowedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -282,11 +287,33 @@ class CommandsTest {
         @TempDir
         Path dir;
 
+        /** transfer.roots = the test directory; etc/ = a sibling directory. */
+        private ConfinedPaths paths() {
+            return new ConfinedPaths(Map.of(PathArea.TRANSFER_FILES, List.of(dir)), List.of(dir.resolve("etc")),
+                    List.of(), "etc/io.ferry.paths.cfg");
+        }
+
+        @Test
+        void exportToRootAndImportFromEtcAreRefusedNamingTheSetting() throws Exception {
+            PathNotAllowedException export = assertThrows(PathNotAllowedException.class,
+                    () -> run(with(new InventoryExportCommand(), "transfer", inventory, "session",
+                            CommandHarness.sessionIn(dir), "paths", paths(), "file", "/root/inventory.json")));
+            assertEquals("transfer.roots", export.setting());
+            assertFalse(Files.exists(Path.of("/root/inventory.json")));
+            Files.createDirectories(dir.resolve("etc"));
+            Files.writeString(dir.resolve("etc/users.properties"), "karaf = karaf\n");
+            PathNotAllowedException fromEtc = assertThrows(PathNotAllowedException.class,
+                    () -> run(with(new InventoryImportCommand(), "transfer", inventory, "session",
+                            CommandHarness.sessionIn(dir), "paths", paths(), "file", "etc/users.properties")));
+            assertEquals("etc", fromEtc.setting());
+            assertEquals(null, inventory.lastImport);
+        }
+
         @Test
         void exportToARelativeFileWritesInTheShellDirectory() throws Exception {
             px01();
             String out = run(with(new InventoryExportCommand(), "transfer", inventory,
-                    "session", CommandHarness.sessionIn(dir), "file", "inv.json"));
+                    "session", CommandHarness.sessionIn(dir), "paths", paths(), "file", "inv.json"));
             assertEquals("{\"servers\":1}", Files.readString(dir.resolve("inv.json")));
             assertEquals("Exported the inventory to " + dir.resolve("inv.json") + " (13 bytes)\n", out);
         }
@@ -294,7 +321,7 @@ class CommandsTest {
         @Test
         void exportWithoutFileWritesToTheConsole() throws Exception {
             assertEquals("{\"servers\":0}\n", run(with(new InventoryExportCommand(), "transfer", inventory,
-                    "session", CommandHarness.sessionIn(dir))));
+                    "session", CommandHarness.sessionIn(dir), "paths", paths())));
         }
 
         @Test
@@ -302,17 +329,17 @@ class CommandsTest {
             Files.writeString(dir.resolve("inv.json"), "{}");
             assertEquals("Checked " + dir.resolve("inv.json") + ": 2 servers, 1 hosts, 3 VMs, 4 disks. The file is valid;"
                     + " nothing was changed (dry run).\n", run(with(new InventoryImportCommand(), "transfer", inventory,
-                    "session", CommandHarness.sessionIn(dir), "file", "inv.json", "dryRun", true)));
+                    "session", CommandHarness.sessionIn(dir), "paths", paths(), "file", "inv.json", "dryRun", true)));
             assertEquals("Imported " + dir.resolve("inv.json") + ": 2 servers, 1 hosts, 3 VMs, 4 disks. The inventory"
                     + " was replaced.\n", run(with(new InventoryImportCommand(), "transfer", inventory,
-                    "session", CommandHarness.sessionIn(dir), "file", "inv.json")));
+                    "session", CommandHarness.sessionIn(dir), "paths", paths(), "file", "inv.json")));
             assertEquals(dir.resolve("inv.json"), inventory.lastImport);
         }
 
         @Test
         void importOfAMissingFileNamesIt() {
             ValidationException e = assertThrows(ValidationException.class, () -> run(with(new InventoryImportCommand(),
-                    "transfer", inventory, "session", CommandHarness.sessionIn(dir), "file", "none.json")));
+                    "transfer", inventory, "session", CommandHarness.sessionIn(dir), "paths", paths(), "file", "none.json")));
             assertEquals("FILE: '" + dir.resolve("none.json") + "' does not exist", e.getMessage());
         }
     }

@@ -11,19 +11,31 @@ import io.ferry.mover.internal.nativeio.Errno;
 import io.ferry.mover.internal.nativeio.NativeIoException;
 import io.ferry.mover.internal.nativeio.NativeLibraries;
 import io.ferry.mover.internal.nativeio.NbdHandle;
+import io.ferry.api.paths.PathArea;
+import io.ferry.api.paths.PathPolicy;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * Opens disk sources and restore targets by location (see {@link DiskLocation#ACCEPTED_FORMS}):
  * local files and block devices through libc, NBD exports through libnbd. Native libraries
  * load on first use; a proxy without libnbd still handles local disks.
+ *
+ * <p>Every location is checked with the {@link PathPolicy} before it is touched: local
+ * sources against {@code disk.roots}, targets against {@code restore.roots}, NBD sockets
+ * against {@code socket.roots}, TCP NBD servers against {@code nbd.hosts}. Local paths are
+ * used as the policy resolved them (symlinks followed), so what was checked is what is opened.
  *
  * <p>Configuration PID {@code io.ferry.mover} (shared with the data mover):
  * {@value #REQUEST_TIMEOUT_KEY} = how long one NBD request (read, write, zero, flush, block
@@ -31,7 +43,8 @@ import org.osgi.service.component.annotations.Component;
  * in that time fails, naming the export, the request, its range and the deadline, and its
  * connection is closed: a hung NBD server fails the backup instead of hanging it.
  *
- * <p>Has public constructors for use outside OSGi (the benchmark harness, other bundles' tests).
+ * <p>Has public constructors without confinement: the benchmark harness and tests
+ * use it outside OSGi, as a trusted program. The OSGi component always has the policy.
  */
 @Component(service = DiskSources.class, configurationPid = "io.ferry.mover")
 public final class DiskSourcesImpl implements DiskSources {
@@ -39,30 +52,62 @@ public final class DiskSourcesImpl implements DiskSources {
     /** Configuration key of the NBD request deadline, in seconds. */
     public static final String REQUEST_TIMEOUT_KEY = "nbd.request.timeout.seconds";
 
+    private static final int NBD_DEFAULT_PORT = 10809;
+
+    /** No confinement: for the plain-JVM constructors only. */
+    private static final PathPolicy UNCONFINED = new PathPolicy() {
+        @Override
+        public Path require(PathArea area, Path path) {
+            return path.toAbsolutePath().normalize();
+        }
+
+        @Override
+        public void requireNbdHost(String host, int port) {
+            // everything allowed
+        }
+
+        @Override
+        public List<Path> roots(PathArea area) {
+            return List.of(Path.of("/"));
+        }
+    };
+
     private final NativeLibraries natives;
+    private final PathPolicy policy;
     private final long requestTimeoutMillis;
 
-    /** Default NBD request deadline ({@value NbdHandle#DEFAULT_REQUEST_TIMEOUT_MILLIS} ms). */
+    /** Unconfined, default NBD request deadline ({@value NbdHandle#DEFAULT_REQUEST_TIMEOUT_MILLIS} ms). */
     public DiskSourcesImpl() {
-        this(new NativeLibraries(), NbdHandle.DEFAULT_REQUEST_TIMEOUT_MILLIS);
+        this(new NativeLibraries());
     }
 
-    /** {@code requestTimeout}: the deadline of each NBD request (at least 1 ms). */
+    /** Unconfined; {@code requestTimeout}: the deadline of each NBD request (at least 1 ms). */
     public DiskSourcesImpl(Duration requestTimeout) {
-        this(new NativeLibraries(), requestTimeout.toMillis());
+        this(new NativeLibraries(), UNCONFINED, requestTimeout.toMillis());
     }
 
-    @Activate
+    /** Unconfined, with the configuration properties of PID {@code io.ferry.mover}. */
     public DiskSourcesImpl(Map<String, Object> properties) {
-        this(new NativeLibraries(), requestTimeoutMillis(properties.get(REQUEST_TIMEOUT_KEY)));
+        this(new NativeLibraries(), UNCONFINED, requestTimeoutMillis(properties.get(REQUEST_TIMEOUT_KEY)));
     }
 
     DiskSourcesImpl(NativeLibraries natives) {
-        this(natives, NbdHandle.DEFAULT_REQUEST_TIMEOUT_MILLIS);
+        this(natives, UNCONFINED, NbdHandle.DEFAULT_REQUEST_TIMEOUT_MILLIS);
     }
 
-    DiskSourcesImpl(NativeLibraries natives, long requestTimeoutMillis) {
+    /** Confined by {@code policy}, default NBD request deadline. */
+    public DiskSourcesImpl(PathPolicy policy) {
+        this(new NativeLibraries(), policy, NbdHandle.DEFAULT_REQUEST_TIMEOUT_MILLIS);
+    }
+
+    @Activate
+    public DiskSourcesImpl(Map<String, Object> properties, @Reference(name = "PathPolicy") PathPolicy policy) {
+        this(new NativeLibraries(), policy, requestTimeoutMillis(properties.get(REQUEST_TIMEOUT_KEY)));
+    }
+
+    DiskSourcesImpl(NativeLibraries natives, PathPolicy policy, long requestTimeoutMillis) {
         this.natives = Objects.requireNonNull(natives, "natives");
+        this.policy = Objects.requireNonNull(policy, "policy");
         if (requestTimeoutMillis < 1) {
             throw new ValidationException(REQUEST_TIMEOUT_KEY, "the NBD request deadline must be positive, was "
                     + requestTimeoutMillis + " ms");
@@ -94,13 +139,43 @@ public final class DiskSourcesImpl implements DiskSources {
     }
 
     @Override
+    public void checkTarget(String location) {
+        DiskLocation parsed = DiskLocation.parse(location);
+        if (parsed instanceof DiskLocation.NbdExport nbd) {
+            checkNbd(nbd);
+        } else {
+            policy.require(PathArea.RESTORE_TARGETS, ((DiskLocation.LocalFile) parsed).path());
+        }
+    }
+
+    /** Checks the socket ({@code socket.roots}) or the host and port ({@code nbd.hosts}) of an export. */
+    private void checkNbd(DiskLocation.NbdExport nbd) {
+        URI uri = URI.create(nbd.uri());
+        if (nbd.unixSocket()) {
+            String socket = URLDecoder.decode(UriText.queryValue(uri.getRawQuery(), "socket"), StandardCharsets.UTF_8);
+            policy.require(PathArea.NBD_SOCKETS, Path.of(socket));
+            return;
+        }
+        String host = uri.getHost();
+        if (host == null) {
+            throw new ValidationException("location", "'" + nbd.description() + "' has no host name Ferry can check"
+                    + " against nbd.hosts: write " + (nbd.tls() ? "nbds" : "nbd") + "://host[:port]/export");
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        policy.requireNbdHost(host, uri.getPort() < 0 ? NBD_DEFAULT_PORT : uri.getPort());
+    }
+
+    @Override
     public DiskSource open(String location, SourceOptions options) {
         SourceOptions opts = options == null ? SourceOptions.defaults() : options;
         DiskLocation parsed = DiskLocation.parse(location);
         if (parsed instanceof DiskLocation.NbdExport nbd) {
+            checkNbd(nbd);
             return NbdDiskSource.open(natives.nbd(nbd.description()), nbd, opts, requestTimeoutMillis);
         }
-        Path path = ((DiskLocation.LocalFile) parsed).path();
+        Path path = policy.require(PathArea.DISK_SOURCES, ((DiskLocation.LocalFile) parsed).path());
         if (opts.dirtyBitmap() != null) {
             throw new ValidationException("dirtyBitmap", "disk source " + path + " is a local file or block device,"
                     + " which has no dirty bitmap '" + opts.dirtyBitmap() + "': dirty bitmaps come with NBD exports"
@@ -124,9 +199,10 @@ public final class DiskSourcesImpl implements DiskSources {
         SourceOptions opts = options == null ? SourceOptions.defaults() : options;
         DiskLocation parsed = DiskLocation.parse(location);
         if (parsed instanceof DiskLocation.NbdExport nbd) {
+            checkNbd(nbd);
             return NbdDiskTarget.open(natives.nbd(nbd.description()), nbd, size, opts, requestTimeoutMillis);
         }
-        Path path = ((DiskLocation.LocalFile) parsed).path();
+        Path path = policy.require(PathArea.RESTORE_TARGETS, ((DiskLocation.LocalFile) parsed).path());
         try {
             return FileDiskTarget.create(natives.io(path.toString()), path, size, overwrite);
         } catch (IOException e) {

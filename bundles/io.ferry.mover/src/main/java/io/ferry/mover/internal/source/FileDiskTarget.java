@@ -92,7 +92,7 @@ public final class FileDiskTarget implements DiskTarget {
     }
 
     private static FileDiskTarget createNew(NativeIo io, Path path, long size) throws IOException {
-        NativeFile file = io.open(path, LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL, 0644);
+        NativeFile file = io.open(path, LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL, 0600);
         try {
             file.truncate(size);
             return new FileDiskTarget(path, file, false, size, true, 512).withDirectWrites(io);

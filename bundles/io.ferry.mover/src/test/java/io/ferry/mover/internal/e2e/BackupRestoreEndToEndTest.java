@@ -73,7 +73,7 @@ class BackupRestoreEndToEndTest {
 
     private Repository newRepository() {
         Path path = dir.resolve("repo");
-        repositories.init(path, PASSWORD, InitOptions.defaults().withKdfIterations(10_000));
+        repositories.init(path, PASSWORD, InitOptions.defaults().withKdfIterations(100_000));
         return repositories.open(path, PASSWORD);
     }
 

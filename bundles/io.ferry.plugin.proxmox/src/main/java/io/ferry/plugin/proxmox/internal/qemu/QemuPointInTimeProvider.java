@@ -229,8 +229,9 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
         // 107 bytes: below a deep installation directory, use a short per-installation one
         if (root.toAbsolutePath().toString().length() + "/vm-000000000000/nbd.sock".length() > 107) {
             Path shorter = Path.of("/tmp", "ferry-fleecing-" + shortId(root.toAbsolutePath().toString()).substring(3));
-            LOG.info("Scratch directory {} is too deep for unix sockets; using {} (set scratch.dir in"
-                    + " io.ferry.plugin.proxmox.qemu to choose)", root, shorter);
+            LOG.info("Scratch directory {} is too deep for unix sockets; using {}, private to Ferry's user (set"
+                    + " scratch.dir in io.ferry.plugin.proxmox.qemu to choose; the NBD sockets in it must be inside"
+                    + " socket.roots of io.ferry.paths)", root, shorter);
             return shorter;
         }
         return root;
@@ -469,7 +470,7 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
 
     /** The VM's scratch directory: a short, stable name per VM, as unix socket paths are limited to 107 bytes. */
     Path workDir(VirtualMachine vm) {
-        return scratchRoot.resolve(shortId(vm.id()));
+        return ScratchDirectory.secure(scratchRoot).resolve(shortId(vm.id()));
     }
 
     private static String shortId(String vmId) {
