@@ -65,7 +65,7 @@ class StalledSourceBackupTest {
 
     private Repository newRepository() {
         Path path = dir.resolve("repo");
-        repositories.init(path, PASSWORD, InitOptions.defaults().withKdfIterations(10_000));
+        repositories.init(path, PASSWORD, InitOptions.defaults().withKdfIterations(InitOptions.MIN_KDF_ITERATIONS));
         return repositories.open(path, PASSWORD);
     }
 
