@@ -11,6 +11,8 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import io.ferry.api.FerryException;
 import io.ferry.api.ValidationException;
+import io.ferry.api.audit.Audit;
+import io.ferry.api.audit.AuditLog;
 import io.ferry.api.inventory.HostKind;
 import io.ferry.api.inventory.HostSpec;
 import io.ferry.api.inventory.ImportReport;
@@ -23,6 +25,7 @@ import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmSpec;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobSpec;
+import io.ferry.api.security.FerryRole;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -61,20 +64,31 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
             "jobs");
 
     private final InventoryDatabase db;
+    private final Audit audit;
     private final JsonFactory json = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
 
     @Activate
-    public JsonInventoryTransfer(@Reference InventoryDatabase db) {
+    public JsonInventoryTransfer(@Reference InventoryDatabase db, @Reference AuditLog auditLog) {
         this.db = Objects.requireNonNull(db, "db");
+        this.audit = Audit.to(auditLog);
+    }
+
+    /** Without OSGi (tests, tools): audits to the same database. */
+    public JsonInventoryTransfer(InventoryDatabase db) {
+        this(db, new JdbcAuditLog(db));
     }
 
     // --- export --------------------------------------------------------------------------
 
     @Override
     public void exportTo(OutputStream out) {
+        audit.change(FerryRole.ADMIN, "inventory-export", "", () -> doExportTo(out));
+    }
+
+    private void doExportTo(OutputStream out) {
         Objects.requireNonNull(out, "out");
         db.read(c -> {
             try (JsonGenerator g = generator(out)) {
@@ -128,16 +142,19 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
 
     @Override
     public void writeServers(List<ManagedServer> servers, OutputStream out) {
+        audit.read(FerryRole.VIEWER, "server-list");
         writeArray(servers, out, InventoryJsonCodec::writeServer);
     }
 
     @Override
     public void writeHosts(List<PlatformHost> hosts, OutputStream out) {
+        audit.read(FerryRole.VIEWER, "host-list");
         writeArray(hosts, out, InventoryJsonCodec::writeHost);
     }
 
     @Override
     public void writeVms(List<VirtualMachine> vms, OutputStream out) {
+        audit.read(FerryRole.VIEWER, "vm-list");
         writeArray(vms, out, InventoryJsonCodec::writeVm);
     }
 
@@ -173,6 +190,11 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
 
     @Override
     public ImportReport importFrom(Path file, boolean validateOnly) {
+        return audit.change(FerryRole.ADMIN, "inventory-import", file + (validateOnly ? " (validate only)" : ""),
+                () -> doImportFrom(file, validateOnly));
+    }
+
+    private ImportReport doImportFrom(Path file, boolean validateOnly) {
         Objects.requireNonNull(file, "file");
         if (!Files.isRegularFile(file)) {
             throw new ValidationException("file", "'" + file + "' is not a readable file");
