@@ -1,6 +1,7 @@
 package io.ferry.jobs.internal;
 
 import io.ferry.api.ValidationException;
+import io.ferry.api.audit.AuditLog;
 import io.ferry.api.inventory.InventoryService;
 import io.ferry.api.job.JobService;
 import io.ferry.api.mover.DataMover;
@@ -8,6 +9,7 @@ import io.ferry.api.mover.DiskSources;
 import io.ferry.api.repository.InitOptions;
 import io.ferry.api.repository.ProgressListener;
 import io.ferry.api.repository.RepositoryService;
+import io.ferry.api.security.Caller;
 import io.ferry.api.selection.SelectionService;
 import io.ferry.api.session.Session;
 import io.ferry.api.session.SessionService;
@@ -92,7 +94,8 @@ public final class JobRunner implements SessionService {
                 Duration.ofMillis(Math.max(50, config.progress_event_millis())));
         // before any scheduler is bound: a scheduled run must never be taken for an interrupted one
         sessions.failInterrupted();
-        this.schedules = new JobSchedules(jobs, id -> sessions.start(id, "schedule"));
+        // scheduled runs are Ferry's own work, whichever thread (and Subject) activated this component
+        this.schedules = new JobSchedules(jobs, id -> Caller.asSystem(() -> sessions.start(id, "schedule")));
         this.scheduleRefresh = Duration.ofSeconds(Math.max(1, config.schedule_refresh_seconds()));
         LOG.info("Job runner: repositories under {}, password file {}", repositories.root(),
                 repositories.passwordFile());
@@ -147,6 +150,16 @@ public final class JobRunner implements SessionService {
         if (scheduler.compareAndSet(value, null)) {
             schedules.detach();
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindAuditLog")
+    void bindAuditLog(AuditLog log) {
+        sessions.auditTo(log);
+    }
+
+    void unbindAuditLog(AuditLog log) {
+        sessions.auditTo(AuditLog.NONE);
     }
 
     private void post(String topic, Map<String, Object> properties) {
