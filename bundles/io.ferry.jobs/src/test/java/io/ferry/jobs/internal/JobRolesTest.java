@@ -136,6 +136,7 @@ class JobRolesTest {
         Session done = as(OPERATOR, () -> lab.await(started));
         // the run (backup, then the job's retention prune) is Ferry's own work on its task threads
         assertEquals(SessionStatus.SUCCESS, done.status(), done.message());
+        assertTrue(done.message().contains("Retention (keep last"), "the retention prune ran: " + done.message());
         AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> as(OPERATOR,
                 () -> lab.sessions.restoreVm("vm-a", null, dir.resolve("r").toString(), false, ProgressListener.NONE)));
         assertEquals(FerryRole.ADMIN, e.required());
