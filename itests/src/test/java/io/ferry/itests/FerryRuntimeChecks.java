@@ -145,6 +145,48 @@ public abstract class FerryRuntimeChecks {
                 json.contains("\"" + backup.name() + "\""));
     }
 
+    /** Principals named like Karaf's JAAS ones (issue 11: the services read them by simple class name). */
+    public record UserPrincipal(String getName) implements java.security.Principal {
+    }
+
+    public record RolePrincipal(String getName) implements java.security.Principal {
+    }
+
+    /**
+     * Issue 11: the services check the caller's JAAS Subject and the catalog records every change
+     * and refusal. A viewer's change is refused by the real inventory service; Ferry's own work
+     * (no Subject, as these tests call) is recorded as "system", also by the repository service
+     * through its optional audit log reference; ferry:audit-list shows both.
+     */
+    @Test
+    @SuppressWarnings("removal")
+    public void changesAndRefusalsAreInTheAuditTrailByUser() throws Exception {
+        InventoryService inventory = awaitService(InventoryService.class);
+        io.ferry.api.repository.RepositoryService repositories =
+                awaitService(io.ferry.api.repository.RepositoryService.class);
+        awaitService(io.ferry.api.audit.AuditLog.class);
+        Path repo = Files.createTempDirectory(Path.of(System.getProperty("karaf.data")), "audit-it").resolve("repo");
+        repositories.init(repo, "it-password-1".toCharArray(), new io.ferry.api.repository.InitOptions(
+                io.ferry.api.repository.InitOptions.defaults().chunkSize(), 10_000));
+        javax.security.auth.Subject vera = new javax.security.auth.Subject(true, Set.of(new UserPrincipal("vera"),
+                new RolePrincipal("ferry-viewer")), Set.of(), Set.of());
+        try {
+            javax.security.auth.Subject.doAs(vera, (java.security.PrivilegedAction<Object>) () -> {
+                inventory.removeVm("no-such-vm");
+                return null;
+            });
+            fail("a viewer removed a VM");
+        } catch (io.ferry.api.security.AccessDeniedException e) {
+            assertEquals("vm-remove", e.action());
+        }
+        String json = awaitFerryShell().ok("ferry:audit-list --json --limit 200");
+        assertTrue(json, json.contains("\"user\" : \"vera\", \"action\" : \"vm-remove\", \"target\" : \"no-such-vm\","
+                + " \"result\" : \"DENIED\""));
+        assertTrue(json, json.contains("\"user\" : \"system\", \"action\" : \"repo-init\", \"target\" : \"" + repo
+                + "\", \"result\" : \"OK\""));
+        assertFalse(json, json.contains("it-password-1"));
+    }
+
     @Test
     public void serverAddedInTheShellIsListedAsJson() throws Exception {
         KarafShell shell = awaitFerryShell();

@@ -5,6 +5,8 @@ import io.ferry.api.FerryException;
 import io.ferry.api.NotFoundException;
 import io.ferry.api.ReferencedException;
 import io.ferry.api.ValidationException;
+import io.ferry.api.audit.Audit;
+import io.ferry.api.audit.AuditLog;
 import io.ferry.api.inventory.HostKind;
 import io.ferry.api.inventory.HostSpec;
 import io.ferry.api.inventory.InventoryService;
@@ -19,6 +21,7 @@ import io.ferry.api.inventory.ServerSpec;
 import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmQuery;
 import io.ferry.api.inventory.VmSpec;
+import io.ferry.api.security.FerryRole;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -37,26 +40,36 @@ public final class JdbcInventoryService implements InventoryService {
     private static final String VM_LIST = "ferry:vm-list";
 
     private final InventoryDatabase db;
+    private final Audit audit;
 
     @Activate
-    public JdbcInventoryService(@Reference InventoryDatabase db) {
+    public JdbcInventoryService(@Reference InventoryDatabase db, @Reference AuditLog auditLog) {
         this.db = Objects.requireNonNull(db, "db");
+        this.audit = Audit.to(auditLog);
+    }
+
+    /** Without OSGi (tests, tools): audits to the same database. */
+    public JdbcInventoryService(InventoryDatabase db) {
+        this(db, new JdbcAuditLog(db));
     }
 
     // --- servers -------------------------------------------------------------------------
 
     @Override
     public List<ManagedServer> servers() {
+        audit.read(FerryRole.VIEWER, "server-list");
         return db.read(c -> InventoryStore.servers(c, Optional.empty()));
     }
 
     @Override
     public Optional<ManagedServer> server(String nameOrId) {
+        audit.read(FerryRole.VIEWER, "server-show");
         return db.read(c -> findServer(c, nameOrId));
     }
 
     @Override
     public ManagedServer backupServer() {
+        audit.read(FerryRole.VIEWER, "server-show");
         return db.read(c -> {
             List<String> names = InventoryStore.serversWithRole(c, RoleType.BACKUP_SERVER);
             if (names.isEmpty()) {
@@ -68,6 +81,10 @@ public final class JdbcInventoryService implements InventoryService {
 
     @Override
     public ManagedServer addServer(ServerSpec spec) {
+        return audit.change(FerryRole.ADMIN, "server-add", spec == null ? "" : spec.name(), () -> doAddServer(spec));
+    }
+
+    private ManagedServer doAddServer(ServerSpec spec) {
         Objects.requireNonNull(spec, "spec");
         return db.inTransaction(c -> {
             // Seed 001: every managed server is a guest interaction proxy.
@@ -82,6 +99,11 @@ public final class JdbcInventoryService implements InventoryService {
 
     @Override
     public ManagedServer updateServer(String nameOrId, long expectedVersion, ServerSpec spec) {
+        return audit.change(FerryRole.ADMIN, "server-update", nameOrId,
+                () -> doUpdateServer(nameOrId, expectedVersion, spec));
+    }
+
+    private ManagedServer doUpdateServer(String nameOrId, long expectedVersion, ServerSpec spec) {
         Objects.requireNonNull(spec, "spec");
         return db.inTransaction(c -> {
             ManagedServer current = requireServer(c, nameOrId);
@@ -99,6 +121,10 @@ public final class JdbcInventoryService implements InventoryService {
 
     @Override
     public void removeServer(String nameOrId) {
+        audit.change(FerryRole.ADMIN, "server-remove", nameOrId, () -> doRemoveServer(nameOrId));
+    }
+
+    private void doRemoveServer(String nameOrId) {
         db.inTransaction(c -> {
             ManagedServer server = requireServer(c, nameOrId);
             List<String> references = new ArrayList<>();
@@ -126,6 +152,11 @@ public final class JdbcInventoryService implements InventoryService {
 
     @Override
     public ManagedServer assignRole(String serverNameOrId, ServerRole role) {
+        return audit.change(FerryRole.ADMIN, "role-assign", serverNameOrId + (role == null ? "" : " " + role.type()),
+                () -> doAssignRole(serverNameOrId, role));
+    }
+
+    private ManagedServer doAssignRole(String serverNameOrId, ServerRole role) {
         Objects.requireNonNull(role, "role");
         if (!role.type().isAssignable()) {
             throw new ValidationException("role", role.type() == RoleType.GUEST_INTERACTION
@@ -141,6 +172,11 @@ public final class JdbcInventoryService implements InventoryService {
 
     @Override
     public ManagedServer removeRole(String serverNameOrId, RoleType type) {
+        return audit.change(FerryRole.ADMIN, "role-remove", serverNameOrId + " " + type,
+                () -> doRemoveRole(serverNameOrId, type));
+    }
+
+    private ManagedServer doRemoveRole(String serverNameOrId, RoleType type) {
         Objects.requireNonNull(type, "type");
         if (type == RoleType.GUEST_INTERACTION) {
             throw new ValidationException("role", "every managed server is a guest interaction proxy (seed 001);"
@@ -221,16 +257,22 @@ public final class JdbcInventoryService implements InventoryService {
 
     @Override
     public List<PlatformHost> hosts() {
+        audit.read(FerryRole.VIEWER, "host-list");
         return db.read(c -> InventoryStore.hosts(c, Optional.empty()));
     }
 
     @Override
     public Optional<PlatformHost> host(String nameOrId) {
+        audit.read(FerryRole.VIEWER, "host-list");
         return db.read(c -> findHost(c, nameOrId));
     }
 
     @Override
     public PlatformHost addHost(HostSpec spec) {
+        return audit.change(FerryRole.ADMIN, "host-add", spec == null ? "" : spec.name(), () -> doAddHost(spec));
+    }
+
+    private PlatformHost doAddHost(HostSpec spec) {
         Objects.requireNonNull(spec, "spec");
         return db.inTransaction(c -> {
             InventoryRules.checkHost(spec, new DatabaseRuleContext(c));
@@ -249,6 +291,10 @@ public final class JdbcInventoryService implements InventoryService {
 
     @Override
     public void removeHost(String nameOrId) {
+        audit.change(FerryRole.ADMIN, "host-remove", nameOrId, () -> doRemoveHost(nameOrId));
+    }
+
+    private void doRemoveHost(String nameOrId) {
         db.inTransaction(c -> {
             PlatformHost host = findHost(c, nameOrId)
                     .orElseThrow(() -> NotFoundException.of("host", nameOrId, HOST_LIST));
@@ -283,17 +329,23 @@ public final class JdbcInventoryService implements InventoryService {
 
     @Override
     public List<VirtualMachine> vms(VmQuery query) {
+        audit.read(FerryRole.VIEWER, "vm-list");
         Objects.requireNonNull(query, "query");
         return db.read(c -> InventoryStore.vms(c, query));
     }
 
     @Override
     public Optional<VirtualMachine> vm(String nameOrId) {
+        audit.read(FerryRole.VIEWER, "vm-list");
         return db.read(c -> findVm(c, nameOrId));
     }
 
     @Override
     public VirtualMachine addVm(VmSpec spec) {
+        return audit.change(FerryRole.ADMIN, "vm-add", spec == null ? "" : spec.name(), () -> doAddVm(spec));
+    }
+
+    private VirtualMachine doAddVm(VmSpec spec) {
         Objects.requireNonNull(spec, "spec");
         return db.inTransaction(c -> {
             InventoryRules.checkVm(spec, new DatabaseRuleContext(c));
@@ -309,6 +361,10 @@ public final class JdbcInventoryService implements InventoryService {
 
     @Override
     public void removeVm(String nameOrId) {
+        audit.change(FerryRole.ADMIN, "vm-remove", nameOrId, () -> doRemoveVm(nameOrId));
+    }
+
+    private void doRemoveVm(String nameOrId) {
         db.inTransaction(c -> {
             VirtualMachine vm = findVm(c, nameOrId).orElseThrow(() -> NotFoundException.of("VM", nameOrId, VM_LIST));
             List<String> jobs = InventoryStore.jobsWithVm(c, vm.id());
@@ -325,12 +381,14 @@ public final class JdbcInventoryService implements InventoryService {
 
     @Override
     public InventorySummary summary() {
+        audit.read(FerryRole.VIEWER, "inventory-summary");
         return db.read(c -> new InventorySummary(InventoryStore.count(c, "servers"), InventoryStore.count(c, "hosts"),
                 InventoryStore.count(c, "vms"), InventoryStore.count(c, "vm_disks")));
     }
 
     @Override
     public InventorySnapshot snapshot() {
+        audit.read(FerryRole.VIEWER, "inventory-snapshot");
         return db.read(c -> new InventorySnapshot(InventoryStore.servers(c, Optional.empty()),
                 InventoryStore.hosts(c, Optional.empty()), InventoryStore.vms(c, VmQuery.all())));
     }

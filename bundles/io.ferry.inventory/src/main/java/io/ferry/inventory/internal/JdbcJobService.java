@@ -3,12 +3,15 @@ package io.ferry.inventory.internal;
 import io.ferry.api.FerryException;
 import io.ferry.api.NotFoundException;
 import io.ferry.api.ValidationException;
+import io.ferry.api.audit.Audit;
+import io.ferry.api.audit.AuditLog;
 import io.ferry.api.inventory.InventorySnapshot;
 import io.ferry.api.inventory.Platform;
 import io.ferry.api.inventory.VmQuery;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobService;
 import io.ferry.api.job.JobSpec;
+import io.ferry.api.security.FerryRole;
 import io.ferry.api.spi.JobValidator;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -41,11 +44,18 @@ public final class JdbcJobService implements JobService {
     private static final String JOB_LIST = "ferry:job-list";
 
     private final InventoryDatabase db;
+    private final Audit audit;
     private final List<JobValidator> validators = new CopyOnWriteArrayList<>();
 
     @Activate
-    public JdbcJobService(@Reference InventoryDatabase db) {
+    public JdbcJobService(@Reference InventoryDatabase db, @Reference AuditLog auditLog) {
         this.db = Objects.requireNonNull(db, "db");
+        this.audit = Audit.to(auditLog);
+    }
+
+    /** Without OSGi (tests, tools): audits to the same database. */
+    public JdbcJobService(InventoryDatabase db) {
+        this(db, new JdbcAuditLog(db));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -60,17 +70,23 @@ public final class JdbcJobService implements JobService {
 
     @Override
     public List<Job> jobs() {
+        audit.read(FerryRole.VIEWER, "job-list");
         return db.read(c -> InventoryStore.jobs(c, Optional.empty()));
     }
 
     @Override
     public Optional<Job> job(String nameOrId) {
+        audit.read(FerryRole.VIEWER, "job-show");
         Objects.requireNonNull(nameOrId, "nameOrId");
         return db.read(c -> findJob(c, nameOrId));
     }
 
     @Override
     public Job createJob(JobSpec spec) {
+        return audit.change(FerryRole.ADMIN, "job-create", spec == null ? "" : spec.name(), () -> doCreateJob(spec));
+    }
+
+    private Job doCreateJob(JobSpec spec) {
         Objects.requireNonNull(spec, "spec");
         return db.inTransaction(c -> {
             JdbcInventoryService.requireFreeName(c, "jobs", spec.name(), "job");
@@ -83,6 +99,11 @@ public final class JdbcJobService implements JobService {
 
     @Override
     public Job updateJob(String nameOrId, long expectedVersion, JobSpec spec) {
+        return audit.change(FerryRole.ADMIN, "job-update", nameOrId,
+                () -> doUpdateJob(nameOrId, expectedVersion, spec));
+    }
+
+    private Job doUpdateJob(String nameOrId, long expectedVersion, JobSpec spec) {
         Objects.requireNonNull(spec, "spec");
         return db.inTransaction(c -> {
             Job current = requireJob(c, nameOrId);
@@ -101,6 +122,10 @@ public final class JdbcJobService implements JobService {
 
     @Override
     public void deleteJob(String nameOrId) {
+        audit.change(FerryRole.ADMIN, "job-delete", nameOrId, () -> doDeleteJob(nameOrId));
+    }
+
+    private void doDeleteJob(String nameOrId) {
         db.inTransaction(c -> {
             InventoryStore.deleteJob(c, requireJob(c, nameOrId).id());
             return null;

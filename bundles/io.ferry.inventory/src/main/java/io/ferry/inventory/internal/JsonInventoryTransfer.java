@@ -12,6 +12,8 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import io.ferry.api.ConflictException;
 import io.ferry.api.FerryException;
 import io.ferry.api.ValidationException;
+import io.ferry.api.audit.Audit;
+import io.ferry.api.audit.AuditLog;
 import io.ferry.api.inventory.HostKind;
 import io.ferry.api.inventory.HostSpec;
 import io.ferry.api.inventory.ImportReport;
@@ -27,6 +29,7 @@ import io.ferry.api.job.Job;
 import io.ferry.api.job.JobSpec;
 import io.ferry.api.paths.PathArea;
 import io.ferry.api.paths.PathPolicy;
+import io.ferry.api.security.FerryRole;
 import io.ferry.api.spi.JobValidator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,6 +81,7 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
     private final InventoryDatabase db;
     private final List<JobValidator> validators = new CopyOnWriteArrayList<>();
     private final Optional<PathPolicy> policy;
+    private final Audit audit;
     private final JsonFactory json = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
@@ -85,18 +89,22 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .build();
 
-    /** Without confinement of import files: for plain-JVM use (tests, tools). */
+    /** Without OSGi (tests, tools): no confinement of import files; audits to the same database. */
     public JsonInventoryTransfer(InventoryDatabase db) {
-        this.db = Objects.requireNonNull(db, "db");
-        this.policy = Optional.empty();
+        this(db, new JdbcAuditLog(db), Optional.empty());
     }
 
     /** Import files are checked against {@code transfer.roots} of the path policy. */
     @Activate
     public JsonInventoryTransfer(@Reference(name = "db") InventoryDatabase db,
-            @Reference(name = "PathPolicy") PathPolicy policy) {
+            @Reference(name = "auditLog") AuditLog auditLog, @Reference(name = "PathPolicy") PathPolicy policy) {
+        this(db, auditLog, Optional.of(policy));
+    }
+
+    private JsonInventoryTransfer(InventoryDatabase db, AuditLog auditLog, Optional<PathPolicy> policy) {
         this.db = Objects.requireNonNull(db, "db");
-        this.policy = Optional.of(policy);
+        this.audit = Audit.to(auditLog);
+        this.policy = policy;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -113,6 +121,10 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
 
     @Override
     public void exportTo(OutputStream out) {
+        audit.change(FerryRole.ADMIN, "inventory-export", "", () -> doExportTo(out));
+    }
+
+    private void doExportTo(OutputStream out) {
         Objects.requireNonNull(out, "out");
         db.read(c -> {
             try (JsonGenerator g = generator(out)) {
@@ -166,16 +178,19 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
 
     @Override
     public void writeServers(List<ManagedServer> servers, OutputStream out) {
+        audit.read(FerryRole.VIEWER, "server-list");
         writeArray(servers, out, InventoryJsonCodec::writeServer);
     }
 
     @Override
     public void writeHosts(List<PlatformHost> hosts, OutputStream out) {
+        audit.read(FerryRole.VIEWER, "host-list");
         writeArray(hosts, out, InventoryJsonCodec::writeHost);
     }
 
     @Override
     public void writeVms(List<VirtualMachine> vms, OutputStream out) {
+        audit.read(FerryRole.VIEWER, "vm-list");
         writeArray(vms, out, InventoryJsonCodec::writeVm);
     }
 
@@ -212,7 +227,12 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
     @Override
     public ImportReport importFrom(Path given, boolean validateOnly) {
         Objects.requireNonNull(given, "file");
-        Path file = policy.map(p -> p.require(PathArea.TRANSFER_FILES, given)).orElse(given);
+        return audit.change(FerryRole.ADMIN, "inventory-import", given + (validateOnly ? " (validate only)" : ""),
+                () -> doImportFrom(policy.map(p -> p.require(PathArea.TRANSFER_FILES, given)).orElse(given),
+                        validateOnly));
+    }
+
+    private ImportReport doImportFrom(Path file, boolean validateOnly) {
         if (!Files.isRegularFile(file)) {
             throw new ValidationException("file", "'" + file + "' is not a readable file");
         }

@@ -5,6 +5,7 @@ import io.ferry.api.repository.InitOptions;
 import io.ferry.api.repository.Repository;
 import io.ferry.api.repository.RepositoryException;
 import io.ferry.api.repository.RepositoryService;
+import io.ferry.api.security.Caller;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -72,8 +73,16 @@ final class JobRepositories implements AutoCloseable {
         return root.resolve(server);
     }
 
-    /** The open repository on {@code server}, created and initialised on first use. */
-    synchronized Repository open(String server) {
+    /**
+     * The open repository on {@code server}, created and initialised on first use. Opening and
+     * creating a job's repository is Ferry's own work ({@link Caller#asSystem}): the caller's right
+     * to run the job or restore from it was checked by the job runner.
+     */
+    Repository open(String server) {
+        return Caller.asSystem(() -> openAsSystem(server));
+    }
+
+    private synchronized Repository openAsSystem(String server) {
         if (closed) {
             throw new FerryException("The job runner is stopping; repository " + server + " is closed");
         }

@@ -1,6 +1,7 @@
 package io.ferry.jobs.internal;
 
 import io.ferry.api.ValidationException;
+import io.ferry.api.audit.AuditLog;
 import io.ferry.api.inventory.InventoryService;
 import io.ferry.api.job.JobService;
 import io.ferry.api.mover.DataMover;
@@ -8,6 +9,7 @@ import io.ferry.api.mover.DiskSources;
 import io.ferry.api.repository.InitOptions;
 import io.ferry.api.repository.ProgressListener;
 import io.ferry.api.repository.RepositoryService;
+import io.ferry.api.security.Caller;
 import io.ferry.api.selection.SelectionService;
 import io.ferry.api.session.Session;
 import io.ferry.api.session.SessionService;
@@ -97,10 +99,11 @@ public final class JobRunner implements SessionService {
         this.catalogSpace = new CatalogSpace(catalog.isEmpty() ? Optional.empty()
                 : Optional.of(Path.of(expand("catalog.directory", catalog))),
                 Math.multiplyExact(Math.max(0, config.catalog_min_free_mb()), 1L << 20));
-        this.schedules = new JobSchedules(jobs, id -> {
+        // scheduled runs are Ferry's own work, whichever thread (and Subject) activated this component
+        this.schedules = new JobSchedules(jobs, id -> Caller.asSystem(() -> {
             catalogSpace.check("Scheduled run of job " + id);
             return sessions.start(id, "schedule");
-        });
+        }));
         this.scheduleRefresh = Duration.ofSeconds(Math.max(1, config.schedule_refresh_seconds()));
         LOG.info("Job runner: repositories under {}, password file {}", repositories.root(),
                 repositories.passwordFile());
@@ -155,6 +158,16 @@ public final class JobRunner implements SessionService {
         if (scheduler.compareAndSet(value, null)) {
             schedules.detach();
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindAuditLog")
+    void bindAuditLog(AuditLog log) {
+        sessions.auditTo(log);
+    }
+
+    void unbindAuditLog(AuditLog log) {
+        sessions.auditTo(AuditLog.NONE);
     }
 
     private void post(String topic, Map<String, Object> properties) {

@@ -4,6 +4,7 @@ import io.ferry.api.ConflictException;
 import io.ferry.api.NotFoundException;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobService;
+import io.ferry.api.security.Caller;
 import io.ferry.api.session.Session;
 import java.time.Duration;
 import java.util.HashMap;
@@ -68,7 +69,7 @@ final class JobSchedules implements AutoCloseable {
             return;
         }
         poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ferry-job-schedules");
+            Thread t = Caller.asSystem(() -> new Thread(r, "ferry-job-schedules")); // never a user's Subject
             t.setDaemon(true);
             return t;
         });

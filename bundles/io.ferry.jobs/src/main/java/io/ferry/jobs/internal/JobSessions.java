@@ -3,6 +3,8 @@ package io.ferry.jobs.internal;
 import io.ferry.api.ConflictException;
 import io.ferry.api.FerryException;
 import io.ferry.api.NotFoundException;
+import io.ferry.api.audit.Audit;
+import io.ferry.api.audit.AuditLog;
 import io.ferry.api.inventory.InventoryService;
 import io.ferry.api.inventory.ManagedServer;
 import io.ferry.api.inventory.RoleType;
@@ -13,6 +15,8 @@ import io.ferry.api.job.JobService;
 import io.ferry.api.mover.DataMover;
 import io.ferry.api.mover.DiskSources;
 import io.ferry.api.repository.ProgressListener;
+import io.ferry.api.security.Caller;
+import io.ferry.api.security.FerryRole;
 import io.ferry.api.selection.DecisionStatus;
 import io.ferry.api.selection.DiskDecision;
 import io.ferry.api.selection.Load;
@@ -84,6 +88,8 @@ final class JobSessions implements SessionService, AutoCloseable {
     private final ExecutorService executor;
     private final SessionIds ids;
     private final Map<String, SessionRun> active = new ConcurrentHashMap<>();
+    private final Audit audit;
+    private volatile AuditLog auditLog = AuditLog.NONE;
     private boolean closed;
 
     JobSessions(JobService jobs, InventoryService inventory, SelectionService selection, SessionStore store,
@@ -100,6 +106,12 @@ final class JobSessions implements SessionService, AutoCloseable {
         this.services = new RunServices(jobs, inventory, store, sources, mover, repositories, new TaskSlots(),
                 new VmLocks(), new GuestStage(providers, store), events, executor, clock, progressInterval);
         this.restore = new VmRestore(store, jobs, inventory, repositories, sources, mover);
+        this.audit = new Audit(() -> auditLog, clock);
+    }
+
+    /** Where runs, stops, retries and restores are recorded ({@link AuditLog#NONE} until set). */
+    void auditTo(AuditLog log) {
+        this.auditLog = Objects.requireNonNull(log, "log");
     }
 
     /** Marks sessions a previous Ferry left RUNNING (killed, crashed) as FAILED. */
@@ -124,6 +136,10 @@ final class JobSessions implements SessionService, AutoCloseable {
 
     @Override
     public Session start(String jobNameOrId, String trigger) {
+        return audit.change(FerryRole.OPERATOR, "job-run", jobNameOrId, () -> doStart(jobNameOrId, trigger));
+    }
+
+    private Session doStart(String jobNameOrId, String trigger) {
         Objects.requireNonNull(jobNameOrId, "jobNameOrId");
         Job job = job(jobNameOrId);
         String why = trigger == null || trigger.isBlank() ? "manual" : trigger.strip();
@@ -132,6 +148,10 @@ final class JobSessions implements SessionService, AutoCloseable {
 
     @Override
     public Session retry(String sessionIdOrPrefix) {
+        return audit.change(FerryRole.OPERATOR, "job-retry", sessionIdOrPrefix, () -> doRetry(sessionIdOrPrefix));
+    }
+
+    private Session doRetry(String sessionIdOrPrefix) {
         Session old = requireSession(sessionIdOrPrefix);
         if (!old.status().finished()) {
             throw new ConflictException("Session " + old.id() + " of job " + old.job() + " is still running: wait for"
@@ -150,6 +170,10 @@ final class JobSessions implements SessionService, AutoCloseable {
 
     @Override
     public Session stop(String sessionOrJob) {
+        return audit.change(FerryRole.OPERATOR, "job-stop", sessionOrJob, () -> doStop(sessionOrJob));
+    }
+
+    private Session doStop(String sessionOrJob) {
         Objects.requireNonNull(sessionOrJob, "sessionOrJob");
         Optional<SessionRun> run = findActive(sessionOrJob);
         if (run.isEmpty()) {
@@ -170,6 +194,7 @@ final class JobSessions implements SessionService, AutoCloseable {
 
     @Override
     public Session await(String sessionId, Duration timeout) throws InterruptedException {
+        audit.read(FerryRole.VIEWER, "session-show");
         Optional<SessionRun> run = findActiveSession(sessionId);
         if (run.isPresent()) {
             try {
@@ -185,22 +210,32 @@ final class JobSessions implements SessionService, AutoCloseable {
 
     @Override
     public List<TaskProgress> progress(String sessionId) {
+        audit.read(FerryRole.VIEWER, "session-show");
         return findActiveSession(sessionId).map(SessionRun::progress).orElse(List.of());
     }
 
     @Override
     public Optional<Session> session(String idOrPrefix) {
+        audit.read(FerryRole.VIEWER, "session-show");
         return store.session(idOrPrefix);
     }
 
     @Override
     public List<Session> sessions(String job, int limit) {
+        audit.read(FerryRole.VIEWER, "session-list");
         String name = job == null ? null : jobs.job(job).map(Job::name).orElse(job);
         return store.sessions(name, limit);
     }
 
     @Override
     public VmRestoreResult restoreVm(String vm, String session, String target, boolean overwrite,
+            ProgressListener listener) {
+        String what = vm + " from " + (session == null ? "its latest session" : session) + " to " + target
+                + (overwrite ? " (overwrite)" : "");
+        return audit.change(FerryRole.ADMIN, "restore", what, () -> doRestoreVm(vm, session, target, overwrite, listener));
+    }
+
+    private VmRestoreResult doRestoreVm(String vm, String session, String target, boolean overwrite,
             ProgressListener listener) {
         return restore.restore(vm, session, target, overwrite, listener == null ? ProgressListener.NONE : listener);
     }
@@ -387,7 +422,8 @@ final class JobSessions implements SessionService, AutoCloseable {
     private static ThreadFactory daemonThreads() {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, "ferry-task-" + n.incrementAndGet());
+            // created as Ferry's own work: a task thread must not keep the Subject of the user whose call made it
+            Thread t = Caller.asSystem(() -> new Thread(r, "ferry-task-" + n.incrementAndGet()));
             t.setDaemon(true);
             return t;
         };

@@ -1,5 +1,7 @@
 package io.ferry.mover.internal;
 
+import io.ferry.api.audit.Audit;
+import io.ferry.api.audit.AuditLog;
 import io.ferry.api.mover.DataMover;
 import io.ferry.api.mover.DiskSource;
 import io.ferry.api.mover.DiskTarget;
@@ -8,12 +10,18 @@ import io.ferry.api.repository.BackupInfo;
 import io.ferry.api.repository.BackupRequest;
 import io.ferry.api.repository.ProgressListener;
 import io.ferry.api.repository.Repository;
+import io.ferry.api.security.FerryRole;
 import io.ferry.mover.internal.pipeline.BackupRun;
 import io.ferry.mover.internal.pipeline.RestoreRun;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The data mover service. Configuration PID {@code io.ferry.mover}: {@code threads} = worker
@@ -27,6 +35,8 @@ import org.osgi.service.component.annotations.Component;
 public final class DataMoverImpl implements DataMover {
 
     private final int threads;
+    private volatile AuditLog auditLog = AuditLog.NONE;
+    private final Audit audit = new Audit(() -> auditLog, Clock.systemUTC());
 
     /** For plain-JVM use (benchmarks, tests): {@code threads} <= 0 means automatic. */
     public DataMoverImpl(int threads) {
@@ -49,12 +59,29 @@ public final class DataMoverImpl implements DataMover {
         }
     }
 
+    /** The catalog's audit log, when the inventory runs: disk backups and restores are recorded there. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindAuditLog")
+    void bindAuditLog(AuditLog log) {
+        this.auditLog = log;
+    }
+
+    void unbindAuditLog(AuditLog log) {
+        this.auditLog = AuditLog.NONE;
+    }
+
     public int threads() {
         return threads;
     }
 
     @Override
     public BackupInfo backup(DiskSource source, Repository repository, BackupRequest request,
+            ProgressListener listener) {
+        String what = (source == null ? "?" : source.description()) + " as " + (request == null ? "?" : request.disk());
+        return audit.change(FerryRole.OPERATOR, "backup-disk", what, () -> doBackup(source, repository, request, listener));
+    }
+
+    private BackupInfo doBackup(DiskSource source, Repository repository, BackupRequest request,
             ProgressListener listener) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(repository, "repository");
@@ -64,6 +91,12 @@ public final class DataMoverImpl implements DataMover {
 
     @Override
     public RestoreResult restore(Repository repository, String backupId, DiskTarget target,
+            ProgressListener listener) {
+        String what = backupId + " to " + (target == null ? "?" : target.description());
+        return audit.change(FerryRole.ADMIN, "restore-disk", what, () -> doRestore(repository, backupId, target, listener));
+    }
+
+    private RestoreResult doRestore(Repository repository, String backupId, DiskTarget target,
             ProgressListener listener) {
         Objects.requireNonNull(repository, "repository");
         Objects.requireNonNull(backupId, "backupId");

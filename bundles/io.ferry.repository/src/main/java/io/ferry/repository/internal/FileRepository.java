@@ -2,6 +2,8 @@ package io.ferry.repository.internal;
 
 import io.ferry.api.NotFoundException;
 import io.ferry.api.ValidationException;
+import io.ferry.api.audit.Audit;
+import io.ferry.api.audit.AuditLog;
 import io.ferry.api.repository.BackupInfo;
 import io.ferry.api.repository.BackupReader;
 import io.ferry.api.repository.BackupRequest;
@@ -14,6 +16,7 @@ import io.ferry.api.repository.RepositoryException.Reason;
 import io.ferry.api.repository.RepositoryInfo;
 import io.ferry.api.repository.RetentionPolicy;
 import io.ferry.api.repository.VerifyReport;
+import io.ferry.api.security.FerryRole;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -51,6 +54,7 @@ final class FileRepository implements Repository {
     private final Path tmpDir;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Runnable afterManifestsDeleted = () -> { };
+    private volatile Audit audit = Audit.to(AuditLog.NONE);
 
     FileRepository(Path root, RepositoryConfig config, KeyFile keyFile, MasterKeys keys, RepositoryEnvironment env) {
         this.root = root;
@@ -90,6 +94,12 @@ final class FileRepository implements Repository {
         return lock;
     }
 
+    /** Where verify and prune are recorded (the service's audit log; none until set). */
+    FileRepository auditTo(Audit audit) {
+        this.audit = Objects.requireNonNull(audit, "audit");
+        return this;
+    }
+
     /** Test hook: runs in a prune after the manifests were deleted and before the sweep. */
     void afterManifestsDeleted(Runnable hook) {
         this.afterManifestsDeleted = Objects.requireNonNull(hook, "hook");
@@ -97,6 +107,7 @@ final class FileRepository implements Repository {
 
     @Override
     public RepositoryInfo info() {
+        audit.read(FerryRole.VIEWER, "repo-info");
         requireOpen();
         List<BackupInfo> backups = listing().backups();
         long[] counts = new long[2];
@@ -119,12 +130,14 @@ final class FileRepository implements Repository {
 
     @Override
     public List<BackupInfo> backups() {
+        audit.read(FerryRole.VIEWER, "backups");
         requireOpen();
         return listing().backups();
     }
 
     @Override
     public BackupInfo backup(String idOrPrefix) {
+        audit.read(FerryRole.VIEWER, "backups");
         requireOpen();
         ManifestStore.Listing listing = listing();
         String id = resolve(listing, idOrPrefix);
@@ -134,6 +147,7 @@ final class FileRepository implements Repository {
 
     @Override
     public Optional<BackupInfo> latest(String disk) {
+        audit.read(FerryRole.VIEWER, "backups");
         requireOpen();
         return latest(listing(), disk);
     }
@@ -144,6 +158,7 @@ final class FileRepository implements Repository {
 
     @Override
     public BackupWriter startBackup(BackupRequest request) {
+        audit.read(FerryRole.OPERATOR, "backup-disk");
         requireOpen();
         Objects.requireNonNull(request, "request");
         env.awaitWarmUp();
@@ -227,6 +242,7 @@ final class FileRepository implements Repository {
 
     @Override
     public BackupReader openBackup(String idOrPrefix) {
+        audit.read(FerryRole.ADMIN, "restore-disk");
         requireOpen();
         env.awaitWarmUp();
         RepositoryLock.Lease lease = lock.shared("restore", "restore of backup " + idOrPrefix);
@@ -247,6 +263,10 @@ final class FileRepository implements Repository {
 
     @Override
     public VerifyReport verify(List<String> backupIds, ProgressListener listener) {
+        return audit.change(FerryRole.OPERATOR, "verify", root + (backupIds == null || backupIds.isEmpty() ? "" : " " + backupIds), () -> doVerify(backupIds, listener));
+    }
+
+    private VerifyReport doVerify(List<String> backupIds, ProgressListener listener) {
         requireOpen();
         Objects.requireNonNull(backupIds, "backupIds");
         Objects.requireNonNull(listener, "listener");
@@ -260,6 +280,10 @@ final class FileRepository implements Repository {
 
     @Override
     public PruneReport prune(RetentionPolicy policy, boolean dryRun, ProgressListener listener) {
+        return audit.change(FerryRole.ADMIN, "prune", root + (dryRun ? " (dry run)" : ""), () -> doPrune(policy, dryRun, listener));
+    }
+
+    private PruneReport doPrune(RetentionPolicy policy, boolean dryRun, ProgressListener listener) {
         requireOpen();
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(listener, "listener");

@@ -1,12 +1,16 @@
 package io.ferry.repository.internal;
 
 import io.ferry.api.ValidationException;
+import io.ferry.api.audit.Audit;
+import io.ferry.api.audit.AuditLog;
 import io.ferry.api.repository.InitOptions;
 import io.ferry.api.repository.Repository;
 import io.ferry.api.repository.RepositoryException;
 import io.ferry.api.repository.RepositoryException.Reason;
 import io.ferry.api.repository.RepositoryInfo;
 import io.ferry.api.repository.RepositoryService;
+import io.ferry.api.security.Caller;
+import io.ferry.api.security.FerryRole;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +39,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +64,8 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
     private final CipherWarmUp warmUp;
     private final RepositoryEnvironment env;
     private final PathPolicy policy;
+    private volatile AuditLog auditLog = AuditLog.NONE;
+    private final Audit audit = new Audit(() -> auditLog, Clock.systemUTC());
 
     /** Without confinement: for plain-JVM use (benchmarks, tests). */
     public RepositoryServiceImpl() {
@@ -87,6 +96,17 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
         workers.shutdownNow();
     }
 
+    /** The catalog's audit log, when the inventory runs: repository changes are recorded there. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindAuditLog")
+    void bindAuditLog(AuditLog log) {
+        this.auditLog = log;
+    }
+
+    void unbindAuditLog(AuditLog log) {
+        this.auditLog = AuditLog.NONE;
+    }
+
     /** True once the AES-GCM warm-up has finished (for tests and benchmarks). */
     boolean warmedUp() {
         return warmUp.isDone();
@@ -98,6 +118,10 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
 
     @Override
     public RepositoryInfo init(Path dir, char[] password, InitOptions options) {
+        return audit.change(FerryRole.ADMIN, "repo-init", String.valueOf(dir), () -> doInit(dir, password, options));
+    }
+
+    private RepositoryInfo doInit(Path dir, char[] password, InitOptions options) {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(options, "options");
         if (password == null || password.length < MIN_PASSWORD_LENGTH) {
@@ -189,6 +213,7 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
 
     @Override
     public Repository open(Path dir, char[] password) {
+        audit.read(FerryRole.VIEWER, "repo-open");
         Objects.requireNonNull(dir, "dir");
         if (password == null) {
             throw new ValidationException("password", "is missing");
@@ -200,7 +225,7 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
         try {
             MasterKeys keys = keyFile.unwrap(password, config);
             authenticate(root, config, fields, keys);
-            return new FileRepository(root.toRealPath(), config, keyFile, keys, env);
+            return new FileRepository(root.toRealPath(), config, keyFile, keys, env).auditTo(audit);
         } catch (AEADBadTagException e) {
             throw new RepositoryException(Reason.WRONG_PASSWORD, "wrong password for repository " + root
                     + " (nothing was changed)");
@@ -307,7 +332,8 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
     private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger counter = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, prefix + "-" + counter.incrementAndGet());
+            // Ferry's own threads: a worker must not keep the Subject of the caller whose call created it
+            Thread t = Caller.asSystem(() -> new Thread(r, prefix + "-" + counter.incrementAndGet()));
             t.setDaemon(true);
             return t;
         };

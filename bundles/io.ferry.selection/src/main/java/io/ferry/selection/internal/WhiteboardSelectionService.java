@@ -3,6 +3,8 @@ package io.ferry.selection.internal;
 import io.ferry.api.FerryException;
 import io.ferry.api.NotFoundException;
 import io.ferry.api.ValidationException;
+import io.ferry.api.audit.Audit;
+import io.ferry.api.audit.AuditLog;
 import io.ferry.api.inventory.InventoryService;
 import io.ferry.api.inventory.InventorySnapshot;
 import io.ferry.api.inventory.ManagedServer;
@@ -16,6 +18,8 @@ import io.ferry.api.job.JobService;
 import io.ferry.api.job.JobSpec;
 import io.ferry.api.job.ServerChoice;
 import io.ferry.api.job.TransportChoice;
+import io.ferry.api.security.Caller;
+import io.ferry.api.security.FerryRole;
 import io.ferry.api.selection.Load;
 import io.ferry.api.selection.Plan;
 import io.ferry.api.selection.PluginInfo;
@@ -30,6 +34,7 @@ import io.ferry.api.spi.ProxyRule;
 import io.ferry.api.spi.ReadinessCheck;
 import io.ferry.api.spi.TransportModeProvider;
 import io.ferry.selection.internal.PluginRegistry.Kind;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -67,6 +72,8 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = SelectionConfig.class)
 public final class WhiteboardSelectionService implements SelectionService {
     private static final Logger LOG = LoggerFactory.getLogger(WhiteboardSelectionService.class);
+    private volatile AuditLog auditLog = AuditLog.NONE;
+    private final Audit audit = new Audit(() -> auditLog, Clock.systemUTC());
 
     private final InventoryService inventory;
     private final PluginRegistry plugins = new PluginRegistry();
@@ -191,8 +198,20 @@ public final class WhiteboardSelectionService implements SelectionService {
 
     // --- SelectionService --------------------------------------------------------------------
 
+    /** The catalog's audit log, when the inventory runs: refused calls are recorded there. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindAuditLog")
+    void bindAuditLog(AuditLog log) {
+        this.auditLog = log;
+    }
+
+    void unbindAuditLog(AuditLog log) {
+        this.auditLog = AuditLog.NONE;
+    }
+
     @Override
     public Plan planJob(String jobNameOrId, Load load) {
+        audit.read(FerryRole.VIEWER, "select");
         Objects.requireNonNull(jobNameOrId, "jobNameOrId");
         JobService js = jobs.get();
         if (js == null) {
@@ -205,6 +224,7 @@ public final class WhiteboardSelectionService implements SelectionService {
 
     @Override
     public Plan planVm(String vmNameOrId, Load load) {
+        audit.read(FerryRole.VIEWER, "select");
         Objects.requireNonNull(vmNameOrId, "vmNameOrId");
         InventorySnapshot snapshot = inventory.snapshot();
         VirtualMachine vm = findVm(snapshot, vmNameOrId)
@@ -214,11 +234,13 @@ public final class WhiteboardSelectionService implements SelectionService {
 
     @Override
     public Plan plan(JobSpec job, InventorySnapshot inventorySnapshot, Load load, Set<String> failedTransportModes) {
+        audit.read(FerryRole.VIEWER, "select");
         return planner(plugins.snapshot()).plan(job, inventorySnapshot, load, failedTransportModes);
     }
 
     @Override
     public WhatIf whatIf(String jobOrVm, Scenario scenario, Load load) {
+        audit.read(FerryRole.VIEWER, "select");
         Objects.requireNonNull(jobOrVm, "jobOrVm");
         Objects.requireNonNull(scenario, "scenario");
         InventorySnapshot snapshot = inventory.snapshot();
@@ -234,6 +256,7 @@ public final class WhiteboardSelectionService implements SelectionService {
 
     @Override
     public List<ReadinessReport> check(Optional<String> server) {
+        audit.read(FerryRole.VIEWER, "check");
         Objects.requireNonNull(server, "server");
         InventorySnapshot snapshot = inventory.snapshot();
         List<ManagedServer> servers = new ArrayList<>();
@@ -251,6 +274,7 @@ public final class WhiteboardSelectionService implements SelectionService {
 
     @Override
     public List<PluginInfo> plugins() {
+        audit.read(FerryRole.VIEWER, "plugins");
         return plugins.infos();
     }
 
@@ -317,7 +341,7 @@ public final class WhiteboardSelectionService implements SelectionService {
     private static ThreadFactory daemonThreads() {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, "ferry-planner-" + n.incrementAndGet());
+            Thread t = Caller.asSystem(() -> new Thread(r, "ferry-planner-" + n.incrementAndGet())); // no user Subject
             t.setDaemon(true);
             return t;
         };

@@ -73,7 +73,7 @@ class AccessControlListTest {
         }
         for (String name : List.of("host-add", "host-remove", "server-add", "server-update", "server-remove", "vm-add",
                 "vm-remove", "job-create", "job-update", "job-delete", "role-assign", "role-remove", "inventory-import",
-                "inventory-export", "restore", "restore-disk", "prune", "repo-init", "secret-encrypt")) {
+                "inventory-export", "restore", "restore-disk", "prune", "repo-init", "secret-encrypt", "audit-list")) {
             assertEquals(ADMIN, acl.get(name), name);
         }
     }

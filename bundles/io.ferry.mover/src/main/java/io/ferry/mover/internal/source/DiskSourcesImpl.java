@@ -3,10 +3,13 @@ package io.ferry.mover.internal.source;
 import io.ferry.api.FerryException;
 import io.ferry.api.NotFoundException;
 import io.ferry.api.ValidationException;
+import io.ferry.api.audit.Audit;
+import io.ferry.api.audit.AuditLog;
 import io.ferry.api.mover.DiskSource;
 import io.ferry.api.mover.DiskSources;
 import io.ferry.api.mover.DiskTarget;
 import io.ferry.api.mover.SourceOptions;
+import io.ferry.api.security.FerryRole;
 import io.ferry.mover.internal.nativeio.Errno;
 import io.ferry.mover.internal.nativeio.NativeIoException;
 import io.ferry.mover.internal.nativeio.NativeLibraries;
@@ -19,6 +22,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +30,9 @@ import java.util.Objects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Opens disk sources and restore targets by location (see {@link DiskLocation#ACCEPTED_FORMS}):
@@ -75,6 +82,8 @@ public final class DiskSourcesImpl implements DiskSources {
     private final NativeLibraries natives;
     private final PathPolicy policy;
     private final long requestTimeoutMillis;
+    private volatile AuditLog auditLog = AuditLog.NONE;
+    private final Audit audit = new Audit(() -> auditLog, Clock.systemUTC());
 
     /** Unconfined, default NBD request deadline ({@value NbdHandle#DEFAULT_REQUEST_TIMEOUT_MILLIS} ms). */
     public DiskSourcesImpl() {
@@ -167,8 +176,20 @@ public final class DiskSourcesImpl implements DiskSources {
         policy.requireNbdHost(host, uri.getPort() < 0 ? NBD_DEFAULT_PORT : uri.getPort());
     }
 
+    /** The catalog's audit log, when the inventory runs: refused opens are recorded there. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindAuditLog")
+    void bindAuditLog(AuditLog log) {
+        this.auditLog = log;
+    }
+
+    void unbindAuditLog(AuditLog log) {
+        this.auditLog = AuditLog.NONE;
+    }
+
     @Override
     public DiskSource open(String location, SourceOptions options) {
+        audit.read(FerryRole.OPERATOR, "backup-disk");
         SourceOptions opts = options == null ? SourceOptions.defaults() : options;
         DiskLocation parsed = DiskLocation.parse(location);
         if (parsed instanceof DiskLocation.NbdExport nbd) {
@@ -193,6 +214,7 @@ public final class DiskSourcesImpl implements DiskSources {
 
     @Override
     public DiskTarget create(String location, long size, boolean overwrite, SourceOptions options) {
+        audit.read(FerryRole.ADMIN, "restore-disk");
         if (size <= 0) {
             throw new ValidationException("size", "must be more than 0 bytes, was " + size);
         }
