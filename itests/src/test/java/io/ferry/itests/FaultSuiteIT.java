@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.AfterClass;
+import org.junit.Assume;
 import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
@@ -380,6 +381,7 @@ public class FaultSuiteIT {
      */
     @Test
     public void t7RepositoryFull() throws Exception {
+        Assume.assumeTrue("mounting a tmpfs needs root", "root".equals(System.getProperty("user.name")));
         Path mount = Files.createDirectories(ferry.home().resolve("data/ferry/repositories/bkp-01"));
         lab.run(Duration.ofSeconds(30), "mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", mount.toString());
         try {
