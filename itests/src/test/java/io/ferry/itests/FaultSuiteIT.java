@@ -476,6 +476,7 @@ public class FaultSuiteIT {
             }
             Path socket = lab.dir().resolve(name + ".sock");
             Path pid = lab.dir().resolve(name + ".pid");
+            Files.deleteIfExists(socket); // a killed nbdkit leaves its socket file behind
             // every read waits 600 s; connect and block status answer at once
             lab.run(Duration.ofSeconds(30), "nbdkit", "--unix", socket.toString(), "--pidfile", pid.toString(),
                     "--exportname", name, "--filter=delay", "file", image.toString(), "rdelay=600");
