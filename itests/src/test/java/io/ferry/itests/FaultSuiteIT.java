@@ -403,7 +403,8 @@ public class FaultSuiteIT {
         } finally {
             // the repository stays open in Ferry: a lazy unmount detaches it anyway
             ferry.crash();
-            lab.run(Duration.ofSeconds(30), "umount", "-l", mount.toString());
+            lab.run(Duration.ofSeconds(30), "sh", "-c", "! mountpoint -q \"$0\" || umount -l \"$0\"",
+                    mount.toString());
             ferry.start();
         }
     }
