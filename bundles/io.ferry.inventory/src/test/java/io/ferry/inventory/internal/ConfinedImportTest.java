@@ -26,7 +26,7 @@ class ConfinedImportTest {
         TestDatabases.Db db = TestDatabases.h2();
         InventoryDatabase database = new InventoryDatabase(db.dataSource(), db.url(), "backup-01");
         try {
-            JsonInventoryTransfer transfer = new JsonInventoryTransfer(database,
+            JsonInventoryTransfer transfer = new JsonInventoryTransfer(database, new JdbcAuditLog(database),
                     ConfinedPaths.fromConfiguration(Map.of(), name -> data.toString(), etc));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             transfer.exportTo(out);
