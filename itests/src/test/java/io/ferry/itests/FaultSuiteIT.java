@@ -38,8 +38,8 @@ import org.junit.runners.MethodSorters;
  * <li>{@code ferry.faults.seed}: seed of the random kill points (printed; set it to replay a run);
  * <li>{@code ferry.faults.jobKills}: kill -9 trials during a job (default 2; the issue's figure is 20);
  * <li>{@code ferry.faults.changeKills}: kill -9 trials 0-2 s after an acknowledged change (default 2; 20);
- * <li>{@code ferry.faults.nbdDeadlineSeconds}: the NBD request deadline Ferry is expected to
- *     enforce (default 60), for the stalled-source test.
+ * <li>{@code ferry.faults.nbdDeadlineSeconds}: the NBD request deadline set in the distribution's
+ *     {@code etc/io.ferry.mover.cfg} (default 20), for the stalled-source test.
  * </ul>
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
@@ -50,7 +50,7 @@ public class FaultSuiteIT {
     private static final long SEED = Long.getLong("ferry.faults.seed", System.currentTimeMillis());
     private static final int JOB_KILLS = Integer.getInteger("ferry.faults.jobKills", 2);
     private static final int CHANGE_KILLS = Integer.getInteger("ferry.faults.changeKills", 2);
-    private static final int NBD_DEADLINE_SECONDS = Integer.getInteger("ferry.faults.nbdDeadlineSeconds", 60);
+    private static final int NBD_DEADLINE_SECONDS = Integer.getInteger("ferry.faults.nbdDeadlineSeconds", 20);
 
     private static DemoLab lab;
     private static FaultFerry ferry;
@@ -64,6 +64,7 @@ public class FaultSuiteIT {
         work = Path.of("target", "faults-it", Long.toString(System.currentTimeMillis())).toAbsolutePath();
         lab = DemoLab.start();
         ferry = new FaultFerry(UnpackedDistribution.unpack(FerryContainer.distributionZip().toPath(), work));
+        ferry.configure(lab.dir(), work, NBD_DEADLINE_SECONDS);
         ferry.start();
         ferry.ok("ferry:inventory-import " + lab.inventory());
         // every run of the job prunes (the newest backup of each disk is kept): kills hit prune too

@@ -1,6 +1,7 @@
 package io.ferry.api.session;
 
 import io.ferry.api.repository.ProgressListener;
+import io.ferry.api.repository.Repository;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -47,4 +48,14 @@ public interface SessionService {
      */
     VmRestoreResult restoreVm(String vm, String session, String target, boolean overwrite,
             ProgressListener listener);
+
+    /**
+     * The repository the jobs that store to {@code repositoryServer} write into, opened by the
+     * job runner with its own password, which no user sees or needs (since 1.1). Each call on
+     * the returned repository is checked against the caller's role as usual (listing: viewer,
+     * backup and verify: operator, restore and prune: admin); opening it needs the viewer role.
+     * Closing the returned handle leaves the runner's repository open. Throws
+     * {@code NotFoundException} when there is no such server or no job has stored there yet.
+     */
+    Repository jobRepository(String repositoryServer);
 }

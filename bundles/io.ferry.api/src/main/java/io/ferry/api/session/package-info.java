@@ -9,7 +9,7 @@
  * OSGi events, see {@link io.ferry.api.session.SessionEvents}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.ferry.api.session;
 
 import org.osgi.annotation.bundle.Export;

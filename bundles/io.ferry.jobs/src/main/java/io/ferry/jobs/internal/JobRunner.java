@@ -1,5 +1,6 @@
 package io.ferry.jobs.internal;
 
+import io.ferry.api.repository.Repository;
 import io.ferry.api.ValidationException;
 import io.ferry.api.audit.AuditLog;
 import io.ferry.api.inventory.InventoryService;
@@ -230,6 +231,11 @@ public final class JobRunner implements SessionService {
     @Override
     public List<Session> sessions(String job, int limit) {
         return sessions.sessions(job, limit);
+    }
+
+    @Override
+    public Repository jobRepository(String repositoryServer) {
+        return sessions.jobRepository(repositoryServer);
     }
 
     @Override

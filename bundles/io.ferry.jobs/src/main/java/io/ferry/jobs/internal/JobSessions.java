@@ -1,5 +1,8 @@
 package io.ferry.jobs.internal;
 
+import java.nio.file.Path;
+import java.nio.file.Files;
+import io.ferry.api.repository.Repository;
 import io.ferry.api.ConflictException;
 import io.ferry.api.FerryException;
 import io.ferry.api.NotFoundException;
@@ -218,6 +221,20 @@ final class JobSessions implements SessionService, AutoCloseable {
     public Optional<Session> session(String idOrPrefix) {
         audit.read(FerryRole.VIEWER, "session-show");
         return store.session(idOrPrefix);
+    }
+
+    @Override
+    public Repository jobRepository(String repositoryServer) {
+        audit.read(FerryRole.VIEWER, "job-repository");
+        String name = repositoryServer == null ? "" : repositoryServer.strip();
+        ManagedServer server = inventory.server(name).orElseThrow(() -> new NotFoundException("No managed server '"
+                + name + "': name the repository server the jobs store to (ferry:job-list shows it)"));
+        Path directory = repositories.directory(server.name());
+        if (!Files.isRegularFile(directory.resolve("config"))) {
+            throw new NotFoundException("No job has stored to " + server.name() + " yet: its job repository "
+                    + directory + " does not exist");
+        }
+        return new SharedRepository(repositories.open(server.name()));
     }
 
     @Override

@@ -15,7 +15,11 @@ import io.ferry.api.job.GuestProcessing;
 import io.ferry.api.job.JobSpec;
 import io.ferry.api.job.ServerChoice;
 import io.ferry.api.job.TransportChoice;
+import io.ferry.api.NotFoundException;
+import io.ferry.api.repository.BackupInfo;
 import io.ferry.api.repository.ProgressListener;
+import io.ferry.api.repository.Repository;
+import io.ferry.api.repository.RetentionPolicy;
 import io.ferry.api.security.AccessDeniedException;
 import io.ferry.api.security.FerryRole;
 import io.ferry.api.session.Session;
@@ -164,5 +168,30 @@ class JobRolesTest {
         assertEquals(SessionStatus.SUCCESS, done.status(), done.message());
         assertEquals("system job-run OK", audited.get(0).user() + " " + audited.get(0).action() + " "
                 + audited.get(0).result());
+    }
+
+    @Test
+    void theJobRepositoryOpensForAViewerWithoutAPasswordAndOnlyForReading() throws Exception {
+        NotFoundException none = assertThrows(NotFoundException.class,
+                () -> as(VIEWER, () -> lab.sessions.jobRepository("repo-01")));
+        assertTrue(none.getMessage().contains("No job has stored to repo-01 yet"), none.getMessage());
+        Session done = lab.run("daily");
+        assertEquals(SessionStatus.SUCCESS, done.status(), done.message());
+
+        Repository repository = as(VIEWER, () -> lab.sessions.jobRepository("repo-01"));
+        List<BackupInfo> backups = as(VIEWER, repository::backups);
+        assertEquals(List.of("vm-a/disk0"), backups.stream().map(BackupInfo::disk).toList());
+        assertThrows(AccessDeniedException.class, () -> as(VIEWER,
+                () -> repository.prune(RetentionPolicy.keepLast(1), true, ProgressListener.NONE)));
+        assertThrows(AccessDeniedException.class, () -> as(VIEWER, () -> repository.openBackup(backups.get(0).id())));
+        repository.close();
+
+        // closing the user's handle left the runner's repository open: the next run uses it
+        Session again = lab.run("daily");
+        assertEquals(SessionStatus.SUCCESS, again.status(), again.message());
+        assertEquals(2, as(ADMIN, () -> lab.sessions.jobRepository("repo-01").backups()).size());
+        assertThrows(NotFoundException.class, () -> as(VIEWER, () -> lab.sessions.jobRepository("../../etc")));
+        assertThrows(AccessDeniedException.class, () -> as(user("nobody", "ssh"),
+                () -> lab.sessions.jobRepository("repo-01")));
     }
 }

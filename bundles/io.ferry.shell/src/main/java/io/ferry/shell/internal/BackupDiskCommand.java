@@ -10,6 +10,7 @@ import io.ferry.api.repository.BackupRequest;
 import io.ferry.api.repository.BackupStats;
 import io.ferry.api.repository.Repository;
 import io.ferry.api.repository.RepositoryService;
+import io.ferry.api.session.SessionService;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -83,7 +84,7 @@ public class BackupDiskCommand implements Action {
     @Reference
     private Session session;
 
-    @Option(name = "--repo", required = true, description = "Repository directory")
+    @Option(name = "--repo", description = "Repository directory (or --job-repo)")
     @Completion(FileCompleter.class)
     private String repo;
 
@@ -120,6 +121,14 @@ public class BackupDiskCommand implements Action {
     @Completion(FileCompleter.class)
     private String passwordFile;
 
+    @Option(name = "--job-repo", description = "Instead of --repo: the repository the jobs store to on this"
+            + " repository server, opened with Ferry's own password (no --password-file)")
+    @Completion(ServerNameCompleter.class)
+    private String jobRepo;
+
+    @Reference(optional = true)
+    private SessionService sessions;
+
     @Argument(index = 0, name = "SOURCE", required = true, description = "Path, nbd://, nbds:// or nbd+unix:// URI")
     @Completion(FileCompleter.class)
     private String source;
@@ -129,13 +138,14 @@ public class BackupDiskCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        Path directory = RepoAccess.directory(session, repo, "ferry:backup-disk");
         String location = location(session, source);
         String key = disk == null ? derivedKey(location) : checkedKey(disk.strip(), "--disk");
         Map<String, String> labelMap = labels(labels);
         SourceOptions options = options(location);
         BackupInfo info;
-        try (Repository repository = RepoAccess.open(repositories, session, environment, directory, passwordFile)) {
+        RepoAccess.Opened opened = RepoAccess.open(repositories, sessions, session, environment, repo, jobRepo,
+                passwordFile, "ferry:backup-disk");
+        try (Repository repository = opened.repository()) {
             if (disk == null && !json) {
                 System.out.println("Disk key: " + key + " (from the source's name; choose another with --disk)");
             }

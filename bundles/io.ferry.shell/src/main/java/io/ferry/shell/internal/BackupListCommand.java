@@ -3,6 +3,7 @@ package io.ferry.shell.internal;
 import io.ferry.api.repository.BackupInfo;
 import io.ferry.api.repository.Repository;
 import io.ferry.api.repository.RepositoryService;
+import io.ferry.api.session.SessionService;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
@@ -38,7 +39,7 @@ public class BackupListCommand implements Action {
     @Reference
     private Session session;
 
-    @Option(name = "--repo", required = true, description = "Repository directory")
+    @Option(name = "--repo", description = "Repository directory (or --job-repo)")
     @Completion(FileCompleter.class)
     private String repo;
 
@@ -53,14 +54,24 @@ public class BackupListCommand implements Action {
     @Completion(FileCompleter.class)
     private String passwordFile;
 
+    @Option(name = "--job-repo", description = "Instead of --repo: the repository the jobs store to on this"
+            + " repository server, opened with Ferry's own password (no --password-file)")
+    @Completion(ServerNameCompleter.class)
+    private String jobRepo;
+
+    @Reference(optional = true)
+    private SessionService sessions;
+
     /** The Karaf process's environment; replaced in tests. */
     private Function<String, String> environment = System::getenv;
 
     @Override
     public Object execute() {
-        Path directory = RepoAccess.directory(session, repo, "ferry:backups");
+        RepoAccess.Opened opened = RepoAccess.open(repositories, sessions, session, environment, repo, jobRepo,
+                passwordFile, "ferry:backups");
+        Path directory = opened.directory();
         List<BackupInfo> backups;
-        try (Repository repository = RepoAccess.open(repositories, session, environment, directory, passwordFile)) {
+        try (Repository repository = opened.repository()) {
             backups = repository.backups().stream().filter(b -> disk == null || b.disk().equals(disk.strip())).toList();
         }
         if (json) {

@@ -5,6 +5,7 @@ import io.ferry.api.repository.BackupInfo;
 import io.ferry.api.repository.PruneReport;
 import io.ferry.api.repository.Repository;
 import io.ferry.api.repository.RepositoryService;
+import io.ferry.api.session.SessionService;
 import io.ferry.api.repository.RetentionPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ public class PruneCommand implements Action {
     @Reference
     private Session session;
 
-    @Option(name = "--repo", required = true, description = "Repository directory")
+    @Option(name = "--repo", description = "Repository directory (or --job-repo)")
     @Completion(FileCompleter.class)
     private String repo;
 
@@ -81,16 +82,26 @@ public class PruneCommand implements Action {
     @Completion(FileCompleter.class)
     private String passwordFile;
 
+    @Option(name = "--job-repo", description = "Instead of --repo: the repository the jobs store to on this"
+            + " repository server, opened with Ferry's own password (no --password-file)")
+    @Completion(ServerNameCompleter.class)
+    private String jobRepo;
+
+    @Reference(optional = true)
+    private SessionService sessions;
+
     /** The Karaf process's environment; replaced in tests. */
     private Function<String, String> environment = System::getenv;
 
     @Override
     public Object execute() {
-        Path directory = RepoAccess.directory(session, repo, "ferry:prune");
         RetentionPolicy policy = policy();
         List<BackupInfo> before;
         PruneReport report;
-        try (Repository repository = RepoAccess.open(repositories, session, environment, directory, passwordFile)) {
+        RepoAccess.Opened opened = RepoAccess.open(repositories, sessions, session, environment, repo, jobRepo,
+                passwordFile, "ferry:prune");
+        Path directory = opened.directory();
+        try (Repository repository = opened.repository()) {
             before = repository.backups();
             ProgressBar bar = ProgressBar.forSession(session, !noProgress && !json);
             try {

@@ -1,8 +1,10 @@
 package io.ferry.shell.internal;
 
+import io.ferry.api.FerryException;
 import io.ferry.api.ValidationException;
 import io.ferry.api.repository.Repository;
 import io.ferry.api.repository.RepositoryService;
+import io.ferry.api.session.SessionService;
 import java.nio.file.Path;
 import java.util.function.Function;
 import org.apache.karaf.shell.api.console.Session;
@@ -57,5 +59,45 @@ final class RepoAccess {
         } finally {
             Passwords.wipe(password);
         }
+    }
+
+    /** The repository a command works on, and the directory its messages name. */
+    record Opened(Repository repository, Path directory) {
+    }
+
+    /** The option text that names the repository again in a hint, e.g. {@code --repo /srv/ferry/repo}. */
+    static String option(String repo, String jobRepo) {
+        return jobRepo != null && !jobRepo.isBlank() ? "--job-repo " + jobRepo.strip() : "--repo " + repo;
+    }
+
+    /**
+     * Opens the repository named by {@code --repo DIRECTORY} (password from {@code --password-file},
+     * the environment or a prompt) or by {@code --job-repo SERVER}: the job repository of that
+     * repository server, opened by the job runner with its own password, which the user never sees.
+     */
+    static Opened open(RepositoryService service, SessionService sessions, Session session,
+            Function<String, String> environment, String repo, String jobRepo, String passwordFile, String command) {
+        if (jobRepo == null || jobRepo.isBlank()) {
+            if (repo == null || repo.isBlank()) {
+                throw new ValidationException("--repo", "name the repository: " + command + " --repo DIRECTORY ..."
+                        + " for a repository made with ferry:repo-init, or " + command + " --job-repo SERVER ... for"
+                        + " the repository the jobs store to on that repository server");
+            }
+            Path directory = directory(session, repo, command);
+            return new Opened(open(service, session, environment, directory, passwordFile), directory);
+        }
+        if (repo != null) {
+            throw new ValidationException("--job-repo", "give --repo DIRECTORY or --job-repo SERVER, not both");
+        }
+        if (passwordFile != null) {
+            throw new ValidationException("--password-file", "a job repository is opened with Ferry's own password:"
+                    + " leave out --password-file");
+        }
+        if (sessions == null) {
+            throw new FerryException("The job runner (bundle io.ferry.jobs) is not running: job repositories cannot"
+                    + " be opened");
+        }
+        Repository repository = sessions.jobRepository(jobRepo.strip());
+        return new Opened(repository, repository.info().path());
     }
 }

@@ -1,8 +1,10 @@
 package io.ferry.shell.internal;
 
+import io.ferry.api.ValidationException;
 import io.ferry.api.repository.Repository;
 import io.ferry.api.repository.RepositoryInfo;
 import io.ferry.api.repository.RepositoryService;
+import io.ferry.api.session.SessionService;
 import java.nio.file.Path;
 import java.util.function.Function;
 import org.apache.karaf.shell.api.action.Action;
@@ -37,7 +39,7 @@ public class RepoInfoCommand implements Action {
     @Reference
     private Session session;
 
-    @Argument(index = 0, name = "PATH", required = true, description = "Repository directory")
+    @Argument(index = 0, name = "PATH", description = "Repository directory (or --job-repo SERVER)")
     @Completion(FileCompleter.class)
     private String path;
 
@@ -49,14 +51,26 @@ public class RepoInfoCommand implements Action {
     @Completion(FileCompleter.class)
     private String passwordFile;
 
+    @Option(name = "--job-repo", description = "Instead of PATH: the repository the jobs store to on this"
+            + " repository server, opened with Ferry's own password (no --password-file)")
+    @Completion(ServerNameCompleter.class)
+    private String jobRepo;
+
+    @Reference(optional = true)
+    private SessionService sessions;
+
     /** The Karaf process's environment; replaced in tests. */
     private Function<String, String> environment = System::getenv;
 
     @Override
     public Object execute() {
-        Path directory = RepoAccess.path(session, path, "PATH");
+        if (path != null && jobRepo != null) {
+            throw new ValidationException("--job-repo", "give PATH or --job-repo SERVER, not both");
+        }
+        RepoAccess.Opened opened = RepoAccess.open(repositories, sessions, session, environment, path, jobRepo,
+                passwordFile, "ferry:repo-info");
         RepositoryInfo info;
-        try (Repository repository = RepoAccess.open(repositories, session, environment, directory, passwordFile)) {
+        try (Repository repository = opened.repository()) {
             info = repository.info();
         }
         if (json) {

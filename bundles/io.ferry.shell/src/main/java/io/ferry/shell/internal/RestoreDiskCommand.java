@@ -10,6 +10,7 @@ import io.ferry.api.mover.SourceOptions;
 import io.ferry.api.repository.BackupInfo;
 import io.ferry.api.repository.Repository;
 import io.ferry.api.repository.RepositoryService;
+import io.ferry.api.session.SessionService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -59,7 +60,7 @@ public class RestoreDiskCommand implements Action {
     @Reference
     private Session session;
 
-    @Option(name = "--repo", required = true, description = "Repository directory")
+    @Option(name = "--repo", description = "Repository directory (or --job-repo)")
     @Completion(FileCompleter.class)
     private String repo;
 
@@ -88,6 +89,14 @@ public class RestoreDiskCommand implements Action {
     @Completion(FileCompleter.class)
     private String passwordFile;
 
+    @Option(name = "--job-repo", description = "Instead of --repo: the repository the jobs store to on this"
+            + " repository server, opened with Ferry's own password (no --password-file)")
+    @Completion(ServerNameCompleter.class)
+    private String jobRepo;
+
+    @Reference(optional = true)
+    private SessionService sessions;
+
     @Argument(index = 0, name = "TARGET", required = true, description = "File, block device or NBD URI to write")
     @Completion(FileCompleter.class)
     private String target;
@@ -97,11 +106,10 @@ public class RestoreDiskCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        Path directory = RepoAccess.directory(session, repo, "ferry:restore-disk");
         if (blank(backup) && blank(disk)) {
             throw new ValidationException("--backup", "name the backup to restore: --backup ID (or a unique prefix of"
-                    + " it) or --disk KEY for the latest backup of a disk; list them with ferry:backups --repo "
-                    + directory);
+                    + " it) or --disk KEY for the latest backup of a disk; list them with ferry:backups "
+                    + RepoAccess.option(repo, jobRepo));
         }
         String location = BackupDiskCommand.location(session, target);
         refuseExistingFile(location);
@@ -109,7 +117,10 @@ public class RestoreDiskCommand implements Action {
                 location, "targets");
         BackupInfo info;
         RestoreResult result;
-        try (Repository repository = RepoAccess.open(repositories, session, environment, directory, passwordFile)) {
+        RepoAccess.Opened opened = RepoAccess.open(repositories, sessions, session, environment, repo, jobRepo,
+                passwordFile, "ferry:restore-disk");
+        Path directory = opened.directory();
+        try (Repository repository = opened.repository()) {
             info = chosen(repository, directory);
             ProgressBar bar = ProgressBar.forSession(session, !noProgress && !json);
             try (DiskTarget disk = sources.create(location, info.size(), overwrite, options)) {

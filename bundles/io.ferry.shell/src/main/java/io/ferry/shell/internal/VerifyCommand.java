@@ -4,6 +4,7 @@ import io.ferry.api.FerryException;
 import io.ferry.api.repository.ChunkProblem;
 import io.ferry.api.repository.Repository;
 import io.ferry.api.repository.RepositoryService;
+import io.ferry.api.session.SessionService;
 import io.ferry.api.repository.VerifyReport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +52,7 @@ public class VerifyCommand implements Action {
     @Reference
     private Session session;
 
-    @Option(name = "--repo", required = true, description = "Repository directory")
+    @Option(name = "--repo", description = "Repository directory (or --job-repo)")
     @Completion(FileCompleter.class)
     private String repo;
 
@@ -66,6 +67,14 @@ public class VerifyCommand implements Action {
     @Completion(FileCompleter.class)
     private String passwordFile;
 
+    @Option(name = "--job-repo", description = "Instead of --repo: the repository the jobs store to on this"
+            + " repository server, opened with Ferry's own password (no --password-file)")
+    @Completion(ServerNameCompleter.class)
+    private String jobRepo;
+
+    @Reference(optional = true)
+    private SessionService sessions;
+
     @Argument(index = 0, name = "BACKUP", multiValued = true, description = "Backup ids or unique prefixes; all when left out")
     private List<String> backups;
 
@@ -74,10 +83,12 @@ public class VerifyCommand implements Action {
 
     @Override
     public Object execute() {
-        Path directory = RepoAccess.directory(session, repo, "ferry:verify");
+        RepoAccess.Opened opened = RepoAccess.open(repositories, sessions, session, environment, repo, jobRepo,
+                passwordFile, "ferry:verify");
+        Path directory = opened.directory();
         VerifyReport report;
         long started = System.nanoTime();
-        try (Repository repository = RepoAccess.open(repositories, session, environment, directory, passwordFile)) {
+        try (Repository repository = opened.repository()) {
             Set<String> ids = new LinkedHashSet<>();
             for (String prefix : Arguments.nonBlank(backups)) {
                 ids.add(repository.backup(prefix).id());

@@ -128,6 +128,19 @@ final class FakeSessions implements SessionService {
         return sessions.values().stream().filter(s -> s.id().startsWith(idOrPrefix)).findFirst();
     }
 
+    /** Job repositories by server name, as the job runner would open them. */
+    final Map<String, io.ferry.api.repository.Repository> jobRepositories = new java.util.HashMap<>();
+
+    @Override
+    public io.ferry.api.repository.Repository jobRepository(String repositoryServer) {
+        calls.add("jobRepository " + repositoryServer);
+        io.ferry.api.repository.Repository repository = jobRepositories.get(repositoryServer);
+        if (repository == null) {
+            throw new io.ferry.api.NotFoundException("No job has stored to " + repositoryServer + " yet");
+        }
+        return repository;
+    }
+
     @Override
     public List<Session> sessions(String job, int limit) {
         calls.add("sessions " + job + " " + limit);

@@ -237,6 +237,37 @@ class RepositoryCommandsTest {
         }
 
         @Test
+        void aJobRepositoryIsOpenedByTheJobRunnerWithNoPasswordAnywhere() throws Exception {
+            addBackup("01JA0001", "web-01", null, 0);
+            environment.clear(); // no FERRY_REPOSITORY_PASSWORD, no prompt, no file
+            FakeSessions sessions = new FakeSessions();
+            sessions.jobRepositories.put("repo-01", repo);
+            String out = run(with(new BackupListCommand(), "repositories", repositories, "sessions", sessions,
+                    "session", session.session(), "environment", env, "jobRepo", "repo-01"));
+            assertTrue(out.contains("01JA0001"), out);
+            assertTrue(sessions.calls.contains("jobRepository repo-01"), sessions.calls.toString());
+            assertEquals(List.of(), repositories.calls, "the shell opened no repository itself");
+            assertTrue(session.prompts.isEmpty(), "asked for a password: " + session.prompts);
+        }
+
+        @Test
+        void aJobRepositoryTakesNeitherADirectoryNorAPasswordFile() {
+            FakeSessions sessions = new FakeSessions();
+            sessions.jobRepositories.put("repo-01", repo);
+            ValidationException both = assertThrows(ValidationException.class, () -> run(list("sessions", sessions,
+                    "jobRepo", "repo-01")));
+            assertTrue(both.getMessage().contains("not both"), both.getMessage());
+            ValidationException password = assertThrows(ValidationException.class, () -> run(with(
+                    new BackupListCommand(), "repositories", repositories, "sessions", sessions, "session",
+                    session.session(), "environment", env, "jobRepo", "repo-01", "passwordFile", "pw")));
+            assertTrue(password.getMessage().contains("Ferry's own password"), password.getMessage());
+            ValidationException none = assertThrows(ValidationException.class, () -> run(with(
+                    new BackupListCommand(), "repositories", repositories, "session", session.session(),
+                    "environment", env)));
+            assertTrue(none.getMessage().contains("--job-repo SERVER"), none.getMessage());
+        }
+
+        @Test
         void aTableRowPerBackupWithParentAndTracking() throws Exception {
             addBackup("01JA0001", "web-01", null, 0);
             addBackup("01JA0002", "db-01", null, 1);
@@ -307,7 +338,8 @@ class RepositoryCommandsTest {
         void withoutRepoTheErrorShowsHowToNameIt() {
             ValidationException e = assertThrows(ValidationException.class, () -> run(list("repo", null)));
             assertEquals("--repo", e.field());
-            assertTrue(e.getMessage().contains("ferry:backups --repo /srv/ferry/repo"), e.getMessage());
+            assertTrue(e.getMessage().contains("ferry:backups --repo DIRECTORY"), e.getMessage());
+            assertTrue(e.getMessage().contains("ferry:backups --job-repo SERVER"), e.getMessage());
             assertEquals(List.of(), repositories.calls);
         }
     }
@@ -538,7 +570,7 @@ class RepositoryCommandsTest {
         @Test
         void withNeitherBackupNorDiskTheErrorSaysHowToFindIds() {
             ValidationException e = assertThrows(ValidationException.class, () -> run(restore("out.raw")));
-            assertTrue(e.getMessage().contains("ferry:backups --repo " + repoDir), e.getMessage());
+            assertTrue(e.getMessage().contains("ferry:backups --repo repo"), e.getMessage());
             assertEquals(List.of(), repositories.calls);
         }
 

@@ -87,7 +87,9 @@ class TerminalTextTest {
             }
         };
         FerryException e = assertThrows(FerryException.class, () -> run(with(new InventoryImportCommand(),
-                "transfer", transfer, "session", CommandHarness.sessionIn(dir), "file", file.toString())));
+                "transfer", transfer, "session", CommandHarness.sessionIn(dir), "file", file.toString(), "paths",
+                new io.ferry.api.paths.ConfinedPaths(java.util.Map.of(io.ferry.api.paths.PathArea.TRANSFER_FILES,
+                        List.of(dir)), List.of(dir.resolve("etc")), List.of(), "etc/io.ferry.paths.cfg"))));
         assertEquals("servers[0].\\u001b[2J: unknown field; expected one of [name]", e.getMessage());
         // a message without anything to escape stays the same exception
         ValidationException plain = new ValidationException("vms[0].name", "is required");
