@@ -18,12 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FaultFerry {
     static final Duration BOOT_TIMEOUT = Duration.ofSeconds(240);
-    /**
-     * The job repositories' password: Ferry keeps it in etc/ferry-repository.password, which no
-     * command may read (docs/security.md); the suite writes that file before the first start and
-     * gives the shell a copy inside {@code password.roots}, as an operator would.
-     */
-    static final String PASSWORD = "--password-file data/ferry/password-files/jobs.password";
 
     private final UnpackedDistribution dist;
     private final Path out;
@@ -44,13 +38,14 @@ final class FaultFerry {
 
     /** The repository of the jobs that store to {@code server}, as the shell names it. */
     static String repo(String server) {
-        return "--repo data/ferry/repositories/" + server + " " + PASSWORD;
+        // opened by the job runner with its own password: no user reads etc/ferry-repository.password
+        return "--job-repo " + server;
     }
 
     /**
      * Before the first start: opens the confined paths for the lab ({@code lab}: disk images, NBD
      * sockets, the inventory file) and the suite's own files ({@code work}: restores), sets the
-     * NBD request deadline, and writes the job repositories' password with a copy for the shell.
+     * NBD request deadline.
      */
     void configure(Path lab, Path work, int nbdDeadlineSeconds) throws IOException {
         Path etc = dist.home().resolve("etc");
@@ -63,13 +58,6 @@ final class FaultFerry {
                 java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(etc.resolve("io.ferry.mover.cfg"), "nbd.request.timeout.seconds = " + nbdDeadlineSeconds
                 + "\n", UTF_8);
-        String password = "fault-suite-" + Long.toHexString(new java.security.SecureRandom().nextLong()) + "\n";
-        Path jobPassword = etc.resolve("ferry-repository.password");
-        Files.writeString(jobPassword, password, UTF_8);
-        Files.setPosixFilePermissions(jobPassword, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        Path copy = Files.createDirectories(dist.home().resolve("data/ferry/password-files")).resolve("jobs.password");
-        Files.writeString(copy, password, UTF_8);
-        Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     /** bin/start, then waits until the ferry commands answer; returns the milliseconds that took. */

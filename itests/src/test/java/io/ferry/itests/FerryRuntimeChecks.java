@@ -167,7 +167,8 @@ public abstract class FerryRuntimeChecks {
         awaitService(io.ferry.api.audit.AuditLog.class);
         Path repo = Files.createTempDirectory(Path.of(System.getProperty("karaf.data")), "audit-it").resolve("repo");
         repositories.init(repo, "it-password-1".toCharArray(), new io.ferry.api.repository.InitOptions(
-                io.ferry.api.repository.InitOptions.defaults().chunkSize(), 10_000));
+                io.ferry.api.repository.InitOptions.defaults().chunkSize(),
+                io.ferry.api.repository.InitOptions.MIN_KDF_ITERATIONS));
         javax.security.auth.Subject vera = new javax.security.auth.Subject(true, Set.of(new UserPrincipal("vera"),
                 new RolePrincipal("ferry-viewer")), Set.of(), Set.of());
         try {

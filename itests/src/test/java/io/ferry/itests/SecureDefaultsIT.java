@@ -210,10 +210,12 @@ public class SecureDefaultsIT {
 
     @Test
     public void theOperatorRunsAJobButCannotRestorePruneOrImportAndTheAdminCan() throws Exception {
-        Path work = Files.createDirectories(ferry.home().resolve("data/itest-roles"));
-        Path passwordFile = work.resolve("repo.password");
+        // inside the default roots of etc/io.ferry.paths.cfg (password files, repositories, restores)
+        Path passwordFile = Files.createDirectories(ferry.home().resolve("data/ferry/password-files"))
+                .resolve("itest-roles.password");
         Files.writeString(passwordFile, "it-repo-password-1\n");
-        Path repo = work.resolve("repo");
+        Path repo = ferry.home().resolve("data/ferry/repositories/itest-roles");
+        Path work = Files.createDirectories(ferry.home().resolve("data/ferry/restores"));
 
         assertRefused(ferry.clientAs(OPERATOR, PASSWORD, "ferry:inventory-import samples/lab-inventory.json"));
         assertRefused(ferry.clientAs(OPERATOR, PASSWORD, "ferry:repo-init --password-file " + passwordFile + " " + repo));

@@ -95,6 +95,17 @@ public final class ConfinedPaths implements PathPolicy {
                             + e.getReason(), e);
                 }
             }
+            if (area == PathArea.NBD_SOCKETS && !properties.containsKey(area.setting())) {
+                // Ferry's own sockets (QEMU point-in-time views) may live in a short directory outside
+                // ${karaf.data} when the installation is deep: see ScratchDirectories
+                String data = variables.apply("karaf.data");
+                if (data != null && !data.isBlank()) {
+                    Path own = ScratchDirectories.fleecing(Path.of(data));
+                    if (paths.stream().noneMatch(own::startsWith)) {
+                        paths.add(own);
+                    }
+                }
+            }
             roots.put(area, paths);
         }
         Object hosts = properties.get(NBD_HOSTS);

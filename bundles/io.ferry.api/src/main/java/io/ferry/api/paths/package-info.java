@@ -11,7 +11,7 @@
  * configuration PID {@code io.ferry.paths} that would allow the path.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.ferry.api.paths;
 
 import org.osgi.annotation.bundle.Export;

@@ -382,17 +382,30 @@ final class SessionRun {
             SessionOutcome outcome = SessionOutcome.of(id, records, guests, stopRequested);
             StringBuilder message = new StringBuilder(outcome.summary());
             notes.forEach(n -> message.append(' ').append(n));
-            String retention = applyRetention(records);
-            if (!retention.isEmpty()) {
-                message.append(' ').append(retention);
-            }
             Instant now = services.clock().instant();
+            // the end of the run is in the catalog before retention deletes anything: a Ferry killed
+            // during the prune leaves this session (and its backups) as the restore point, never an
+            // "interrupted" run next to older sessions whose backups are already gone
+            boolean stored = false;
             try {
                 session = services.store().finish(id, outcome.status(), now, message.toString());
+                stored = true;
             } catch (RuntimeException e) {
                 LOG.error("Could not store the end of session {} ({})", id, outcome.status(), e);
                 session = new Session(id, job.name(), "unknown", null, outcome.status(), now, now, records, guests,
                         message.toString());
+            }
+            String retention = stored ? applyRetention(records)
+                    : "Retention not applied: the end of the session could not be stored.";
+            if (!retention.isEmpty()) {
+                message.append(' ').append(retention);
+                try {
+                    session = services.store().finish(id, outcome.status(), now, message.toString());
+                } catch (RuntimeException e) {
+                    LOG.error("Could not store the retention note of session {}", id, e);
+                    session = new Session(id, job.name(), session.trigger(), session.retryOf(), outcome.status(),
+                            session.started(), now, records, guests, message.toString());
+                }
             }
             LOG.info("Session {} of job {} ended {}: {}", id, job.name(), outcome.status(), message);
             Map<String, Object> event = event();

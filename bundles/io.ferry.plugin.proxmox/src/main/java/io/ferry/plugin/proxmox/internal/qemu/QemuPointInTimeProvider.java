@@ -2,6 +2,7 @@ package io.ferry.plugin.proxmox.internal.qemu;
 
 import io.ferry.api.FerryException;
 import io.ferry.api.ValidationException;
+import io.ferry.api.paths.ScratchDirectories;
 import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.session.ChangedBlockLedger;
 import io.ferry.api.session.GuestRecord;
@@ -223,16 +224,17 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
             return Path.of(configured.strip());
         }
         String data = System.getProperty("karaf.data");
-        Path root = data != null ? Path.of(data, "ferry", "fleecing")
-                : Path.of(System.getProperty("java.io.tmpdir"), "ferry-fleecing");
-        // a VM's NBD socket is <root>/vm-<12 hex>/nbd.sock and unix socket paths have at most
-        // 107 bytes: below a deep installation directory, use a short per-installation one
-        if (root.toAbsolutePath().toString().length() + "/vm-000000000000/nbd.sock".length() > 107) {
-            Path shorter = Path.of("/tmp", "ferry-fleecing-" + shortId(root.toAbsolutePath().toString()).substring(3));
-            LOG.info("Scratch directory {} is too deep for unix sockets; using {}, private to Ferry's user (set"
+        if (data == null) {
+            return Path.of(System.getProperty("java.io.tmpdir"), "ferry-fleecing");
+        }
+        // a VM's NBD socket is <root>/vm-<12 hex>/nbd.sock and unix socket paths have at most 107
+        // bytes: below a deep installation directory this is a short per-installation one, which
+        // the default socket.roots of io.ferry.paths includes
+        Path root = ScratchDirectories.fleecing(Path.of(data));
+        if (!root.startsWith(Path.of(data).toAbsolutePath().normalize())) {
+            LOG.info("{} is too deep for unix sockets; the scratch directory is {}, private to Ferry's user (set"
                     + " scratch.dir in io.ferry.plugin.proxmox.qemu to choose; the NBD sockets in it must be inside"
-                    + " socket.roots of io.ferry.paths)", root, shorter);
-            return shorter;
+                    + " socket.roots of io.ferry.paths)", data, root);
         }
         return root;
     }
