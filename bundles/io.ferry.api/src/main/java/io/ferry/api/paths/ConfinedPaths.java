@@ -95,9 +95,10 @@ public final class ConfinedPaths implements PathPolicy {
                             + e.getReason(), e);
                 }
             }
-            if (area == PathArea.NBD_SOCKETS && !properties.containsKey(area.setting())) {
+            if (area == PathArea.NBD_SOCKETS) {
                 // Ferry's own sockets (QEMU point-in-time views) may live in a short directory outside
-                // ${karaf.data} when the installation is deep: see ScratchDirectories
+                // ${karaf.data} when the installation is deep (see ScratchDirectories); Ferry makes it
+                // private to its user, so it is allowed whatever socket.roots says
                 String data = variables.apply("karaf.data");
                 if (data != null && !data.isBlank()) {
                     Path own = ScratchDirectories.fleecing(Path.of(data));

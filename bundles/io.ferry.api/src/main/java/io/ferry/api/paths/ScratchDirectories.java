@@ -17,7 +17,7 @@ import java.util.Objects;
  * directory the default root {@code ${karaf.data}/ferry/fleecing} would exceed that, so a short
  * directory per installation, {@code /tmp/ferry-fleecing-<12 hex of the default root>}, is used
  * instead; Ferry creates it private to its user (0700, not a symlink, owned by Ferry's user) and
- * the default {@code socket.roots} includes it.
+ * {@code socket.roots} always includes it.
  */
 public final class ScratchDirectories {
 

@@ -28,10 +28,11 @@ class ScratchDirectoriesTest {
                 ? data.toString() : data.getParent().toString(), data.resolveSibling("etc"));
         Path socket = root.resolve("vm-0123456789ab/nbd.sock");
         assertEquals(socket, policy.require(PathArea.NBD_SOCKETS, socket));
-        // an operator who sets socket.roots decides alone
+        // an operator who sets socket.roots still lets Ferry use its own scratch sockets, and nothing else
         ConfinedPaths configured = ConfinedPaths.fromConfiguration(Map.of("socket.roots", "/srv/sockets"),
                 name -> data.toString(), data.resolveSibling("etc"));
+        assertEquals(socket, configured.require(PathArea.NBD_SOCKETS, socket));
         org.junit.jupiter.api.Assertions.assertThrows(PathNotAllowedException.class,
-                () -> configured.require(PathArea.NBD_SOCKETS, socket));
+                () -> configured.require(PathArea.NBD_SOCKETS, Path.of("/tmp/other/nbd.sock")));
     }
 }

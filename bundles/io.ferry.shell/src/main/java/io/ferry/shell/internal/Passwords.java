@@ -3,12 +3,6 @@ package io.ferry.shell.internal;
 import io.ferry.api.FerryException;
 import io.ferry.api.ValidationException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
@@ -84,42 +78,9 @@ final class Passwords {
         }
     }
 
-    /** The first line of the file, without its line break. */
+    /** The first line of the file, without its line break (read as the repository service reads it). */
     static char[] fromFile(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new ValidationException("--password-file", "'" + file + "' does not exist or is not a regular"
-                    + " file; its first line must be the repository password");
-        }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new FerryException("Cannot read the password file '" + file + "': " + FileTarget.describe(e)
-                    + " (it must be readable by the Karaf process)", e);
-        }
-        CharBuffer chars = null;
-        try {
-            chars = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
-            int end = 0;
-            while (end < chars.limit() && chars.get(end) != '\n' && chars.get(end) != '\r') {
-                end++;
-            }
-            if (end == 0) {
-                throw new ValidationException("--password-file", "'" + file + "' is empty; its first line must be"
-                        + " the repository password");
-            }
-            char[] password = new char[end];
-            chars.get(password, 0, end);
-            return password;
-        } catch (CharacterCodingException e) {
-            throw new ValidationException("--password-file", "'" + file + "' is not UTF-8 text");
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-            if (chars != null && chars.hasArray()) {
-                Arrays.fill(chars.array(), '\0');
-            }
-        }
+        return io.ferry.api.repository.RepositoryService.readPasswordFile(file);
     }
 
     /** The variable's value, or null when it is not set or empty. */
