@@ -44,13 +44,13 @@ final class FaultFerry {
 
     /**
      * Before the first start: opens the confined paths for the lab ({@code lab}: disk images, NBD
-     * sockets, the inventory file) and the suite's own files ({@code work}: restores), sets the
+     * sockets, the inventory file) and the suite's own files ({@code work}: a foreign disk image, restores), sets the
      * NBD request deadline.
      */
     void configure(Path lab, Path work, int nbdDeadlineSeconds) throws IOException {
         Path etc = dist.home().resolve("etc");
         String paths = "\n# fault suite\n"
-                + "disk.roots = ${karaf.data}/ferry/disks, " + lab + "\n"
+                + "disk.roots = ${karaf.data}/ferry/disks, " + lab + ", " + work + "\n"
                 + "socket.roots = ${karaf.data}/ferry, " + lab + "\n"
                 + "transfer.roots = ${karaf.data}/ferry/transfer, " + lab + "\n"
                 + "restore.roots = ${karaf.data}/ferry/restores, " + work + "\n";
@@ -58,6 +58,15 @@ final class FaultFerry {
                 java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(etc.resolve("io.ferry.mover.cfg"), "nbd.request.timeout.seconds = " + nbdDeadlineSeconds
                 + "\n", UTF_8);
+    }
+
+    /** Points the catalog at {@code db} (etc/io.ferry.inventory.cfg) instead of the embedded H2. */
+    void usePostgres(PostgresTestDatabase db) throws IOException {
+        String cfg = "\njdbc.url = " + db.url() + "\n"
+                + (db.user().isEmpty() ? "" : "jdbc.user = " + db.user() + "\n")
+                + (db.password().isEmpty() ? "" : "jdbc.password = " + db.password() + "\n");
+        Files.writeString(dist.home().resolve("etc/io.ferry.inventory.cfg"), cfg, UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** bin/start, then waits until the ferry commands answer; returns the milliseconds that took. */
