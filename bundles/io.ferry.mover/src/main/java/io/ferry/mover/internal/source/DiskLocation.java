@@ -3,6 +3,8 @@ package io.ferry.mover.internal.source;
 import io.ferry.api.ValidationException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -44,13 +46,21 @@ public sealed interface DiskLocation permits DiskLocation.LocalFile, DiskLocatio
      * @param tls         nbds:// or nbds+unix://
      * @param unixSocket  nbd+unix:// or nbds+unix://
      * @param description the URI without query parameters or user info that carry secrets
+     * @param socket      the unix socket path (decoded), null for a TCP export
+     * @param host        the TCP host without IPv6 brackets, null for a unix socket or a host name
+     *                    {@link URI} cannot read
+     * @param port        the TCP port ({@value DiskLocation#NBD_DEFAULT_PORT} when the URI names none)
      */
-    record NbdExport(String uri, boolean tls, boolean unixSocket, String description) implements DiskLocation {
+    record NbdExport(String uri, boolean tls, boolean unixSocket, String description, String socket, String host,
+            int port) implements DiskLocation {
         public NbdExport {
             Objects.requireNonNull(uri, "uri");
             Objects.requireNonNull(description, "description");
         }
     }
+
+    /** The port of an NBD server when the URI names none. */
+    int NBD_DEFAULT_PORT = 10809;
 
     /** Parses a location given by a user or a job; relative paths resolve against the working directory. */
     static DiskLocation parse(String location) {
@@ -122,6 +132,13 @@ public sealed interface DiskLocation permits DiskLocation.LocalFile, DiskLocatio
             throw new ValidationException("location", "'" + description + "' has no host: write "
                     + scheme + "://host[:port]/export");
         }
-        return new NbdExport(text, scheme.startsWith("nbds"), unix, description);
+        String socket = unix
+                ? URLDecoder.decode(UriText.queryValue(uri.getRawQuery(), "socket"), StandardCharsets.UTF_8) : null;
+        String host = unix ? null : uri.getHost();
+        if (host != null && host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new NbdExport(text, scheme.startsWith("nbds"), unix, description, socket, host,
+                uri.getPort() < 0 ? NBD_DEFAULT_PORT : uri.getPort());
     }
 }

@@ -17,9 +17,6 @@ import io.ferry.mover.internal.nativeio.NbdHandle;
 import io.ferry.api.paths.PathArea;
 import io.ferry.api.paths.PathPolicy;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,8 +55,6 @@ public final class DiskSourcesImpl implements DiskSources {
 
     /** Configuration key of the NBD request deadline, in seconds. */
     public static final String REQUEST_TIMEOUT_KEY = "nbd.request.timeout.seconds";
-
-    private static final int NBD_DEFAULT_PORT = 10809;
 
     /** No confinement: for the plain-JVM constructors only. */
     private static final PathPolicy UNCONFINED = new PathPolicy() {
@@ -159,21 +154,15 @@ public final class DiskSourcesImpl implements DiskSources {
 
     /** Checks the socket ({@code socket.roots}) or the host and port ({@code nbd.hosts}) of an export. */
     private void checkNbd(DiskLocation.NbdExport nbd) {
-        URI uri = URI.create(nbd.uri());
         if (nbd.unixSocket()) {
-            String socket = URLDecoder.decode(UriText.queryValue(uri.getRawQuery(), "socket"), StandardCharsets.UTF_8);
-            policy.require(PathArea.NBD_SOCKETS, Path.of(socket));
+            policy.require(PathArea.NBD_SOCKETS, Path.of(nbd.socket()));
             return;
         }
-        String host = uri.getHost();
-        if (host == null) {
+        if (nbd.host() == null) {
             throw new ValidationException("location", "'" + nbd.description() + "' has no host name Ferry can check"
                     + " against nbd.hosts: write " + (nbd.tls() ? "nbds" : "nbd") + "://host[:port]/export");
         }
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        policy.requireNbdHost(host, uri.getPort() < 0 ? NBD_DEFAULT_PORT : uri.getPort());
+        policy.requireNbdHost(nbd.host(), nbd.port());
     }
 
     /** The catalog's audit log, when the inventory runs: refused opens are recorded there. */
