@@ -80,6 +80,24 @@ final class FaultFerry {
     /** kill -9 of the Karaf JVM (SIGKILL: no shutdown hook, no flush). */
     void crash() {
         dist.kill();
+        keepCatalogAsKilled();
+    }
+
+    private final AtomicInteger kills = new AtomicInteger();
+
+    /**
+     * Keeps a copy of the embedded catalog file as the kill left it (next to the distribution,
+     * {@code catalog-after-kill-N.mv.db}), so a lost change can be examined with H2's MVStoreTool.
+     */
+    private void keepCatalogAsKilled() {
+        Path catalog = dist.home().resolve("data/ferry/inventory.mv.db");
+        if (Files.exists(catalog)) {
+            try {
+                Files.copy(catalog, dist.home().resolveSibling("catalog-after-kill-" + kills.incrementAndGet() + ".mv.db"));
+            } catch (IOException e) {
+                System.err.println("could not keep a copy of " + catalog + ": " + e);
+            }
+        }
     }
 
     /** Makes sure Ferry answers: a test before may have left it hung or dead. */

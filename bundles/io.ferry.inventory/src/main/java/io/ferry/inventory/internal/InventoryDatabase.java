@@ -55,6 +55,7 @@ public final class InventoryDatabase {
         this.url = config.jdbc_url().isBlank() ? defaultUrl() : config.jdbc_url().strip();
         this.h2 = url.startsWith("jdbc:h2:");
         H2Files.ownerOnlyDirectory(url);
+        recoverEmbeddedCatalog(url);
         DataSourceFactory factory = factories.stream()
                 .filter(e -> driverFor(url).equals(e.getKey().get(DataSourceFactory.OSGI_JDBC_DRIVER_CLASS)))
                 .map(Map.Entry::getValue).findFirst()
@@ -96,8 +97,23 @@ public final class InventoryDatabase {
     InventoryDatabase(DataSource dataSource, String url, String backupServerName) throws SQLException {
         this.url = Objects.requireNonNull(url);
         this.h2 = url.startsWith("jdbc:h2:");
+        recoverEmbeddedCatalog(url);
         this.pool = new ConnectionPool(dataSource, 4, this::prepareConnection);
         start(backupServerName);
+    }
+
+    /**
+     * An embedded H2 catalog that was not closed cleanly is recovered to its newest committed version before
+     * H2 opens it ({@link H2Recovery}: H2 alone can open it at an older one). An encrypted file
+     * ({@code CIPHER=}) is left to H2.
+     */
+    private static void recoverEmbeddedCatalog(String url) {
+        if (url.toUpperCase(java.util.Locale.ROOT).contains(";CIPHER=")) {
+            LOG.warn("The catalog {} is encrypted: Ferry cannot check it for an unclean stop before H2 opens it",
+                    redact(url));
+            return;
+        }
+        H2Files.base(url).map(H2Recovery::storeFile).ifPresent(H2Recovery::recoverIfUnclean);
     }
 
     private void start(String backupServerName) {
