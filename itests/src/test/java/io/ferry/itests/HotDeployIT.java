@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -37,7 +38,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * (examples/acme-storage-snapshots) dropped into {@code deploy/} of the running distribution
  * shows up in {@code ferry:plugins} and changes {@code ferry:select} for a VM on an Acme
  * datastore; removed, the plan changes back, all without a restart. A plugin built for a
- * future SPI major version is refused by the resolver, and {@code bundle:diag} says why.
+ * future SPI major version is refused by the resolver: {@code ferry:plugins} lists it as REFUSED
+ * with what it needs in words, and {@code bundle:diag} agrees.
  * Also the tour of docs/tour.md: the sample inventory imports and {@code ferry:check} and
  * {@code ferry:select} explain it.
  *
@@ -94,6 +96,7 @@ public class HotDeployIT {
             String line = plugins.lines().filter(l -> l.startsWith(bundle + "/")).findFirst()
                     .orElseThrow(() -> new AssertionError(bundle + " not listed:\n" + plugins));
             assertTrue("SPI range of " + bundle + ":\n" + line, line.contains("[1.1,2)"));
+            assertTrue("state of " + bundle + ":\n" + line, line.contains(" ACTIVE "));
         }
         assertTrue(plugins, plugins.contains("transport:backup-from-storage-snapshots"));
         assertTrue(plugins, plugins.contains("rule:not-a-node-of-the-cluster"));
@@ -156,11 +159,22 @@ public class HotDeployIT {
         Path deployed = deploy(ACME_JAR);
         long start = System.nanoTime();
         try {
-            String plugins = await(shell, "ferry:plugins", out -> out.contains("io.ferry.example.acme/"));
+            // the bundle may be listed for a moment before its components register their services
+            String plugins = await(shell, "ferry:plugins", out -> out.lines().anyMatch(l ->
+                    l.startsWith("io.ferry.example.acme/") && l.contains("rule:acme-proxy-has-array-access")));
             long listedMs = (System.nanoTime() - start) / 1_000_000;
             String acme = plugins.lines().filter(l -> l.startsWith("io.ferry.example.acme/")).findFirst().orElseThrow();
-            assertTrue(acme, acme.contains("[1.1,2)") && acme.contains("rule:acme-proxy-has-array-access"));
+            assertTrue(acme, acme.contains(" ACTIVE ") && acme.contains("[1.1,2)"));
             assertTrue(plugins, plugins.contains("check:acme-host-integration"));
+            assertTrue("the storage integration is listed with the rule and the check:\n" + plugins,
+                    plugins.contains("storage-snapshots:Acme FlashArray"));
+            String json = await(shell, "ferry:plugins --json", out -> out.contains("storage-snapshots:Acme FlashArray"));
+            Map<String, Object> acmeJson = pluginJson(json, "io.ferry.example.acme/");
+            assertEquals(json, "ACTIVE", acmeJson.get("state"));
+            assertTrue(json, ((List<?>) acmeJson.get("contributions")).containsAll(List.of(
+                    "rule:acme-proxy-has-array-access", "check:acme-host-integration",
+                    "storage-snapshots:Acme FlashArray")));
+            System.out.println("HotDeployIT: ferry:plugins with the acme plugin in deploy/:\n" + plugins);
 
             String after = await(shell, "ferry:select --explain " + ACME_VM,
                     out -> diskModes(out).contains("backup-from-storage-snapshots"));
@@ -168,7 +182,7 @@ public class HotDeployIT {
             assertTrue(after, after.lines().anyMatch(l -> l.startsWith("scsi0:0") && l.contains("px-win-01")
                     && l.contains("backup-from-storage-snapshots")));
             assertTrue(after, after.contains("  transport: backup-from-storage-snapshots: ok\n"));
-            String json = shell.ok("ferry:select --json " + ACME_VM);
+            json = shell.ok("ferry:select --json " + ACME_VM);
             assertTrue(json, json.contains("\"reason\" : \"storage integration 'Acme FlashArray' snapshots datastore"
                     + " acme-ds01 of vc-01\""));
             assertTrue("no failed acme rule for px-lin-01, which lacks array access:\n" + after, after.lines()
@@ -198,7 +212,8 @@ public class HotDeployIT {
     }
 
     @Test
-    public void pluginBuiltForSpi2StaysInstalledAndBundleDiagNamesTheMissingSpiVersion() throws Exception {
+    public void pluginBuiltForSpi2IsListedAsRefusedWithTheSpiVersionItNeedsAndTheOneThisFerryProvides()
+            throws Exception {
         KarafShell shell = ready();
         Path deployed = deploy(FUTURE_JAR);
         try {
@@ -209,16 +224,57 @@ public class HotDeployIT {
             String diag = shell.ok("bundle:diag " + future.getBundleId());
             assertTrue(diag, diag.contains("Status: Installed"));
             assertTrue(diag, diag.contains("osgi.wiring.package=io.ferry.api.spi)(version>=2.0.0)(!(version>=3.0.0))"));
-            assertFalse(shell.ok("ferry:plugins").contains("future"));
+
+            String plugins = shell.ok("ferry:plugins");
+            String line = plugins.lines().filter(l -> l.startsWith("io.ferry.example.future/")).findFirst()
+                    .orElseThrow(() -> new AssertionError("the refused plugin is not listed:\n" + plugins));
+            assertTrue(plugins, line.contains(" REFUSED ") && line.contains("[2.0,3)"));
+            assertTrue(plugins, line.contains("needs io.ferry.api.spi [2.0,3); this Ferry provides 1.1"));
+            Map<String, Object> json = pluginJson(shell.ok("ferry:plugins --json"), "io.ferry.example.future/");
+            assertEquals(json.toString(), "REFUSED", json.get("state"));
+            assertEquals(json.toString(), "needs io.ferry.api.spi [2.0,3); this Ferry provides 1.1", json.get("reason"));
+            assertEquals(json.toString(), List.of(), json.get("contributions"));
+            System.out.println("HotDeployIT: ferry:plugins with the future plugin in deploy/:\n" + plugins);
             logLine("Unable to resolve io.ferry.example.future").ifPresent(l ->
                     assertTrue(l, l.contains("io.ferry.api.spi")));
         } finally {
             Files.deleteIfExists(deployed);
         }
         awaitGone("io.ferry.example.future");
+        assertFalse(shell.ok("ferry:plugins").contains("io.ferry.example.future"));
+    }
+
+    @Test
+    public void stoppedVendorPluginIsListedAsStoppedAndContributesAgainOnceStarted() throws Exception {
+        KarafShell shell = ready();
+        Path deployed = deploy(ACME_JAR);
+        try {
+            await(shell, "ferry:plugins", out -> acmeLine(out).contains(" ACTIVE ")
+                    && acmeLine(out).contains("rule:acme-proxy-has-array-access"));
+            // as bundle:stop does (which the itest's roles may not run: Karaf's ACL wants the manager role)
+            bundle("io.ferry.example.acme").orElseThrow().stop();
+            String stopped = await(shell, "ferry:plugins", out -> acmeLine(out).contains(" STOPPED "));
+            assertTrue(stopped, acmeLine(stopped).contains("resolved but not started: bundle:start io.ferry.example.acme"));
+            assertFalse(stopped, stopped.contains("rule:acme-proxy-has-array-access"));
+            assertFalse(stopped, stopped.contains("storage-snapshots:Acme FlashArray"));
+            String plan = shell.ok("ferry:select --explain " + ACME_VM);
+            assertFalse(plan, diskModes(plan).contains("backup-from-storage-snapshots"));
+
+            bundle("io.ferry.example.acme").orElseThrow().start();
+            await(shell, "ferry:plugins", out -> acmeLine(out).contains(" ACTIVE ")
+                    && out.contains("storage-snapshots:Acme FlashArray"));
+        } finally {
+            Files.deleteIfExists(deployed);
+        }
+        awaitGone("io.ferry.example.acme");
     }
 
     // --- support -----------------------------------------------------------------------------
+
+    /** The first line of the acme plugin in {@code ferry:plugins}, empty when it is not listed. */
+    private static String acmeLine(String plugins) {
+        return plugins.lines().filter(l -> l.startsWith("io.ferry.example.acme/")).findFirst().orElse("");
+    }
 
     /** The shell once selection, plugins and commands are up, with the sample inventory imported. */
     private KarafShell ready() throws Exception {
@@ -238,6 +294,14 @@ public class HotDeployIT {
         String imported = shell.ok("ferry:inventory-import " + SAMPLE);
         assertTrue(imported, imported.startsWith("Imported ") && imported.contains("The inventory was replaced"));
         return shell;
+    }
+
+    /** The entry of {@code ferry:plugins --json} whose bundle starts with {@code prefix}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> pluginJson(String json, String prefix) {
+        return ((List<Object>) Json.parse(json)).stream().map(o -> (Map<String, Object>) o)
+                .filter(p -> String.valueOf(p.get("bundle")).startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError(prefix + " not in ferry:plugins --json:\n" + json));
     }
 
     /** The service id of the selection service: it changes if the component is re-activated. */

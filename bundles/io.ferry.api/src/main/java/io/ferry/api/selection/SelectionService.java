@@ -33,6 +33,11 @@ public interface SelectionService {
     /** Readiness of one server (or all) for each role it holds. */
     List<ReadinessReport> check(Optional<String> server);
 
-    /** The installed plugins and what they contribute. */
+    /**
+     * The installed plugins and what they contribute, by bundle name: every bundle that
+     * registers plugin SPI services, and (since 1.1) every bundle that declares such services
+     * or imports {@code io.ferry.api.spi} but is refused by the resolver or not started, with
+     * the reason in words.
+     */
     List<PluginInfo> plugins();
 }

@@ -5,7 +5,7 @@
  * candidate with each rule's verdict, so "why that proxy" and "why not mine" have answers.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.ferry.api.selection;
 
 import org.osgi.annotation.bundle.Export;

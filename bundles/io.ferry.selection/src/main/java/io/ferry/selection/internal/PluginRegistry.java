@@ -7,6 +7,7 @@ import io.ferry.api.spi.JobValidator;
 import io.ferry.api.spi.PlatformSupport;
 import io.ferry.api.spi.ProxyRule;
 import io.ferry.api.spi.ReadinessCheck;
+import io.ferry.api.spi.StorageSnapshotProvider;
 import io.ferry.api.spi.TransportModeProvider;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +29,7 @@ final class PluginRegistry {
     /** Kinds of contribution, with the prefix {@code plugins()} shows them under, in display order. */
     enum Kind {
         PLATFORM("platform"), GUEST_RULE("guest-rule"), PROXY_RULE("rule"), TRANSPORT("transport"), CHECK("check"),
-        VALIDATOR("validator");
+        VALIDATOR("validator"), STORAGE_SNAPSHOTS("storage-snapshots"), POINT_IN_TIME("point-in-time");
 
         final String prefix;
 
@@ -63,8 +64,8 @@ final class PluginRegistry {
                 case PROXY_RULE -> b.proxyRule((ProxyRule) e.service());
                 case TRANSPORT -> b.transport((TransportModeProvider) e.service());
                 case CHECK -> b.check((ReadinessCheck) e.service());
-                case VALIDATOR -> {
-                    // job validators run in the job service; listed by plugins() only
+                case VALIDATOR, STORAGE_SNAPSHOTS, POINT_IN_TIME -> {
+                    // used by the job service and the VMware plugin; listed by plugins() only
                 }
             }
         }
@@ -110,6 +111,8 @@ final class PluginRegistry {
             case TRANSPORT -> ((TransportModeProvider) e.service()).mode();
             case CHECK -> ((ReadinessCheck) e.service()).name();
             case VALIDATOR -> ((JobValidator) e.service()).name();
+            case STORAGE_SNAPSHOTS -> ((StorageSnapshotProvider) e.service()).name();
+            case POINT_IN_TIME -> e.service().getClass().getSimpleName();
         };
     }
 }

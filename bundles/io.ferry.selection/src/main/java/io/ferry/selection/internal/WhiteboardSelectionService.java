@@ -31,7 +31,9 @@ import io.ferry.api.spi.GuestInteractionRule;
 import io.ferry.api.spi.JobValidator;
 import io.ferry.api.spi.PlatformSupport;
 import io.ferry.api.spi.ProxyRule;
+import io.ferry.api.spi.PointInTimeProvider;
 import io.ferry.api.spi.ReadinessCheck;
+import io.ferry.api.spi.StorageSnapshotProvider;
 import io.ferry.api.spi.TransportModeProvider;
 import io.ferry.selection.internal.PluginRegistry.Kind;
 import java.time.Clock;
@@ -46,6 +48,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
@@ -63,7 +66,9 @@ import org.slf4j.LoggerFactory;
  * {@link SelectionService} over the inventory and the plugins on the whiteboard: every
  * {@link PlatformSupport}, {@link GuestInteractionRule}, {@link ProxyRule},
  * {@link TransportModeProvider}, {@link ReadinessCheck} (and, for {@link #plugins()}, every
- * {@link JobValidator}) registered by any bundle is tracked as it comes and goes. Each call
+ * {@link JobValidator}, {@link StorageSnapshotProvider} and {@link PointInTimeProvider})
+ * registered by any bundle is tracked as it comes and goes; {@link #plugins()} adds the
+ * plugin bundles that register nothing, refused or stopped ({@link PluginCatalog}). Each call
  * works on one inventory snapshot and one immutable {@link PluginSet}, so a plugin leaving
  * mid-plan cannot break it. Jobs are optional: without a {@link JobService}, VMs can still be
  * planned and checked, and {@link #planJob} says that jobs are unavailable.
@@ -78,18 +83,26 @@ public final class WhiteboardSelectionService implements SelectionService {
     private final InventoryService inventory;
     private final PluginRegistry plugins = new PluginRegistry();
     private final AtomicReference<JobService> jobs = new AtomicReference<>();
+    private final Optional<PluginCatalog> catalog;
     private final Optional<ExecutorService> executor;
     private final int threads;
     private final int fullCandidateLimit;
 
     @Activate
     public WhiteboardSelectionService(@Reference(name = "InventoryService") InventoryService inventory,
-            SelectionConfig config) {
-        this(inventory, config.planner_threads(), config.explain_full_candidates());
+            SelectionConfig config, BundleContext context) {
+        this(inventory, config.planner_threads(), config.explain_full_candidates(),
+                Optional.of(new PluginCatalog(context)));
     }
 
     WhiteboardSelectionService(InventoryService inventory, int plannerThreads, int fullCandidateLimit) {
+        this(inventory, plannerThreads, fullCandidateLimit, Optional.empty());
+    }
+
+    private WhiteboardSelectionService(InventoryService inventory, int plannerThreads, int fullCandidateLimit,
+            Optional<PluginCatalog> catalog) {
         this.inventory = Objects.requireNonNull(inventory, "inventory");
+        this.catalog = catalog;
         this.threads = plannerThreads > 0 ? plannerThreads : Runtime.getRuntime().availableProcessors();
         this.fullCandidateLimit = fullCandidateLimit;
         this.executor = threads > 1 ? Optional.of(Executors.newFixedThreadPool(threads, daemonThreads()))
@@ -161,6 +174,27 @@ public final class WhiteboardSelectionService implements SelectionService {
 
     void removeJobValidator(JobValidator service, ServiceReference<JobValidator> ref) {
         untrack(Kind.VALIDATOR, ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeStorageSnapshotProvider")
+    void addStorageSnapshotProvider(StorageSnapshotProvider service, ServiceReference<StorageSnapshotProvider> ref) {
+        track(Kind.STORAGE_SNAPSHOTS, service, ref);
+    }
+
+    void removeStorageSnapshotProvider(StorageSnapshotProvider service,
+            ServiceReference<StorageSnapshotProvider> ref) {
+        untrack(Kind.STORAGE_SNAPSHOTS, ref);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removePointInTimeProvider")
+    void addPointInTimeProvider(PointInTimeProvider service, ServiceReference<PointInTimeProvider> ref) {
+        track(Kind.POINT_IN_TIME, service, ref);
+    }
+
+    void removePointInTimeProvider(PointInTimeProvider service, ServiceReference<PointInTimeProvider> ref) {
+        untrack(Kind.POINT_IN_TIME, ref);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -275,7 +309,8 @@ public final class WhiteboardSelectionService implements SelectionService {
     @Override
     public List<PluginInfo> plugins() {
         audit.read(FerryRole.VIEWER, "plugins");
-        return plugins.infos();
+        List<PluginInfo> registered = plugins.infos();
+        return catalog.map(c -> c.plugins(registered)).orElse(registered);
     }
 
     // --- helpers -----------------------------------------------------------------------------

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ferry.api.FerryException;
 import io.ferry.api.NotFoundException;
+import io.ferry.api.inventory.HostStorage;
 import io.ferry.api.inventory.Platform;
+import io.ferry.api.inventory.PlatformHost;
 import io.ferry.api.inventory.RoleType;
 import io.ferry.api.job.JobSpec;
 import io.ferry.api.selection.CheckResult;
@@ -15,6 +17,7 @@ import io.ferry.api.selection.Load;
 import io.ferry.api.selection.Plan;
 import io.ferry.api.selection.PluginInfo;
 import io.ferry.api.selection.RuleVerdict;
+import io.ferry.api.spi.StorageSnapshotProvider;
 import io.ferry.selection.internal.PluginRegistry.Kind;
 import io.ferry.selection.internal.TestPlugins.Check;
 import io.ferry.selection.internal.TestPlugins.GuestRule;
@@ -81,7 +84,8 @@ class SelectionServiceTest {
     }
 
     @Test
-    @DisplayName("plugins(): one entry per bundle with its SPI range, platform and contributions")
+    @DisplayName("plugins(): one entry per bundle with its SPI range, platform and contributions, storage-snapshot"
+            + " providers among them")
     void pluginsListsEveryBundle() {
         WhiteboardSelectionService s = new WhiteboardSelectionService(new FakeInventory(lab().snapshot()), 1, 1000);
         PluginOrigin vmware = new PluginOrigin("io.ferry.plugin.vmware/0.1.0.SNAPSHOT", "[1.0,2)");
@@ -96,14 +100,26 @@ class SelectionServiceTest {
         s.register(20, Kind.PROXY_RULE, new Rule("acme-no-friday", Optional.empty(),
                 (a, b) -> RuleVerdict.pass("x", "y", "")), vendor);
         s.register(21, Kind.VALIDATOR, new Validator("acme-naming", Optional.empty()), vendor);
+        s.register(22, Kind.STORAGE_SNAPSHOTS, new StorageSnapshotProvider() {
+            @Override
+            public String name() {
+                return "Acme FlashArray";
+            }
+
+            @Override
+            public boolean supports(HostStorage storage, PlatformHost host) {
+                return true;
+            }
+        }, vendor);
         assertEquals(List.of(
                 new PluginInfo("com.acme.rules/2.0.0", "[1.0,2)", Optional.empty(),
-                        List.of("rule:acme-no-friday", "validator:acme-naming")),
+                        List.of("rule:acme-no-friday", "validator:acme-naming", "storage-snapshots:Acme FlashArray")),
                 new PluginInfo("io.ferry.plugin.vmware/0.1.0.SNAPSHOT", "[1.0,2)", Optional.of(Platform.VMWARE),
                         List.of("platform:VMWARE", "guest-rule:vmware-lan-or-vix", "transport:direct-storage-access",
                                 "transport:network", "check:vmware-proxy-requirements"))), s.plugins());
         s.unregister(20, Kind.PROXY_RULE);
         s.unregister(21, Kind.VALIDATOR);
+        s.unregister(22, Kind.STORAGE_SNAPSHOTS);
         assertEquals(1, s.plugins().size());
     }
 

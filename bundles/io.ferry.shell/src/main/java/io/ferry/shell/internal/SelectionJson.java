@@ -71,9 +71,11 @@ final class SelectionJson {
     static String plugins(List<PluginInfo> plugins) {
         JsonText w = new JsonText().beginArray();
         for (PluginInfo p : plugins) {
-            w.beginObject().field("bundle", p.bundle()).field("spiVersion", p.spiVersion());
+            w.beginObject().field("bundle", p.bundle()).field("state", p.state().name())
+                    .field("spiVersion", p.spiVersion());
             optional(w, "platform", p.platform().map(Platform::name));
             strings(w, "contributions", p.contributions());
+            unlessEmpty(w, "reason", p.reason());
             w.endObject();
         }
         return w.endArray().text();

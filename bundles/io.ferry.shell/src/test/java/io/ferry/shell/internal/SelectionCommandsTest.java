@@ -18,6 +18,7 @@ import io.ferry.api.selection.CheckResult;
 import io.ferry.api.selection.Load;
 import io.ferry.api.selection.PlanChange;
 import io.ferry.api.selection.PluginInfo;
+import io.ferry.api.selection.PluginState;
 import io.ferry.api.selection.ReadinessReport;
 import java.util.ArrayList;
 import java.util.List;
@@ -257,6 +258,27 @@ class SelectionCommandsTest {
             assertTrue(out.lines().anyMatch(l -> l.startsWith(" ") && l.contains("transport:network")), out);
             String acme = out.lines().filter(l -> l.startsWith("io.ferry.example.acme")).findFirst().orElseThrow();
             assertTrue(acme.contains(" - ") && acme.contains("rule:acme-proxy-has-array-access"), acme);
+        }
+
+        @Test
+        void refusedPluginShowsItsStateAndWhatItNeedsInsteadOfContributions() throws Exception {
+            selection.plugins.add(new PluginInfo("io.ferry.example.acme/0.1.0.SNAPSHOT", "[1.1,2)", Optional.empty(),
+                    List.of("rule:acme-proxy-has-array-access", "storage-snapshots:Acme FlashArray")));
+            selection.plugins.add(new PluginInfo("io.ferry.example.future/0.1.0.SNAPSHOT", "[2.0,3)", Optional.empty(),
+                    List.of(), PluginState.REFUSED, "needs io.ferry.api.spi [2.0,3); this Ferry provides 1.1"));
+            String out = run(with(new PluginsCommand(), "selection", selection));
+            String future = out.lines().filter(l -> l.startsWith("io.ferry.example.future")).findFirst().orElseThrow();
+            assertTrue(future.contains(" REFUSED ") && future.contains("[2.0,3)")
+                    && future.contains("needs io.ferry.api.spi [2.0,3); this Ferry provides 1.1"), out);
+            String acme = out.lines().filter(l -> l.startsWith("io.ferry.example.acme")).findFirst().orElseThrow();
+            assertTrue(acme.contains(" ACTIVE "), out);
+            assertTrue(out.lines().anyMatch(l -> l.startsWith(" ") && l.contains("storage-snapshots:Acme FlashArray")),
+                    out);
+
+            String json = run(with(new PluginsCommand(), "selection", selection, "json", true));
+            assertTrue(json.contains("\"state\" : \"REFUSED\"") && json.contains("\"reason\" : \"needs io.ferry.api.spi"
+                    + " [2.0,3); this Ferry provides 1.1\""), json);
+            assertTrue(json.contains("\"state\" : \"ACTIVE\""), json);
         }
 
         @Test

@@ -13,6 +13,7 @@ import io.ferry.api.selection.GuestInteractionDecision;
 import io.ferry.api.selection.Plan;
 import io.ferry.api.selection.PlanChange;
 import io.ferry.api.selection.PluginInfo;
+import io.ferry.api.selection.PluginState;
 import io.ferry.api.selection.ReadinessReport;
 import io.ferry.api.selection.Scenario;
 import io.ferry.api.selection.TransportStep;
@@ -131,17 +132,27 @@ class SelectionJsonTest {
     }
 
     @Test
-    void pluginsListBundleSpiPlatformAndContributions() {
+    void pluginsListBundleStateSpiPlatformContributionsAndWhyARefusedOneDoesNotRun() {
         String json = SelectionJson.plugins(List.of(new PluginInfo("io.ferry.example.acme/0.1.0", "[1.0,2)",
-                Optional.empty(), List.of("rule:acme-proxy-has-array-access"))));
+                Optional.empty(), List.of("rule:acme-proxy-has-array-access")), new PluginInfo(
+                "io.ferry.example.future/0.1.0", "[2.0,3)", Optional.empty(), List.of(), PluginState.REFUSED,
+                "needs io.ferry.api.spi [2.0,3); this Ferry provides 1.1")));
         assertEquals("""
                 [
                   {
                     "bundle" : "io.ferry.example.acme/0.1.0",
+                    "state" : "ACTIVE",
                     "spiVersion" : "[1.0,2)",
                     "contributions" : [
                       "rule:acme-proxy-has-array-access"
                     ]
+                  },
+                  {
+                    "bundle" : "io.ferry.example.future/0.1.0",
+                    "state" : "REFUSED",
+                    "spiVersion" : "[2.0,3)",
+                    "contributions" : [ ],
+                    "reason" : "needs io.ferry.api.spi [2.0,3); this Ferry provides 1.1"
                   }
                 ]
                 """, json);
