@@ -13,6 +13,7 @@ import io.ferry.api.session.ChangedBlockLedger;
 import io.ferry.api.session.GuestRecord;
 import io.ferry.api.session.Session;
 import io.ferry.api.session.SessionEvents;
+import io.ferry.api.session.SessionStatus;
 import io.ferry.api.session.TaskProgress;
 import io.ferry.api.session.TaskRecord;
 import io.ferry.api.session.TaskStatus;
@@ -386,27 +387,21 @@ final class SessionRun {
             // the end of the run is in the catalog before retention deletes anything: a Ferry killed
             // during the prune leaves this session (and its backups) as the restore point, never an
             // "interrupted" run next to older sessions whose backups are already gone
-            boolean stored = false;
-            try {
-                session = services.store().finish(id, outcome.status(), now, message.toString());
-                stored = true;
-            } catch (RuntimeException e) {
-                LOG.error("Could not store the end of session {} ({})", id, outcome.status(), e);
-                session = new Session(id, job.name(), "unknown", null, outcome.status(), now, now, records, guests,
-                        message.toString());
-            }
-            String retention = stored ? applyRetention(records)
+            Session stored = storeEnd(outcome.status(), now, message.toString(), "the end");
+            String retention = stored != null ? applyRetention(records)
                     : "Retention not applied: the end of the session could not be stored.";
-            if (!retention.isEmpty()) {
+            boolean noted = retention.isEmpty();
+            if (!noted) {
                 message.append(' ').append(retention);
-                try {
-                    session = services.store().finish(id, outcome.status(), now, message.toString());
-                } catch (RuntimeException e) {
-                    LOG.error("Could not store the retention note of session {}", id, e);
-                    session = new Session(id, job.name(), session.trigger(), session.retryOf(), outcome.status(),
-                            session.started(), now, records, guests, message.toString());
-                }
+                Session withNote = storeEnd(outcome.status(), now, message.toString(), "the retention note");
+                noted = withNote != null;
+                stored = noted ? withNote : stored;
             }
+            // what the catalog holds, or (when it refused) what it should have held
+            session = stored != null && noted ? stored
+                    : new Session(id, job.name(), stored == null ? "unknown" : stored.trigger(),
+                            stored == null ? null : stored.retryOf(), outcome.status(),
+                            stored == null ? now : stored.started(), now, records, guests, message.toString());
             LOG.info("Session {} of job {} ended {}: {}", id, job.name(), outcome.status(), message);
             Map<String, Object> event = event();
             event.put(SessionEvents.STATUS, outcome.status().name());
@@ -419,6 +414,16 @@ final class SessionRun {
             } else {
                 done.complete(session);
             }
+        }
+    }
+
+    /** Stores the end of this session; null (logged) when the catalog refuses it. */
+    private Session storeEnd(SessionStatus status, Instant now, String message, String what) {
+        try {
+            return services.store().finish(id, status, now, message);
+        } catch (RuntimeException e) {
+            LOG.error("Could not store {} of session {} ({})", what, id, status, e);
+            return null;
         }
     }
 
