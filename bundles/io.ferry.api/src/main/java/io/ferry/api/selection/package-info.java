@@ -3,9 +3,12 @@
  * VM says, per VM, which guest interaction proxy and, per disk, which backup proxy and
  * transport mode, or why the work waits or cannot be done. Every decision carries every
  * candidate with each rule's verdict, so "why that proxy" and "why not mine" have answers.
+ *
+ * <p>1.1: readiness results have a {@link io.ferry.api.selection.Severity}; only unmet
+ * errors make a server not ready.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.ferry.api.selection;
 
 import org.osgi.annotation.bundle.Export;
