@@ -146,6 +146,34 @@ public class HotDeployIT {
                 + " virtual-appliance")));
     }
 
+    /** Seed 004: on-host backup runs on a managed server; a Hyper-V host that is none is told what to declare. */
+    @Test
+    public void hypervHostThatIsNotAManagedServerIsToldWhatToDeclare() throws Exception {
+        KarafShell shell = ready();
+        shell.ok("ferry:host-add --kind hyperv-host --address 10.10.9.9 --version 2019 --domain corp.example hv-solo");
+        shell.ok("ferry:vm-add --host hv-solo --os windows:server:2019 --network 10.10.1.0/24"
+                + " --disk label=disk0,size=40G,format=vhdx,location=/vms/solo-01/disk0.vhdx solo-01");
+        String declare = "ferry:server-add --address 10.10.9.9 --os windows:server:2019 --kind physical"
+                + " --domain corp.example hv-solo";
+        String plan = shell.ok("ferry:select --json solo-01");
+        assertTrue(plan, plan.contains("\"status\" : \"CANNOT_PROCESS\""));
+        assertTrue(plan, plan.contains("fallback hyperv-on-host is unavailable (no off-host backup proxy can read"));
+        assertTrue(plan, plan.contains("Hyper-V host hv-solo is not a managed server: declare it as one, under the"
+                + " host's name: " + declare + " (or name its managed server"));
+        String check = shell.ok("ferry:check --json bkp-01");
+        assertTrue(check, check.contains("\"check\" : \"hyperv-host-managed-server\",\n        \"ok\" : false,\n"
+                + "        \"severity\" : \"WARNING\",\n        \"detail\" : \"Hyper-V host hv-solo is not a managed server"));
+        assertTrue(check, check.contains(declare));
+        assertTrue(shell.ok("ferry:check bkp-01"), shell.ok("ferry:check bkp-01").lines()
+                .anyMatch(l -> l.contains(" WARNING ") && l.contains("hyperv-host-managed-server")));
+
+        shell.ok(declare);
+        String after = shell.ok("ferry:select --json solo-01");
+        assertTrue(after, after.contains("\"proxy\" : \"hv-solo\""));
+        assertTrue(after, after.contains("\"transportMode\" : \"hyperv-on-host\""));
+        assertFalse(shell.ok("ferry:check --json bkp-01").contains("hv-solo is not a managed server"));
+    }
+
     // --- hot deploy --------------------------------------------------------------------------
 
     @Test

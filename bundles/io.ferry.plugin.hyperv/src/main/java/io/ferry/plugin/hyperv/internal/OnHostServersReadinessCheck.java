@@ -58,8 +58,8 @@ public final class OnHostServersReadinessCheck implements ReadinessCheck {
                     + " when no off-host proxy qualifies", OnHostServer.declaration(host), SEED);
         }
         String name = managed.get().name();
-        String which = name.equalsIgnoreCase(host.name()) ? "managed server " + name + " (of the host's name)"
-                : "managed server " + name;
+        String which = host.spec().managedServer().isPresent() ? "managed server " + name
+                : "managed server " + name + " (of the host's name)";
         if (!managed.get().spec().enabled()) {
             return CheckResult.warning(RESULT, "Hyper-V host " + host.name() + " is " + which + ", which is disabled:"
                     + " it cannot back its VMs up on-host", "enable it: ferry:server-update --enable " + name, SEED);
