@@ -6,9 +6,11 @@
  * <p>All types are immutable records validated on construction: an instance that exists
  * is well-formed. Rules that involve more than one object (exactly one backup server,
  * role prerequisites, references) are enforced by {@link io.ferry.api.inventory.InventoryService}.
+ *
+ * <p>1.2: {@link io.ferry.api.inventory.ImportReport} counts jobs.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.ferry.api.inventory;
 
 import org.osgi.annotation.bundle.Export;

@@ -9,7 +9,11 @@ public record ReadinessReport(String server, RoleType role, List<CheckResult> re
         results = List.copyOf(results);
     }
 
+    /**
+     * No requirement {@linkplain CheckResult#failed() failed}; unmet warnings and information
+     * do not count (since 1.1; in 1.0 every unmet requirement counted).
+     */
     public boolean ready() {
-        return results.stream().allMatch(CheckResult::ok);
+        return results.stream().noneMatch(CheckResult::failed);
     }
 }

@@ -246,7 +246,8 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
         }));
         plan.checkJobs();
         if (validateOnly) {
-            return new ImportReport(plan.servers.size(), plan.hosts.size(), plan.vmNames.size(), disks[0], false);
+            return new ImportReport(plan.servers.size(), plan.hosts.size(), plan.vmNames.size(), disks[0],
+                    plan.jobs.size(), false);
         }
         db.inTransaction(c -> {
             InventoryStore.deleteAll(c);
@@ -265,10 +266,10 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
             plan.writeJobs(c);
             return null;
         });
-        // ImportReport (API 1.0) has no job count; the log has it.
         LOG.info("Imported inventory from {}: {} servers, {} hosts, {} VMs, {} disks, {} jobs", file,
                 plan.servers.size(), plan.hosts.size(), plan.vmNames.size(), disks[0], plan.jobs.size());
-        return new ImportReport(plan.servers.size(), plan.hosts.size(), plan.vmNames.size(), disks[0], true);
+        return new ImportReport(plan.servers.size(), plan.hosts.size(), plan.vmNames.size(), disks[0],
+                plan.jobs.size(), true);
     }
 
     /** Refuses (rolling back a write in progress) when a pass read other bytes than the first. */

@@ -362,7 +362,7 @@ abstract class InventoryContractTest {
         byte[] first = export();
         java.nio.file.Path f = java.nio.file.Files.write(tmp.resolve("inventory.json"), first);
         io.ferry.api.inventory.ImportReport report = transfer.importFrom(f, false);
-        assertEquals(new io.ferry.api.inventory.ImportReport(4, 5, 3, 6, true), report);
+        assertEquals(new io.ferry.api.inventory.ImportReport(4, 5, 3, 6, 0, true), report);
         byte[] second = export();
         assertEquals(new String(first, java.nio.charset.StandardCharsets.UTF_8),
                 new String(second, java.nio.charset.StandardCharsets.UTF_8));

@@ -564,13 +564,22 @@ abstract class JobContractTest {
         populateWithJobs();
         String first = export();
         ImportReport report = transfer.importFrom(Files.writeString(tmp.resolve("inventory.json"), first), false);
-        assertTrue(report.applied());
+        assertEquals(new ImportReport(4, 5, 3, 6, 3, true), report, "the report counts the jobs too");
         assertEquals(first, export());
         assertEquals(List.of("dc-daily", "sql-hourly", "web-nightly"), jobNames());
         assertEquals(JobFixtures.webNightly(), jobs.job("web-nightly").orElseThrow().spec());
         assertEquals(1, jobs.job("web-nightly").orElseThrow().version());
         // the imported jobs hold their references: the VMs cannot go
         assertThrows(ReferencedException.class, () -> inventory.removeVm("sql-01"));
+    }
+
+    @Test
+    void aDryRunCountsTheJobsOfTheFileAndChangesNothing() throws Exception {
+        populateWithJobs();
+        java.nio.file.Path file = Files.writeString(tmp.resolve("inventory.json"), export());
+        jobs.deleteJob("dc-daily");
+        assertEquals(new ImportReport(4, 5, 3, 6, 3, false), transfer.importFrom(file, true));
+        assertEquals(List.of("sql-hourly", "web-nightly"), jobNames());
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.ferry.api.inventory.RoleType;
 import io.ferry.api.inventory.ServerRole;
 import io.ferry.api.selection.CheckResult;
 import io.ferry.api.selection.ReadinessReport;
+import io.ferry.api.selection.Severity;
 import io.ferry.api.spi.ReadinessCheck;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code ferry:check}: for each server and each role it holds, the core's requirements and
  * every installed {@link ReadinessCheck} of that role. A role nobody checks gets one OK
- * result saying so, so the report always shows every role.
+ * result saying so, so the report always shows every role. A check that throws or returns
+ * nothing is an error result naming the defect.
  */
 final class ReadinessChecker {
     static final String NO_REQUIREMENTS = "no requirements registered";
@@ -61,7 +63,7 @@ final class ReadinessChecker {
         }
     }
 
-    /** The core's own requirements: guest interaction (seed 001). */
+    /** The core's own requirements: guest interaction (seed 001); the RHEL 9 packages are an error (a "must"). */
     static List<CheckResult> core(ManagedServer server, RoleType role) {
         if (role != RoleType.GUEST_INTERACTION) {
             return List.of();
@@ -69,10 +71,11 @@ final class ReadinessChecker {
         return List.of(enabled(server), rhel9Packages(server));
     }
 
+    /** A warning: disabling a server is the operator's choice, and the others (and the backup server) take over. */
     private static CheckResult enabled(ManagedServer server) {
         return server.spec().enabled()
-                ? CheckResult.ok(CoreRules.SERVER_ENABLED, "enabled", "")
-                : CheckResult.fail(CoreRules.SERVER_ENABLED, "disabled: never chosen as guest interaction proxy",
+                ? CheckResult.ok(CoreRules.SERVER_ENABLED, "enabled", "").withSeverity(Severity.WARNING)
+                : CheckResult.warning(CoreRules.SERVER_ENABLED, "disabled: never chosen as guest interaction proxy",
                         "enable it: ferry:server-update --enable " + server.name(), "");
     }
 

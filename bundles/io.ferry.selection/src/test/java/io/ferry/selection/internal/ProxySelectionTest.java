@@ -185,6 +185,25 @@ class ProxySelectionTest {
     }
 
     @Test
+    @DisplayName("seed 004: an unavailable on-host fallback (host not a managed server) is CANNOT_PROCESS quoting what to declare")
+    void unavailableFallbackReasonReachesThePlan() {
+        String declare = "Hyper-V host hv-01 is not a managed server: declare it as one, under the host's name:"
+                + " ferry:server-add --address 10.0.1.50 --os windows:server --kind physical hv-01";
+        PlatformSupport hyperv = new Support(Platform.HYPERV, "Hyper-V test plugin", RoleType.HYPERV_OFFHOST_PROXY,
+                disk -> Optional.of(new PlatformSupport.Fallback(disk.vm().host().name(), new TransportStep(
+                        "hyperv-on-host", false, "no off-host backup proxy can read disk 0; " + declare, true))));
+        PluginSet plugins = PluginSet.builder().platform(hyperv).build();
+        Lab lab = new Lab().backupServer("bs", NET)
+                .host(new HostSpec("hv-01", HostKind.HYPERV_HOST, "10.0.1.50", Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), List.of()))
+                .vm("app", "hv-01", Lab.WINDOWS, NET, 1, null);
+        DiskDecision d = onlyDisk(plan(plugins, JobSpec.of("job", Platform.HYPERV, lab.vmNames(), "bs"), lab.snapshot()));
+        assertEquals(DecisionStatus.CANNOT_PROCESS, d.status());
+        assertTrue(d.reason().endsWith("; fallback hyperv-on-host is unavailable (no off-host backup proxy can read"
+                + " disk 0; " + declare + ")"), d.reason());
+    }
+
+    @Test
     @DisplayName("no proxy and no fallback: CANNOT_PROCESS with a reason summarising every candidate's failures")
     void noProxyCannotProcessWithSummary() {
         Lab lab = new Lab().esxi("esx-01", Lab.datastore("ds1")).backupServer("bs", NET)

@@ -9,6 +9,7 @@ import io.ferry.api.inventory.OsInfo;
 import io.ferry.api.inventory.RoleType;
 import io.ferry.api.selection.CheckResult;
 import io.ferry.api.selection.ReadinessReport;
+import io.ferry.api.selection.Severity;
 import io.ferry.selection.internal.TestPlugins.Check;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -37,7 +38,7 @@ class ReadinessCheckerTest {
     }
 
     @Test
-    @DisplayName("seed 001: RHEL 8 and Windows need no packages; a disabled server fails 'server-enabled'")
+    @DisplayName("seed 001: RHEL 8 and Windows need no packages; a disabled server is a warning on 'server-enabled'")
     void otherSystemsNeedNoPackages() {
         Lab lab = new Lab().server("rhel-8", b -> b.os(OsInfo.linux("rhel", "8.9")))
                 .server("win", b -> b.os(Lab.WINDOWS).enabled(false));
@@ -45,8 +46,34 @@ class ReadinessCheckerTest {
         assertTrue(reports.get(0).ready());
         assertTrue(reports.get(0).results().get(1).detail().startsWith("not needed on linux:rhel:8.9"));
         CheckResult enabled = reports.get(1).results().get(0);
-        assertEquals(CheckResult.fail(CoreRules.SERVER_ENABLED, "disabled: never chosen as guest interaction proxy",
+        assertEquals(CheckResult.warning(CoreRules.SERVER_ENABLED, "disabled: never chosen as guest interaction proxy",
                 "enable it: ferry:server-update --enable win", ""), enabled);
+        assertTrue(reports.get(1).ready(), "disabling a server is the operator's choice, not a failed requirement");
+    }
+
+    @Test
+    @DisplayName("seed 001: missing RHEL 9 packages are an error, a plugin's warning or information is not")
+    void onlyErrorsMakeAServerNotReady() {
+        PluginSet plugins = PluginSet.builder()
+                .check(new Check("gp", RoleType.GENERAL_PURPOSE_PROXY, (s, inv) -> List.of(
+                        CheckResult.info("storage-snapshot-integration-needs-windows", "linux", "nothing to do", "002"),
+                        CheckResult.warning("some-hosts-only", "serves some hosts", "add a proxy", ""))))
+                .check(new Check("old-plugin", RoleType.REPOSITORY, (s, inv) -> List.of(
+                        new CheckResult("built-for-api-1.0", false, "unmet", "fix it", ""))))
+                .build();
+        Lab lab = new Lab().server("rocky-01", b -> b.os(OsInfo.linux("rocky", "9.3")), RoleType.GENERAL_PURPOSE_PROXY,
+                RoleType.REPOSITORY);
+        List<ReadinessReport> reports = check(lab, plugins);
+        ReadinessReport gp = reports.stream().filter(r -> r.role() == RoleType.GENERAL_PURPOSE_PROXY).findFirst()
+                .orElseThrow();
+        ReadinessReport guest = reports.stream().filter(r -> r.role() == RoleType.GUEST_INTERACTION).findFirst()
+                .orElseThrow();
+        ReadinessReport repository = reports.stream().filter(r -> r.role() == RoleType.REPOSITORY).findFirst()
+                .orElseThrow();
+        assertTrue(gp.ready(), gp.toString());
+        assertFalse(guest.ready(), "RHEL 9 packages missing: " + guest);
+        assertEquals(Severity.ERROR, guest.results().get(1).severity());
+        assertFalse(repository.ready(), "a result made with the 1.0 constructor is an error: " + repository);
     }
 
     @Test

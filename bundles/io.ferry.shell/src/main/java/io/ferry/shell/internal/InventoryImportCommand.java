@@ -20,13 +20,15 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
         detailedDescription = """
                 Checks the whole file first; errors name the field, e.g.
                 servers[3].networks[0]. A file with any problem changes nothing. A
-                valid file REPLACES the inventory in one transaction: servers, hosts
-                and VMs not in the file are gone afterwards. Try --dry-run first;
-                export the current inventory to keep a copy.
+                valid file REPLACES the inventory in one transaction: servers, hosts,
+                VMs and jobs not in the file are gone afterwards. Try --dry-run first;
+                export the current inventory to keep a copy. Prints what the file
+                holds: servers, hosts, VMs, disks and jobs.
 
                 Examples:
                   ferry:inventory-import --dry-run /var/backups/ferry/inventory.json
-                  ferry:inventory-import /var/backups/ferry/inventory.json""")
+                  ferry:inventory-import /var/backups/ferry/inventory.json
+                  ferry:inventory-import --dry-run --json /var/backups/ferry/inventory.json""")
 public class InventoryImportCommand implements Action {
 
     @Reference
@@ -45,6 +47,9 @@ public class InventoryImportCommand implements Action {
     @Option(name = "--dry-run", description = "Only check the file and print what it holds; change nothing")
     private boolean dryRun;
 
+    @Option(name = "--json", description = "Print the counts as JSON: file, applied, servers, hosts, vms, disks, jobs")
+    private boolean json;
+
     @Override
     public Object execute() {
         // checked before the file is looked at (the service checks again): nothing outside transfer.roots is probed
@@ -57,8 +62,12 @@ public class InventoryImportCommand implements Action {
             // the message quotes the file: names, values, field names, JSON tokens
             throw TerminalText.sanitized(e);
         }
+        if (json) {
+            System.out.print(json(source, report));
+            return null;
+        }
         String counts = report.servers() + " servers, " + report.hosts() + " hosts, " + report.vms() + " VMs, "
-                + report.disks() + " disks";
+                + report.disks() + " disks, " + report.jobs() + " jobs";
         if (report.applied()) {
             System.out.println(TerminalText.safe("Imported " + source + ": " + counts + ". The inventory was replaced."));
         } else {
@@ -66,5 +75,11 @@ public class InventoryImportCommand implements Action {
                     + " was changed" + (dryRun ? " (dry run)." : ".")));
         }
         return null;
+    }
+
+    static String json(Path source, ImportReport report) {
+        return new JsonText().beginObject().field("file", source.toString()).field("applied", report.applied())
+                .field("servers", report.servers()).field("hosts", report.hosts()).field("vms", report.vms())
+                .field("disks", report.disks()).field("jobs", report.jobs()).endObject().text();
     }
 }

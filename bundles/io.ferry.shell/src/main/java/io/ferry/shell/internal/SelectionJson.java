@@ -58,7 +58,8 @@ final class SelectionJson {
             w.beginObject().field("server", r.server()).field("role", r.role().name()).field("ready", r.ready());
             w.name("results").beginArray();
             for (CheckResult c : r.results()) {
-                w.beginObject().field("check", c.check()).field("ok", c.ok()).field("detail", c.detail());
+                w.beginObject().field("check", c.check()).field("ok", c.ok()).field("severity", c.severity().name())
+                        .field("detail", c.detail());
                 unlessEmpty(w, "fix", c.fix());
                 unlessEmpty(w, "seed", c.seed());
                 w.endObject();

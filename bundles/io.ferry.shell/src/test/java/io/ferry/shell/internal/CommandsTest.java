@@ -327,13 +327,23 @@ class CommandsTest {
         @Test
         void importPrintsCountsAndWhetherItWasApplied() throws Exception {
             Files.writeString(dir.resolve("inv.json"), "{}");
-            assertEquals("Checked " + dir.resolve("inv.json") + ": 2 servers, 1 hosts, 3 VMs, 4 disks. The file is valid;"
-                    + " nothing was changed (dry run).\n", run(with(new InventoryImportCommand(), "transfer", inventory,
+            assertEquals("Checked " + dir.resolve("inv.json") + ": 2 servers, 1 hosts, 3 VMs, 4 disks, 5 jobs. The file"
+                    + " is valid; nothing was changed (dry run).\n", run(with(new InventoryImportCommand(), "transfer", inventory,
                     "session", CommandHarness.sessionIn(dir), "paths", paths(), "file", "inv.json", "dryRun", true)));
-            assertEquals("Imported " + dir.resolve("inv.json") + ": 2 servers, 1 hosts, 3 VMs, 4 disks. The inventory"
-                    + " was replaced.\n", run(with(new InventoryImportCommand(), "transfer", inventory,
+            assertEquals("Imported " + dir.resolve("inv.json") + ": 2 servers, 1 hosts, 3 VMs, 4 disks, 5 jobs. The"
+                    + " inventory was replaced.\n", run(with(new InventoryImportCommand(), "transfer", inventory,
                     "session", CommandHarness.sessionIn(dir), "paths", paths(), "file", "inv.json")));
             assertEquals(dir.resolve("inv.json"), inventory.lastImport);
+        }
+
+        @Test
+        void importJsonPrintsTheCountsWithTheJobs() throws Exception {
+            Files.writeString(dir.resolve("inv.json"), "{}");
+            String out = run(with(new InventoryImportCommand(), "transfer", inventory, "session",
+                    CommandHarness.sessionIn(dir), "paths", paths(), "file", "inv.json", "dryRun", true, "json", true));
+            assertEquals("{\n  \"file\" : " + JsonText.quote(dir.resolve("inv.json").toString()) + ",\n"
+                    + "  \"applied\" : false,\n  \"servers\" : 2,\n  \"hosts\" : 1,\n  \"vms\" : 3,\n  \"disks\" : 4,\n"
+                    + "  \"jobs\" : 5\n}\n", out);
         }
 
         @Test

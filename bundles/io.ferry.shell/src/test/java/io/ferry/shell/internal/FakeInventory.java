@@ -173,7 +173,7 @@ final class FakeInventory implements InventoryService, InventoryTransfer {
     @Override
     public ImportReport importFrom(Path file, boolean validateOnly) {
         lastImport = file;
-        return new ImportReport(2, 1, 3, 4, !validateOnly);
+        return new ImportReport(2, 1, 3, 4, 5, !validateOnly);
     }
 
     @Override

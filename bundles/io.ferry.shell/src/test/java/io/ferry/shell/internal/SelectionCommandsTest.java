@@ -20,11 +20,13 @@ import io.ferry.api.selection.PlanChange;
 import io.ferry.api.selection.PluginInfo;
 import io.ferry.api.selection.PluginState;
 import io.ferry.api.selection.ReadinessReport;
+import io.ferry.api.selection.Severity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.karaf.shell.api.console.CommandLine;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -218,6 +220,82 @@ class SelectionCommandsTest {
                     out);
         }
 
+        /** seed 002_d60b83a366957625.txt: storage snapshot integration needs Windows, which a Linux proxy is not. */
+        private void linuxGeneralPurposeProxy(boolean enabled) {
+            selection.reports.add(new ReadinessReport("gp-01", RoleType.GENERAL_PURPOSE_PROXY, List.of(
+                    CheckResult.ok("general-purpose-proxy-os", "gp-01 runs linux:ubuntu:22.04",
+                            "002_d60b83a366957625.txt"),
+                    CheckResult.info("storage-snapshot-integration-needs-windows", "gp-01 runs linux:ubuntu:22.04: fine"
+                            + " for Proxmox VE", "only for storage snapshot integration", "002_d60b83a366957625.txt"))));
+            selection.reports.add(new ReadinessReport("gp-01", RoleType.GUEST_INTERACTION, List.of(enabled
+                    ? CheckResult.ok("server-enabled", "enabled", "").withSeverity(Severity.WARNING)
+                    : CheckResult.warning("server-enabled", "disabled: never chosen as guest interaction proxy",
+                            "enable it: ferry:server-update --enable gp-01", ""))));
+        }
+
+        @Test
+        void informationIsNeverAFailAndAReadyServerSaysNoRequirementFailed() throws Exception {
+            linuxGeneralPurposeProxy(true);
+            String out = run(with(new CheckCommand(), "selection", selection));
+            String info = out.lines().filter(l -> l.contains("storage-snapshot-integration-needs-windows")).findFirst()
+                    .orElseThrow();
+            assertTrue(info.contains(" INFO ") && !info.contains("FAIL"), info);
+            assertFalse(out.contains("FAIL"), out);
+            assertTrue(out.endsWith("No requirement failed on 1 server: 2 met; 1 informational"
+                    + " (gp-01 general-purpose-proxy).\n"), out);
+        }
+
+        @Test
+        void warningsAreShownAndCountedApartFromWhatIsNotMet() throws Exception {
+            linuxGeneralPurposeProxy(false);
+            selection.reports.add(new ReadinessReport("px-01", RoleType.VMWARE_PROXY, List.of(
+                    CheckResult.fail("vmware-host-fact", "esx-9 is not in the inventory", "add the host", ""))));
+            String out = run(with(new CheckCommand(), "selection", selection));
+            String warning = out.lines().filter(l -> l.contains("server-enabled")).findFirst().orElseThrow();
+            assertTrue(warning.contains(" WARNING ") && warning.contains("enable it"), warning);
+            assertTrue(out.endsWith("1 requirement not met (px-01 vmware-proxy); 1 warning (gp-01 guest-interaction);"
+                    + " 1 informational (gp-01 general-purpose-proxy); 1 met.\n"), out);
+        }
+
+        @Test
+        @DisplayName("seed 004_896724e719374b4d.txt: a Hyper-V host that is not a managed server: a warning with the command to declare it")
+        void hypervHostWithoutManagedServerShowsTheCommand() throws Exception {
+            String fix = "declare it as one, under the host's name: ferry:server-add --address hv-solo.lab.example"
+                    + " --os windows:server:2019 --kind physical hv-solo (or name its managed server when adding the"
+                    + " host: ferry:host-add --kind hyperv-host --address hv-solo.lab.example --managed-server SERVER"
+                    + " hv-solo)";
+            selection.reports.add(new ReadinessReport("bkp-01", RoleType.BACKUP_SERVER, List.of(
+                    CheckResult.warning("hyperv-host-managed-server", "Hyper-V host hv-solo is not a managed server,"
+                            + " so it cannot back its VMs up on-host when no off-host proxy qualifies", fix,
+                            "004_896724e719374b4d.txt"))));
+            String out = run(with(new CheckCommand(), "selection", selection));
+            assertTrue(out.lines().anyMatch(l -> l.startsWith("bkp-01") && l.contains(" WARNING ")
+                    && l.contains("hyperv-host-managed-server")), out);
+            assertEquals(fix, column(out, "hyperv-host-managed-server", 5));
+            assertTrue(out.endsWith("No requirement failed on 1 server: 0 met; 1 warning (bkp-01 backup-server).\n"),
+                    out);
+        }
+
+        /** The wrapped text of column {@code index} of the row naming {@code requirement}, lines joined by spaces. */
+        private static String column(String out, String requirement, int index) {
+            List<String> lines = out.lines().toList();
+            int row = 0;
+            while (!lines.get(row).contains(requirement)) {
+                row++;
+            }
+            List<String> parts = new ArrayList<>();
+            for (int i = row; i < lines.size() && lines.get(i).contains("|"); i++) {
+                String[] cells = lines.get(i).split("\\|", -1);
+                if (i > row && !cells[3].isBlank()) {
+                    break;
+                }
+                if (index < cells.length && !cells[index].isBlank()) {
+                    parts.add(cells[index].strip());
+                }
+            }
+            return String.join(" ", parts);
+        }
+
         @Test
         void allMetSaysSo() throws Exception {
             selection.reports.add(new ReadinessReport("bkp-01", RoleType.BACKUP_SERVER, List.of(
@@ -239,6 +317,17 @@ class SelectionCommandsTest {
             reports();
             String out = run(with(new CheckCommand(), "selection", selection, "json", true));
             assertEquals(SelectionJson.readiness(selection.reports), out);
+        }
+
+        @Test
+        void jsonShowsTheSeverityAndAServerWithOnlyInformationIsReady() throws Exception {
+            linuxGeneralPurposeProxy(false);
+            String out = run(with(new CheckCommand(), "selection", selection, "json", true));
+            assertTrue(out.contains("\"check\" : \"storage-snapshot-integration-needs-windows\",\n        \"ok\" : false,\n"
+                    + "        \"severity\" : \"INFO\",\n"), out);
+            assertTrue(out.contains("\"role\" : \"GENERAL_PURPOSE_PROXY\",\n    \"ready\" : true"), out);
+            assertTrue(out.contains("\"role\" : \"GUEST_INTERACTION\",\n    \"ready\" : true"), out);
+            assertTrue(out.contains("\"severity\" : \"WARNING\""), out);
         }
     }
 

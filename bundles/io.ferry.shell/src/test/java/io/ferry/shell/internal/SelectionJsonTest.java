@@ -129,6 +129,7 @@ class SelectionJsonTest {
         assertTrue(json.contains("\"fix\" : \"zone it\""), json);
         assertEquals(1, json.split("\"fix\"").length - 1, json);
         assertFalse(json.contains("\"seed\""), json);
+        assertTrue(json.contains("\"ok\" : false,\n        \"severity\" : \"ERROR\""), json);
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.ferry.api.inventory.ServerRole;
 import io.ferry.api.inventory.StorageKind;
 import io.ferry.api.selection.CheckResult;
 import io.ferry.api.selection.RuleVerdict;
+import io.ferry.api.selection.Severity;
 import io.ferry.api.spi.ReadinessCheck;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,11 @@ import org.osgi.service.component.annotations.Component;
  * CSV volumes exist; Data Deduplication when a deduplicated CSV volume exists. Declared
  * {@code san.access}, {@code smb.localsystem-read} and {@code cluster} facts must name
  * storage and clusters of the inventory.
+ *
+ * <p>Unmet requirements are errors (the seed's "must"), except a host the proxy cannot serve
+ * (its version differs, or the host declares none): the proxy is fine for the others, so that
+ * is a warning, and only information when another enabled off-host proxy of the host's
+ * version serves it.
  */
 @Component(service = ReadinessCheck.class)
 public final class OffhostProxyReadinessCheck implements ReadinessCheck {
@@ -120,16 +126,29 @@ public final class OffhostProxyReadinessCheck implements ReadinessCheck {
                     .flatMap(inventory::host).flatMap(c -> c.spec().version()));
             RuleVerdict v = HypervVersionEqualsHostRule.verdict(check, server, host, hostVersion);
             if (v.passed()) {
-                out.add(CheckResult.ok(check, v.reason(), SEED));
+                out.add(CheckResult.ok(check, v.reason(), SEED).withSeverity(Severity.WARNING));
                 continue;
             }
+            Optional<String> servedBy = hostVersion.flatMap(hv -> otherProxyOfVersion(server, hv, inventory));
             String hostFix = hostVersion.isEmpty()
                     ? "declare host " + host.name() + "'s Hyper-V version (ferry:host-add --version VERSION ...)"
-                    : "use a proxy of Hyper-V " + hostVersion.get() + " for host " + host.name() + "; "
-                            + server.name() + " serves hosts of its own version only";
-            out.add(CheckResult.fail(check, v.reason(), hostFix, SEED));
+                    : servedBy.isPresent()
+                            ? "nothing to do: " + servedBy.get() + " serves host " + host.name() + " (Hyper-V "
+                                    + hostVersion.get() + ")"
+                            : "use a proxy of Hyper-V " + hostVersion.get() + " for host " + host.name() + "; "
+                                    + server.name() + " serves hosts of its own version only";
+            out.add(CheckResult.fail(check, v.reason(), hostFix, SEED)
+                    .withSeverity(servedBy.isPresent() ? Severity.INFO : Severity.WARNING));
         }
         return out;
+    }
+
+    /** Another enabled off-host proxy of Hyper-V {@code version}, by name. */
+    private static Optional<String> otherProxyOfVersion(ManagedServer proxy, String version, InventorySnapshot inventory) {
+        return inventory.servers().stream().filter(s -> !s.name().equalsIgnoreCase(proxy.name()))
+                .filter(s -> s.spec().enabled() && s.role(RoleType.HYPERV_OFFHOST_PROXY).isPresent())
+                .filter(s -> HypervVersion.of(s).filter(v -> HypervVersion.same(v, version)).isPresent())
+                .map(ManagedServer::name).sorted(String.CASE_INSENSITIVE_ORDER).findFirst();
     }
 
     private static CheckResult vssTransportable(ManagedServer server, InventorySnapshot inventory) {

@@ -13,6 +13,7 @@ import io.ferry.api.inventory.OsInfo;
 import io.ferry.api.inventory.RoleType;
 import io.ferry.api.inventory.ServerFacts;
 import io.ferry.api.selection.CheckResult;
+import io.ferry.api.selection.Severity;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
@@ -38,10 +39,17 @@ class OffhostProxyReadinessCheckTest {
         return found.get(0);
     }
 
+    /** Not met, with what to do. */
     private static void failsWithFix(CheckResult r) {
         assertFalse(r.ok(), r.detail());
         assertFalse(r.fix().isBlank(), "a failed requirement says what to do");
         assertEquals(SEED, r.seed());
+    }
+
+    /** Not met, with what to do, and an error: the proxy is not ready. */
+    private static void errorWithFix(CheckResult r) {
+        failsWithFix(r);
+        assertEquals(Severity.ERROR, r.severity(), r.check());
     }
 
     @Test
@@ -67,7 +75,7 @@ class OffhostProxyReadinessCheckTest {
     void windowsOnly() {
         CheckResult r = one(results(lab.proxy(HypervLab.goodProxy("px-lnx").os(OsInfo.linux("ubuntu", "24.04")))),
                 "offhost-proxy-windows");
-        failsWithFix(r);
+        errorWithFix(r);
     }
 
     @Test
@@ -75,11 +83,11 @@ class OffhostProxyReadinessCheckTest {
     void physicalOrEvaluation() {
         CheckResult vm = one(results(lab.proxy(HypervLab.goodProxy("px-vm").machineKind(MachineKind.VIRTUAL))),
                 "physical-or-evaluation-with-nested-hyperv");
-        failsWithFix(vm);
+        errorWithFix(vm);
         assertTrue(vm.fix().contains("--evaluation"), vm.fix());
         CheckResult eval = one(results(lab.evaluationProxy(HypervLab.goodProxy("px-ev").machineKind(MachineKind.VIRTUAL))),
                 "physical-or-evaluation-with-nested-hyperv");
-        failsWithFix(eval);
+        errorWithFix(eval);
         assertTrue(eval.fix().contains("--fact hyperv.nested=true px-ev"), eval.fix());
     }
 
@@ -89,7 +97,7 @@ class OffhostProxyReadinessCheckTest {
         ManagedServer px = lab.proxy(HypervLab.goodProxy("px-01"));
         CheckResult r = one(check.check(px, new InventorySnapshot(List.of(px), List.of(), List.of())),
                 "hyperv-server-in-inventory");
-        failsWithFix(r);
+        errorWithFix(r);
         assertEquals("no Microsoft Hyper-V server is in the inventory", r.detail());
     }
 
@@ -103,9 +111,24 @@ class OffhostProxyReadinessCheckTest {
                 "px-01 runs Hyper-V 2022, host hv-solo runs 2019: the versions must coincide"),
                 failed.stream().map(CheckResult::detail).toList());
         failed.forEach(OffhostProxyReadinessCheckTest::failsWithFix);
+        assertTrue(failed.stream().allMatch(r -> r.severity() == Severity.WARNING && !r.failed()),
+                "px-01 is fine for the 2022 hosts; that no proxy serves hv-old and hv-solo is a warning: " + failed);
         CheckResult undeclared = one(results(lab.proxy(HypervLab.windows("px-x").machineKind(MachineKind.PHYSICAL))),
                 "hyperv-version-equals-host");
         failsWithFix(undeclared);
+        assertEquals(Severity.ERROR, undeclared.severity(), "a proxy without a version serves no host");
+    }
+
+    @Test
+    @DisplayName("seed 004_896724e719374b4d.txt: a host of another version served by another off-host proxy is information")
+    void otherVersionServedByAnotherProxyIsInformation() {
+        lab.proxy(HypervLab.goodProxy("px-2019").fact(ServerFacts.HYPERV_VERSION, "2019"));
+        List<CheckResult> versions = named(results(lab.proxy(HypervLab.goodProxy("px-01"))), "hyperv-version-equals-host");
+        CheckResult solo = versions.stream().filter(r -> r.detail().contains("hv-solo")).findFirst().orElseThrow();
+        assertEquals(Severity.INFO, solo.severity());
+        assertEquals("nothing to do: px-2019 serves host hv-solo (Hyper-V 2019)", solo.fix());
+        CheckResult old = versions.stream().filter(r -> r.detail().contains("hv-old")).findFirst().orElseThrow();
+        assertEquals(Severity.WARNING, old.severity());
     }
 
     @Test
@@ -119,6 +142,7 @@ class OffhostProxyReadinessCheckTest {
                 + " Volume1, Volume2", vss.detail());
         CheckResult dedup = one(results, "dedup-enabled-for-dedup-volumes");
         failsWithFix(dedup);
+        assertTrue(vss.failed() && dedup.failed(), "the seed's \"must\" and \"off-host backup will fail\" are errors");
         assertEquals("CSV volumes Volume2 are deduplicated, but px-01 does not have Data Deduplication enabled",
                 dedup.detail());
     }
@@ -128,8 +152,8 @@ class OffhostProxyReadinessCheckTest {
     void factSanity() {
         List<CheckResult> results = results(lab.proxy(HypervLab.goodProxy("px-01")
                 .fact(ServerFacts.SAN_ACCESS, "Volume1, Volume9").fact(ServerFacts.CLUSTER, "nowhere")));
-        failsWithFix(one(results, "san-access-fact"));
+        errorWithFix(one(results, "san-access-fact"));
         assertTrue(one(results, "san-access-fact").detail().contains("Volume9"));
-        failsWithFix(one(results, "cluster-fact"));
+        errorWithFix(one(results, "cluster-fact"));
     }
 }

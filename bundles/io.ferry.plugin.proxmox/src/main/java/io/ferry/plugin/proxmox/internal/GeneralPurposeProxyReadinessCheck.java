@@ -4,6 +4,7 @@ import io.ferry.api.inventory.InventorySnapshot;
 import io.ferry.api.inventory.ManagedServer;
 import io.ferry.api.inventory.RoleType;
 import io.ferry.api.selection.CheckResult;
+import io.ferry.api.selection.Severity;
 import io.ferry.api.spi.ReadinessCheck;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
@@ -11,9 +12,11 @@ import org.osgi.service.component.annotations.Component;
 /**
  * Requirements of a general-purpose backup proxy (seed 002), the proxy Proxmox VE disks are
  * read by: a Microsoft Windows or Linux server; and, reported per server for information,
- * whether it can serve backup from storage system snapshots, which needs Windows. That second
- * result fails on a Linux proxy although the proxy is fine for everything else; its detail
- * and fix say so.
+ * whether it can serve backup from storage system snapshots, which needs Windows ("For Veeam
+ * Agent backup from storage system snapshots, the role of a backup proxy must be assigned to
+ * a Microsoft Windows server"). That second requirement is {@link Severity#INFO}: a Linux
+ * proxy does not meet it, but is fine for everything else, so {@code ferry:check} shows it as
+ * information, never as a failure. The OS requirement is an error.
  */
 @Component(service = ReadinessCheck.class)
 public final class GeneralPurposeProxyReadinessCheck implements ReadinessCheck {
@@ -48,9 +51,9 @@ public final class GeneralPurposeProxyReadinessCheck implements ReadinessCheck {
         String check = "storage-snapshot-integration-needs-windows";
         if (server.spec().os().isWindows()) {
             return CheckResult.ok(check, server.name() + " runs Microsoft Windows: it can also back up from storage"
-                    + " system snapshots", SEED);
+                    + " system snapshots", SEED).withSeverity(Severity.INFO);
         }
-        return CheckResult.fail(check, server.name() + " runs " + server.spec().os() + ": fine for Proxmox VE and"
+        return CheckResult.info(check, server.name() + " runs " + server.spec().os() + ": fine for Proxmox VE and"
                 + " unstructured data backup, but backup from storage system snapshots needs a Microsoft Windows"
                 + " proxy", "only for storage snapshot integration: assign the role to a Windows server too"
                         + " (ferry:role-assign WINDOWS-SERVER general-purpose-proxy); nothing to do otherwise", SEED);

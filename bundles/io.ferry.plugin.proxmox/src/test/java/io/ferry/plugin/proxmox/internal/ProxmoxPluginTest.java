@@ -13,6 +13,7 @@ import io.ferry.api.inventory.ServerRole;
 import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.job.JobSpec;
 import io.ferry.api.selection.CheckResult;
+import io.ferry.api.selection.Severity;
 import io.ferry.api.selection.TransportStep;
 import io.ferry.api.spi.DiskContext;
 import io.ferry.api.spi.VmContext;
@@ -69,10 +70,11 @@ class ProxmoxPluginTest {
                 results.stream().map(CheckResult::check).toList());
         assertTrue(results.stream().allMatch(CheckResult::ok), results.toString());
         assertTrue(results.stream().allMatch(r -> r.seed().equals("002_d60b83a366957625.txt")));
+        assertEquals(List.of(Severity.ERROR, Severity.INFO), results.stream().map(CheckResult::severity).toList());
     }
 
     @Test
-    @DisplayName("seed 002_d60b83a366957625.txt: a Linux general-purpose proxy is fine, but cannot serve storage snapshot integration")
+    @DisplayName("seed 002_d60b83a366957625.txt: a Linux general-purpose proxy is fine, but cannot serve storage snapshot integration (information, not a failure)")
     void linuxProxyCannotServeStorageSnapshots() {
         List<CheckResult> results = new GeneralPurposeProxyReadinessCheck()
                 .check(lab.snapshot().server("lnx-px").orElseThrow(), lab.snapshot());
@@ -82,5 +84,7 @@ class ProxmoxPluginTest {
         assertEquals("lnx-px runs linux:ubuntu:24.04: fine for Proxmox VE and unstructured data backup, but backup from"
                 + " storage system snapshots needs a Microsoft Windows proxy", snapshots.detail());
         assertTrue(snapshots.fix().startsWith("only for storage snapshot integration"), snapshots.fix());
+        assertEquals(Severity.INFO, snapshots.severity());
+        assertFalse(snapshots.failed(), "a Linux proxy is ready for Proxmox VE");
     }
 }

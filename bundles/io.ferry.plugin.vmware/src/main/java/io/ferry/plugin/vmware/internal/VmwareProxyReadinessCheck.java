@@ -12,6 +12,7 @@ import io.ferry.api.inventory.ServerRole;
 import io.ferry.api.inventory.TransportMode;
 import io.ferry.api.inventory.VmwareProxySettings;
 import io.ferry.api.selection.CheckResult;
+import io.ferry.api.selection.Severity;
 import io.ferry.api.spi.ReadinessCheck;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,8 @@ import org.osgi.service.component.annotations.Component;
  * one task slot, enabled, and facts that make sense: {@code vmware.host} names an ESXi host of
  * the inventory (on a virtual machine), {@code san.access} names datastores of the inventory,
  * {@code vix.enabled} is true or false, and a fixed transport mode the server can use.
+ * Unmet requirements are errors, except two warnings: a disabled server (the operator's
+ * choice) and a fixed mode it cannot use but fails over from to network (it still works).
  */
 @Component(service = ReadinessCheck.class)
 public final class VmwareProxyReadinessCheck implements ReadinessCheck {
@@ -74,9 +77,9 @@ public final class VmwareProxyReadinessCheck implements ReadinessCheck {
     private static CheckResult enabled(ManagedServer server) {
         String check = "vmware-proxy-enabled";
         if (server.spec().enabled()) {
-            return CheckResult.ok(check, server.name() + " is enabled", SEED);
+            return CheckResult.ok(check, server.name() + " is enabled", SEED).withSeverity(Severity.WARNING);
         }
-        return CheckResult.fail(check, server.name() + " is disabled and is never chosen for new work",
+        return CheckResult.warning(check, server.name() + " is disabled and is never chosen for new work",
                 "enable it: ferry:server-update --enable " + server.name(), SEED);
     }
 
@@ -176,11 +179,13 @@ public final class VmwareProxyReadinessCheck implements ReadinessCheck {
             default -> Optional.empty();
         };
         String failover = settings.failoverToNetwork() ? ", failing over to network" : ", without failover to network";
+        // with failover the proxy still reads every disk (over the network): a warning
+        Severity severity = settings.failoverToNetwork() ? Severity.WARNING : Severity.ERROR;
         if (unusable.isEmpty()) {
-            return CheckResult.ok(check, server.name() + " is fixed to " + mode + failover, SEED);
+            return CheckResult.ok(check, server.name() + " is fixed to " + mode + failover, SEED).withSeverity(severity);
         }
         return CheckResult.fail(check, server.name() + " is fixed to " + mode + failover + ", but " + unusable.get(),
                 "let it choose the mode automatically (ferry:role-assign " + server.name() + " vmware-proxy)"
-                        + " or declare what the mode needs", SEED);
+                        + " or declare what the mode needs", SEED).withSeverity(severity);
     }
 }

@@ -12,6 +12,7 @@ import io.ferry.api.inventory.ServerFacts;
 import io.ferry.api.inventory.TransportMode;
 import io.ferry.api.inventory.VmwareProxySettings;
 import io.ferry.api.selection.CheckResult;
+import io.ferry.api.selection.Severity;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
@@ -65,6 +66,7 @@ class VmwareProxyReadinessCheckTest {
         CheckResult physical = result(results(lab.proxy(VsphereLab.linuxVm("px-03").machineKind(MachineKind.PHYSICAL)
                 .fact(ServerFacts.VMWARE_HOST, "esx2"), VmwareProxySettings.AUTOMATIC)), "vmware-host-fact");
         assertFalse(physical.ok());
+        assertTrue(unknown.failed() && vcenter.failed() && physical.failed(), "a wrong declaration is an error");
     }
 
     @Test
@@ -78,11 +80,12 @@ class VmwareProxyReadinessCheckTest {
     }
 
     @Test
-    @DisplayName("seed 003_4fc908c7710b8ec3.txt: a disabled proxy is reported with how to enable it")
+    @DisplayName("seed 003_4fc908c7710b8ec3.txt: a disabled proxy is a warning with how to enable it")
     void disabledProxy() {
         CheckResult r = result(results(lab.proxy(VsphereLab.linuxVm("px-01").enabled(false),
                 VmwareProxySettings.AUTOMATIC)), "vmware-proxy-enabled");
         assertFalse(r.ok());
+        assertEquals(Severity.WARNING, r.severity());
         assertEquals("enable it: ferry:server-update --enable px-01", r.fix());
     }
 
@@ -95,6 +98,12 @@ class VmwareProxyReadinessCheckTest {
         assertFalse(hotAdd.ok());
         assertEquals("px-01 is fixed to virtual-appliance, without failover to network, but it is a physical machine"
                 + " and cannot hot-add disks", hotAdd.detail());
+        assertEquals(Severity.ERROR, hotAdd.severity(), "without failover the proxy reads no disk at all");
+        CheckResult withFailover = result(results(lab.proxy(VsphereLab.linuxVm("px-03")
+                .machineKind(MachineKind.PHYSICAL), new VmwareProxySettings(Optional.of(TransportMode.VIRTUAL_APPLIANCE),
+                        true, false))), "vmware-proxy-fixed-mode");
+        assertFalse(withFailover.ok());
+        assertEquals(Severity.WARNING, withFailover.severity(), "with failover it still reads every disk over network");
         CheckResult directOk = result(results(lab.proxy(VsphereLab.linuxVm("px-02").fact(ServerFacts.SAN_ACCESS,
                 "shared-ds"), new VmwareProxySettings(Optional.of(TransportMode.DIRECT_STORAGE_ACCESS), true, false))),
                 "vmware-proxy-fixed-mode");
@@ -107,6 +116,7 @@ class VmwareProxyReadinessCheckTest {
         CheckResult r = result(results(lab.proxy(VsphereLab.linuxVm("px-01").fact(VmwareLanOrVixRule.VIX_ENABLED,
                 "maybe"), VmwareProxySettings.AUTOMATIC)), "vix-enabled-fact");
         assertFalse(r.ok());
+        assertEquals(Severity.ERROR, r.severity());
         assertEquals("001_7a67f23d89d19bc8.txt", r.seed());
     }
 }

@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.Component;
 /**
  * {@code ferry:check} for VMware proxies: where the inventory has Acme datastores, a proxy
  * that cannot reach the arrays is never chosen for their disks, so say so before a job does.
+ * A warning, not an error: the proxy still serves every other datastore.
  */
 @Component(service = ReadinessCheck.class)
 public final class AcmeHostIntegrationCheck implements ReadinessCheck {
@@ -45,7 +46,7 @@ public final class AcmeHostIntegrationCheck implements ReadinessCheck {
             return List.of(CheckResult.ok(NAME, server.name() + " reaches the " + AcmeArrays.PRODUCT
                     + " and can mount snapshots of " + names, ""));
         }
-        return List.of(CheckResult.fail(NAME, server.name() + " cannot reach the " + AcmeArrays.PRODUCT + " holding "
+        return List.of(CheckResult.warning(NAME, server.name() + " cannot reach the " + AcmeArrays.PRODUCT + " holding "
                 + names + " (fact " + AcmeArrays.ARRAY_ACCESS_FACT + " is not true), so it is never chosen for their"
                 + " disks", "zone " + server.name() + " to the array's iSCSI or FC targets, then "
                 + AcmeArrays.declareAccess(server.name()), ""));

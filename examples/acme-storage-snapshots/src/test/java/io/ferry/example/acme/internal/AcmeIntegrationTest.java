@@ -22,6 +22,7 @@ import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmSpec;
 import io.ferry.api.job.JobSpec;
 import io.ferry.api.selection.CheckResult;
+import io.ferry.api.selection.Severity;
 import io.ferry.api.selection.RuleVerdict;
 import io.ferry.api.spi.DiskContext;
 import io.ferry.api.spi.VmContext;
@@ -94,12 +95,13 @@ class AcmeIntegrationTest {
     }
 
     @Test
-    void readinessCheckFailsForProxiesThatCannotReachTheArrays() {
+    void readinessCheckWarnsAboutProxiesThatCannotReachTheArrays() {
         InventorySnapshot inventory = diskOn(ACME).vm().inventory();
         AcmeHostIntegrationCheck check = new AcmeHostIntegrationCheck();
         assertEquals(RoleType.VMWARE_PROXY, check.role());
         CheckResult bad = check.check(unzoned, inventory).get(0);
         assertFalse(bad.ok());
+        assertEquals(Severity.WARNING, bad.severity(), "the proxy still serves every other datastore");
         assertTrue(bad.detail().contains("acme-ds01") && !bad.detail().contains("acme-nfs"), bad.detail());
         assertTrue(bad.fix().endsWith("ferry:server-update --fact acme.array-access=true px-02"), bad.fix());
         assertTrue(check.check(zoned, inventory).get(0).ok());
