@@ -25,6 +25,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
                 For each server (or only SERVER) and each role it holds, every requirement
                 of the core and of the installed plugins: OK or FAIL, what was found and,
                 for a FAIL, what to do. Ends with the number of requirements not met.
+                With --json the command fails (non-zero exit in batch mode) when a
+                requirement is not met, after the JSON.
 
                 Examples:
                   ferry:check
@@ -43,10 +45,14 @@ public class CheckCommand implements Action {
     private String server;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         List<ReadinessReport> reports = selection.check(Optional.ofNullable(server).filter(s -> !s.isBlank()));
         if (json) {
             System.out.print(SelectionJson.readiness(reports));
+            if (reports.stream().flatMap(r -> r.results().stream()).anyMatch(r -> !r.ok())) {
+                // for scripts: non-zero exit when a requirement is not met
+                throw ReportedFailure.of(summary(reports));
+            }
             return null;
         }
         ShellTable table = new ShellTable();
