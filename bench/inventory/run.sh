@@ -18,8 +18,8 @@
 # re-created on every run, so the import starts from an empty inventory), command output.
 # The installation uses its own SSH and RMI ports (--ssh-port, default 8201, RMI +1000
 # and +36000) so that it does not collide with a Ferry started by ./ferry start.
-# Karaf 4.4 sets no -Xmx (the JVM default is a quarter of the RAM); --max-heap starts the
-# Karaf JVM with -Xmx (through EXTRA_JAVA_OPTS), to check that Ferry fits in that heap.
+# The distribution limits the Karaf JVM to FERRY_HEAP (default 1g: -Xmx and direct buffers,
+# bin/setenv); --max-heap starts it with FERRY_HEAP set to that size instead.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -130,6 +130,8 @@ install_fresh() {
     rmdir "$tmp"
     chmod +x "$RUN_DIR"/bin/*
     touch "$RUN_DIR/.ferry-unpacked"
+    # the generated file and the exports are in $OUT: allow it for import and export
+    printf 'transfer.roots = ${karaf.data}/ferry/transfer, %s\n' "$OUT" >>"$RUN_DIR/etc/io.ferry.paths.cfg"
     # own ports, so that another Ferry on this machine (8101, 1099, 44444) is not disturbed
     sed -i "s/^\([[:space:]]*sshPort[[:space:]]*=\).*/\1 $SSH_PORT/" "$RUN_DIR/etc/org.apache.karaf.shell.cfg"
     if [[ -f "$RUN_DIR/etc/org.apache.karaf.management.cfg" ]]; then
@@ -232,10 +234,13 @@ karaf_bench() {
     install_fresh
     local t0 t1
     t0=$(now)
-    EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-}${MAX_HEAP:+ -Xmx$MAX_HEAP}" ferry start >"$OUT/start.out" 2>&1 ||
+    FERRY_HEAP="${MAX_HEAP:-${FERRY_HEAP:-}}" ferry start >"$OUT/start.out" 2>&1 ||
         { cat "$OUT/start.out" >&2; die "ferry start failed"; }
     t1=$(now)
     KARAF_PID="$(cat "$RUN_DIR/karaf.pid")"
+    local xmx_flag
+    xmx_flag="$(tr '\0' '\n' <"/proc/$KARAF_PID/cmdline" | grep -- '^-Xmx' | tail -n 1 || true)"
+    [[ -n "$xmx_flag" ]] && xmx_flag+=" from FERRY_HEAP${MAX_HEAP:+ (--max-heap)}"
     local max_heap
     max_heap=$("$JCMD" "$KARAF_PID" VM.flags | tr ' ' '\n' | sed -n 's/^-XX:MaxHeapSize=//p' | awk '{printf "%d", $1/1048576}')
     log "Karaf pid $KARAF_PID, max heap $max_heap MiB, started in $(sub "$t1" "$t0") s"
@@ -322,8 +327,7 @@ EOF
     report "|---|---|---|---|---|---|---|"
     for r in "${rows[@]}"; do report "$r"; done
     report ""
-    local heap_origin="JVM default, Karaf sets none"
-    [[ -n "$MAX_HEAP" ]] && heap_origin="-Xmx$MAX_HEAP"
+    local heap_origin="${xmx_flag:-no -Xmx: JVM default}"
     report "| Karaf JVM memory (max heap $max_heap MiB: $heap_origin) | MiB | target |"
     report "|---|---|---|"
     report "| heap used after full GC, empty inventory | $heap_empty | |"

@@ -129,6 +129,42 @@ final class UnpackedDistribution {
                 "client", command, sshPort, user, password), "", CLIENT_TIMEOUT);
     }
 
+    /**
+     * Runs {@code command} as {@link #client} does, as a script would: stdout and stderr each
+     * to a file of their own (neither is a terminal), kept apart. {@code env} changes bin/client's
+     * environment (a null value removes the variable).
+     */
+    Streams clientStreams(String command, Map<String, String> env) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(home.getParent(), "cmd-", ".out");
+        Path err = Files.createTempFile(home.getParent(), "cmd-", ".err");
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c",
+                "printf '%s\\n' \"$1\" | bin/client -u admin -k \"$3\" -a \"$2\" -b", "client", command, sshPort,
+                ADMIN_KEY).directory(home.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Map<String, String> environment = builder.environment();
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        List.of("KARAF_HOME", "KARAF_BASE", "KARAF_DATA", "KARAF_ETC").forEach(environment::remove);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                environment.remove(k);
+            } else {
+                environment.put(k, v);
+            }
+        });
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("'" + command + "' through bin/client did not finish within "
+                        + CLIENT_TIMEOUT.toSeconds() + " s");
+            }
+            return new Streams(process.exitValue(), Files.readString(out, UTF_8), Files.readString(err, UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
     /** The SSH port this installation was given. */
     int sshPort() {
         return Integer.parseInt(sshPort);
@@ -232,5 +268,9 @@ final class UnpackedDistribution {
     }
 
     record Outcome(int exitCode, String output) {
+    }
+
+    /** What {@link #clientStreams} saw: the exit status, stdout and stderr apart. */
+    record Streams(int exitCode, String stdout, String stderr) {
     }
 }

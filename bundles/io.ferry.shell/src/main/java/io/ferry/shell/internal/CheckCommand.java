@@ -30,7 +30,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
                 error: the server is not ready), WARNING (it works, but not fully) or INFO
                 (only matters for a feature many installations do not use); what was
                 found and what to do. Ends with the number of requirements not met (errors
-                only), then the warnings and information.
+                only), then the warnings and information. With --json the command fails
+                (non-zero exit in batch mode) when an error is not met, after the JSON.
 
                 Examples:
                   ferry:check
@@ -49,10 +50,14 @@ public class CheckCommand implements Action {
     private String server;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         List<ReadinessReport> reports = selection.check(Optional.ofNullable(server).filter(s -> !s.isBlank()));
         if (json) {
             System.out.print(SelectionJson.readiness(reports));
+            if (reports.stream().anyMatch(r -> !r.ready())) {
+                // for scripts: non-zero exit when a requirement is not met
+                throw ReportedFailure.of(summary(reports));
+            }
             return null;
         }
         ShellTable table = new ShellTable();

@@ -49,7 +49,7 @@ public class JobRetryCommand implements Action {
     private String session;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         Session started = sessions.retry(session.strip());
         SessionFollower.report(started, sessions, shell, noWait, noProgress, json);
         return null;

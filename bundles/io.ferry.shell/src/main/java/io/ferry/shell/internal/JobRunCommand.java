@@ -25,8 +25,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
                 second; without a terminal (bin/client -b, ssh with a command) a line is
                 printed whenever a disk starts, ends or fails. At the end the session is
                 printed as ferry:session-show prints it. The command fails (non-zero exit in
-                batch mode) when the session ends failed or stopped; with --json the
-                status is in the output instead.
+                batch mode) when the session ends failed or stopped; with --json too, after
+                the JSON (which holds the status) and without a message.
 
                 Ctrl-C detaches: the job keeps running on the server; follow it with
                 ferry:session-show, stop it with ferry:job-stop. --no-wait returns as soon
@@ -60,7 +60,7 @@ public class JobRunCommand implements Action {
     private String job;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         Session started = sessions.start(job.strip(), "manual");
         SessionFollower.report(started, sessions, shell, noWait, noProgress, json);
         return null;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.karaf.shell.api.console.Terminal;
+import org.apache.karaf.shell.support.CommandException;
 
 /**
  * Follows a running session for {@code ferry:job-run} and {@code ferry:job-retry} until it
@@ -141,10 +142,10 @@ final class SessionFollower {
      * with {@code noWait} report it at once; else follow it and print it as
      * {@code ferry:session-show} does. A session that ends FAILED or STOPPED makes the command
      * fail after printing it (so that scripts and {@code bin/client -b} see a non-zero exit);
-     * with {@code --json} the status is in the output instead.
+     * with {@code --json} too, after the JSON and without a message ({@link ReportedFailure}).
      */
     static void report(Session started, SessionService sessions, org.apache.karaf.shell.api.console.Session shell,
-            boolean noWait, boolean noProgress, boolean json) {
+            boolean noWait, boolean noProgress, boolean json) throws CommandException {
         if (noWait) {
             if (json) {
                 System.out.print(SessionJson.session(started));
@@ -171,6 +172,10 @@ final class SessionFollower {
         Session session = finished.get();
         if (json) {
             System.out.print(SessionJson.session(session));
+            if (session.status() == SessionStatus.FAILED || session.status() == SessionStatus.STOPPED) {
+                throw ReportedFailure.of("Session " + session.id() + " of job '" + session.job() + "' ended "
+                        + session.status() + ": " + SessionText.taskCounts(session.tasks()));
+            }
             return;
         }
         if (follower.mode() != Mode.OFF) {

@@ -82,7 +82,7 @@ public class VerifyCommand implements Action {
     private Function<String, String> environment = System::getenv;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         RepoAccess.Opened opened = RepoAccess.open(repositories, sessions, session, environment, repo, jobRepo,
                 passwordFile, "ferry:verify");
         Path directory = opened.directory();
@@ -103,9 +103,12 @@ public class VerifyCommand implements Action {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         if (json) {
             System.out.print(RepoJson.verify(directory, report));
-        } else {
-            print(directory, report, elapsed);
+            if (!report.ok()) {
+                throw ReportedFailure.of(failure(directory, report));
+            }
+            return null;
         }
+        print(directory, report, elapsed);
         if (!report.ok()) {
             throw new FerryException(failure(directory, report));
         }

@@ -5,6 +5,7 @@ import static io.ferry.shell.internal.CommandHarness.run;
 import static io.ferry.shell.internal.CommandHarness.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.karaf.shell.api.console.CommandLine;
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -313,8 +315,29 @@ class SelectionCommandsTest {
         }
 
         @Test
-        void jsonPrintsTheReports() throws Exception {
+        void jsonPrintsTheReportsAndFailsWhenARequirementIsNotMet() throws Exception {
             reports();
+            java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream original = System.out;
+            Exception failure;
+            try (java.io.PrintStream console = new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8)) {
+                System.setOut(console);
+                failure = assertThrows(Exception.class, () -> with(new CheckCommand(), "selection", selection, "json",
+                        true).execute());
+            } finally {
+                System.setOut(original);
+            }
+            assertEquals(SelectionJson.readiness(selection.reports), captured.toString(java.nio.charset.StandardCharsets.UTF_8));
+            // non-zero exit for scripts, nothing printed after the JSON
+            CommandException e = assertInstanceOf(CommandException.class, failure);
+            assertEquals("", e.getNiceHelp());
+            assertEquals("3 requirements not met (px-01 vmware-proxy, px-01 guest-interaction); 2 met.", e.getMessage());
+        }
+
+        @Test
+        void jsonOfServersThatMeetEveryRequirementSucceeds() throws Exception {
+            selection.reports.add(new ReadinessReport("bkp-01", RoleType.BACKUP_SERVER, List.of(
+                    CheckResult.ok("requirements", "no requirements registered", ""))));
             String out = run(with(new CheckCommand(), "selection", selection, "json", true));
             assertEquals(SelectionJson.readiness(selection.reports), out);
         }

@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Completer;
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -175,6 +176,24 @@ class SessionCommandsTest {
             assertTrue(failedRow.endsWith("|    2.0 s |         -"), "no rate for a disk that failed: " + failedRow);
             assertTrue(outcome.out().contains("Rate        | 1.5 MiB/s of disks backed up (414 KiB/s read)"),
                     "the rate counts the disks backed up: " + outcome.out());
+        }
+
+        @Test
+        void withJsonAFailedSessionIsTheWholeOutputAndTheCommandStillFails() throws Exception {
+            sessions.run(new FakeSessions.Step(state(SessionStatus.RUNNING, List.of(), web, db), List.of()),
+                    new FakeSessions.Step(session(ID, JOB, SessionStatus.FAILED, List.of(succeeded(web, "full", null),
+                            failed(db, "NBD server of pve-db-01 closed the connection at 12.0 MiB")), List.of(),
+                            "1 of 2 disks failed"), List.of()));
+            shell.headless();
+            Outcome outcome = attempt(jobRun("json", true));
+            // a CommandException with an empty help: Karaf's shell prints nothing more, bin/client exits 1
+            CommandException e = assertInstanceOf(CommandException.class, outcome.error());
+            assertEquals("", e.getNiceHelp());
+            assertEquals("Session " + ID + " of job '" + JOB + "' ended FAILED: 2 disks: 1 success, 1 failed",
+                    e.getMessage());
+            assertEquals(SessionJson.session(sessions.session(ID).orElseThrow()), outcome.out());
+            assertTrue(outcome.out().contains("\"status\" : \"FAILED\""), outcome.out());
+            assertEquals("", shell.console());
         }
 
         @Test
