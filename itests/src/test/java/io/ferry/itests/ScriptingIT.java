@@ -93,7 +93,11 @@ public class ScriptingIT {
         assertEquals("commands run: " + ran, List.of(), problems);
         // the tour's check, select (plan, explanation, what-if), plugins and listings
         assertTrue("too few --json commands found in docs/tour.md: " + ran, ran.size() >= 10);
-        assertTrue("the sample lab has a disabled proxy, so ferry:check --json must fail: " + ran, sawAFailure);
+        // the sample lab's findings are a warning (gp-01 is disabled) and information (storage snapshots
+        // need Windows): neither fails a script; an unmet error does (CheckCommand tests, shell module)
+        assertTrue("ferry:check --json of the tour must run and succeed: " + ran,
+                ran.stream().anyMatch(r -> r.startsWith("ferry:check --json") && r.endsWith("-> 0")));
+        assertTrue("no error is unmet in the sample lab, yet a check failed: " + ran, !sawAFailure);
     }
 
     @Test
