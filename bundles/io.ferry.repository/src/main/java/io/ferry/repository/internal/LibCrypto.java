@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The few OpenSSL 3 {@code libcrypto.so.3} calls the chunk codec uses (AES-256-GCM through
- * {@code EVP_Cipher*}), mapped with JNA. Loaded once per JVM; when the
+ * The few OpenSSL 3 {@code libcrypto.so.3} calls the repository uses (AES-256-GCM of chunks
+ * through {@code EVP_Cipher*}, PBKDF2 of the key file), mapped with JNA. Loaded once per JVM; when the
  * library is missing (or {@code -Dferry.repository.crypto=jce}), {@link #get()} is empty and
  * the codec uses the Java runtime's SunJCE instead, with the same bytes on disk.
  *
@@ -35,6 +35,12 @@ interface LibCrypto extends Library {
     void EVP_CIPHER_CTX_free(Pointer ctx);
 
     Pointer EVP_aes_256_gcm();
+
+    Pointer EVP_sha256();
+
+    /** PBKDF2 (RFC 8018); returns 1 on success. Password, salt and output in native memory. */
+    int PKCS5_PBKDF2_HMAC(Pointer pass, int passLength, Pointer salt, int saltLength, int iterations, Pointer digest,
+            int keyLength, Pointer out);
 
     int EVP_CipherInit_ex(Pointer ctx, Pointer cipher, Pointer engine, Pointer key, byte[] iv, int enc);
 
@@ -77,7 +83,7 @@ interface LibCrypto extends Library {
                             Long.toHexString(version));
                     return Optional.empty();
                 }
-                if (lib.EVP_aes_256_gcm() == null) {
+                if (lib.EVP_aes_256_gcm() == null || lib.EVP_sha256() == null) {
                     return Optional.empty();
                 }
                 LOG.debug("chunk encryption through libcrypto {}", Long.toHexString(version));

@@ -174,6 +174,20 @@ class ChunkCryptoTest {
         }
     }
 
+    @Test
+    void theKeyFileKdfGivesTheSameKeyThroughLibcryptoAndSunJce() throws Exception {
+        byte[] salt = bytes(16, 11);
+        for (String password : new String[] {"correct horse", "pässwörd ✓ \uD83D\uDD11", "x".repeat(300)}) {
+            byte[] viaSsl = KeyFile.pbkdf2(password.toCharArray(), salt, 1000);
+            assertArrayEquals(KeyFile.pbkdf2Jce(password.toCharArray(), salt, 1000), viaSsl, "password '" + password + "'");
+            assertEquals(32, viaSsl.length);
+        }
+        // RFC 7914 section 11 test vector for PBKDF2-HMAC-SHA256 (P = "passwd", S = "salt", c = 1)
+        byte[] expected = java.util.HexFormat.of().parseHex("55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc");
+        byte[] got = KeyFile.pbkdf2("passwd".toCharArray(), "salt".getBytes(StandardCharsets.US_ASCII), 1);
+        assertArrayEquals(expected, got);
+    }
+
     private static byte[] bytes(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
