@@ -55,6 +55,9 @@ final class ChunkStore {
     /** Bounds the written-but-not-yet-synced chunk files (page cache, not heap). */
     private final Semaphore unsynced = new Semaphore(MAX_UNSYNCED);
 
+    /** Time callers waited because {@link #MAX_UNSYNCED} chunk files were not durable yet (for the commit log). */
+    private final java.util.concurrent.atomic.AtomicLong syncBackPressureNanos = new java.util.concurrent.atomic.AtomicLong();
+
     static final String BAD_SUFFIX = ".bad";
     static final int SYNC_THREADS = 2;
     static final int MAX_UNSYNCED = 32;
@@ -136,7 +139,11 @@ final class ChunkStore {
                 existingDirs.add(dir);
             }
             try {
-                unsynced.acquire();
+                if (!unsynced.tryAcquire()) {
+                    long waitStart = System.nanoTime();
+                    unsynced.acquire();
+                    syncBackPressureNanos.addAndGet(System.nanoTime() - waitStart);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting to write chunk " + id);
@@ -183,6 +190,11 @@ final class ChunkStore {
                 inFlight.remove(id, mine);
             }
         }
+    }
+
+    /** Total time writers waited for the sync threads so far (all backups of this repository). */
+    long syncBackPressureNanos() {
+        return syncBackPressureNanos.get();
     }
 
     /** True when the chunk file of {@code id} reads back intact; a missing or unreadable one is not. */
