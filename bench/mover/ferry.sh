@@ -184,15 +184,15 @@ session_rows() { # REPO OP IMAGE SOURCE [HARNESS OPTIONS...]
     log "ferry-warm: $op $image (JVM and repository open, warmed by a backup of os.raw, cache dropped)"
     harness -- session "$repo" --threads "$MOVER_THREADS"
     printf '%s\n' "backup $IMG/os.raw --disk $DISK" drop-caches "backup $source --disk $DISK $*" |
-        "${CMD[@]}" >"$out" 2>"$LOGS/ferry-warm.$op.$image.err"
-    json="$(grep -h '"step": 3' "$out" | tail -n 1)"
+        "${CMD[@]}" >"$out" 2>"$LOGS/ferry-warm.$op.$image.err" || true
+    json="$(grep -h '"step":3,' "$out" | tail -n 1 || true)"
     if [[ -z "$json" ]]; then
         record ferry ferry-warm "$op" "$image" cold - - - - "$(du_mib "$repo")" $(($(logical_bytes "$image") >> 20)) \
             "FAILED (log $LOGS/ferry-warm.$op.$image.err)" ""
         return
     fi
-    ms="$(sed -E 's/.*"step_ms": ([0-9]+).*/\1/' <<<"$json")"
-    cpu="$(sed -E 's/.*"cpu_ms": ([0-9]+).*/\1/' <<<"$json")"
+    ms="$(sed -E 's/.*"step_ms":([0-9]+).*/\1/' <<<"$json")"
+    cpu="$(sed -E 's/.*"cpu_ms":([0-9]+).*/\1/' <<<"$json")"
     local wall cpus
     wall="$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
     cpus="$(awk -v m="$cpu" 'BEGIN { printf "%.2f", m / 1000 }')"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Micro-benchmark of the chunk codec (one thread, no files): chunk id, seal, open through
-# libcrypto and SunJCE over the first non-zero chunks of an image. Needs the repository module
+# libcrypto and SunJCE over the non-zero chunks of an image (streamed), LZ4 alone, GCM alone. Needs the repository module
 # compiled (./mvnw -o -q -B -pl bundles/io.ferry.repository -am package -DskipTests).
-# usage: bench/mover/micro/run.sh [IMAGE [MAX_CHUNKS [ROUNDS]]]
+# usage: bench/mover/micro/run.sh [IMAGE [MAX_CHUNKS]]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -15,4 +15,4 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 "${JAVA_HOME:+$JAVA_HOME/bin/}javac" -nowarn -d "$out" -cp "$cp" "$here/CodecMicro.java"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)  java: $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1)"
-"${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g -cp "$out:$cp" io.ferry.repository.internal.CodecMicro "$image" "${2:-48}" "${3:-3}"
+"${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g -cp "$out:$cp" io.ferry.repository.internal.CodecMicro "$image" ${2:+"$2"}

@@ -145,9 +145,7 @@ final class FileBackupWriter implements BackupWriter {
                 long t0 = System.nanoTime();
                 ChunkStore.awaitDurable(durable);
                 long t1 = System.nanoTime();
-                for (Path dir : touchedDirs) {
-                    DurableFiles.syncDirectory(dir);
-                }
+                repository.chunks().syncDirectories(touchedDirs);
                 if (!touchedDirs.isEmpty()) {
                     DurableFiles.syncDirectory(repository.chunks().dir());
                 }
