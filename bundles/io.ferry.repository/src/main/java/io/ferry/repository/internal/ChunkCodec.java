@@ -65,7 +65,10 @@ final class ChunkCodec {
         this.compressor = lz4.fastCompressor();
         this.decompressor = lz4.safeDecompressor();
         this.work = ByteBuffer.allocateDirect(compressor.maxCompressedLength(chunkSize));
-        this.image = ByteBuffer.allocateDirect(OVERHEAD + chunkSize);
+        // aligned, with room for the padding of an O_DIRECT write (DurableFiles.writeTempDirect)
+        int imageSize = (OVERHEAD + chunkSize + DurableFiles.DIRECT_ALIGNMENT - 1) & -DurableFiles.DIRECT_ALIGNMENT;
+        this.image = ByteBuffer.allocateDirect(imageSize + DurableFiles.DIRECT_ALIGNMENT)
+                .alignedSlice(DurableFiles.DIRECT_ALIGNMENT);
     }
 
     /** Which implementation encrypts ({@code "libcrypto"} or {@code "SunJCE"}). */
