@@ -36,7 +36,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *                                   [--buffered] [--threads N]
  *   java -cp JARS MoverHarness.java restore REPO BACKUP|latest:DISK TARGET [--overwrite] [--threads N]
  *   java -cp JARS MoverHarness.java info REPO
+ *   java -cp JARS MoverHarness.java session REPO < STEPS
  * </pre>
+ *
+ * {@code session} is the product path without Karaf: one JVM, the services created once, the
+ * repository opened once (as in a running proxy), then one step per line of stdin:
+ * {@code backup SOURCE [options as above]}, {@code restore BACKUP|latest:DISK TARGET
+ * [--overwrite]} or {@code drop-caches} (sync, then drop the page cache; needs root). Prints a
+ * JSON line per step, with the time inside the step and the process CPU time it took.
  *
  * The repository password comes from FERRY_REPOSITORY_PASSWORD. SOURCE and TARGET are
  * anything DiskSources accepts (a path, nbd+unix:///export?socket=..., nbd://...). Prints
@@ -54,6 +61,8 @@ public final class MoverHarness {
             + "       MoverHarness backup REPO SOURCE [--bitmap NAME] [--disk KEY] [--full] [--buffered] [--threads N]\n"
             + "       MoverHarness restore REPO BACKUP|latest:DISK TARGET [--overwrite] [--threads N]\n"
             + "       MoverHarness info REPO\n"
+            + "       MoverHarness session REPO < STEPS (lines: backup SOURCE [options] | restore WHICH TARGET"
+            + " [--overwrite] | drop-caches)\n"
             + "(password in FERRY_REPOSITORY_PASSWORD)";
 
     private final long startNanos = System.nanoTime();
@@ -96,6 +105,8 @@ public final class MoverHarness {
                 return restore(args);
             case "info":
                 return info(args);
+            case "session":
+                return session(args);
             default:
                 throw new UsageException("unknown command '" + argv[0] + "'");
         }
@@ -232,6 +243,107 @@ public final class MoverHarness {
         closeIfPossible(mover);
         closeIfPossible(service);
         return 0;
+    }
+
+    private int session(Args args) {
+        Path repoPath = Path.of(args.positional(1, "REPO"));
+        int threads = args.intOption("--threads", 0);
+        args.done(2);
+        RepositoryService service = create(RepositoryService.class, REPOSITORY_SERVICE);
+        DiskSources sources = create(DiskSources.class, DISK_SOURCES);
+        DataMover mover = create(DataMover.class, DATA_MOVER, threads);
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        com.sun.management.OperatingSystemMXBean cpu = (com.sun.management.OperatingSystemMXBean) os;
+        long t0 = System.nanoTime();
+        try (Repository repo = service.open(repoPath, password());
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in))) {
+            Map<String, Object> opened = header("session-open");
+            opened.put("open_ms", millisBetween(t0, System.nanoTime()));
+            print(opened);
+            int step = 0;
+            for (String line; (line = in.readLine()) != null; ) {
+                line = line.strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                step++;
+                String[] words = line.split("\\s+");
+                Args a = new Args(words);
+                long c0 = cpu.getProcessCpuTime();
+                long s0 = System.nanoTime();
+                Map<String, Object> json = header("session-" + words[0]);
+                json.put("step", step);
+                switch (words[0]) {
+                    case "drop-caches" -> dropCaches();
+                    case "backup" -> {
+                        String location = a.positional(1, "SOURCE");
+                        String bitmap = a.option("--bitmap", null);
+                        String disk = a.option("--disk", null);
+                        boolean full = a.flag("--full");
+                        SourceOptions options = SourceOptions.defaults().withDirectIo(!a.flag("--buffered"));
+                        a.done(2);
+                        if (bitmap != null) {
+                            options = options.withDirtyBitmap(bitmap);
+                        }
+                        try (DiskSource source = sources.open(location, options)) {
+                            BackupRequest request = new BackupRequest(disk != null ? disk : diskKey(location),
+                                    source.description(), source.size(), full, Map.of("bench", "bench/mover session"));
+                            BackupInfo info = mover.backup(source, repo, request, new StderrProgress(err, "backup"));
+                            json.put("backup", info.id());
+                            json.put("parent", info.parent());
+                            json.put("change_tracking", info.stats().changeTracking());
+                            json.put("read_bytes", info.stats().readBytes());
+                            json.put("new_chunks", info.stats().newChunks());
+                        } catch (java.io.IOException e) {
+                            throw new IllegalStateException("closing " + location + " failed: " + e.getMessage(), e);
+                        }
+                    }
+                    case "restore" -> {
+                        String which = a.positional(1, "BACKUP|latest:DISK");
+                        String location = a.positional(2, "TARGET");
+                        boolean overwrite = a.flag("--overwrite");
+                        a.done(3);
+                        BackupInfo info = which.startsWith("latest:")
+                                ? repo.latest(which.substring(7)).orElseThrow(() -> new IllegalArgumentException(
+                                        "no backup of disk '" + which.substring(7) + "'"))
+                                : repo.backup(which);
+                        try (DiskTarget target = sources.create(location, info.size(), overwrite, SourceOptions.defaults())) {
+                            RestoreResult result = mover.restore(repo, info.id(), target, new StderrProgress(err, "restore"));
+                            json.put("backup", result.backupId());
+                            json.put("written_bytes", result.writtenBytes());
+                        } catch (java.io.IOException e) {
+                            throw new IllegalStateException("closing " + location + " failed: " + e.getMessage(), e);
+                        }
+                    }
+                    default -> throw new UsageException("unknown session step '" + words[0] + "'");
+                }
+                json.put("step_ms", millisBetween(s0, System.nanoTime()));
+                json.put("cpu_ms", (cpu.getProcessCpuTime() - c0) / 1_000_000);
+                print(json);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("reading the session steps failed: " + e.getMessage(), e);
+        }
+        closeIfPossible(mover);
+        closeIfPossible(service);
+        return 0;
+    }
+
+    /** sync, then drop the page cache (root only), as run.sh does before each cold run. */
+    private static void dropCaches() {
+        try {
+            Process p = new ProcessBuilder("sync").inheritIO().start();
+            if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("sync did not finish within 120 s");
+            }
+            java.nio.file.Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3\n");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot drop the page cache (root needed): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while dropping the page cache", e);
+        }
     }
 
     private int info(Args args) {

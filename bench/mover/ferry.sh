@@ -10,7 +10,10 @@
 #   full random.raw, full zero.raw and its restore + sync; then, with -Xmx256m, a full
 #   os.raw into a new repository and the day-2 restore again.
 #
-#   bench/mover/ferry.sh [--no-xmx256] [--keep]
+#   Also, with the JVM and the repository already open (MoverHarness session, "ferry-warm" rows: the
+#   product path without Karaf): the bitmap and the dedupe incremental of os-day2.
+#
+#   bench/mover/ferry.sh [--no-xmx256] [--no-warm-path] [--keep]
 #
 # Environment: JAVA_HOME (default: java on PATH), FERRY_BENCH_THREADS (DataMoverImpl
 # threads, default nproc), FERRY_BENCH_JVM_OPTS (extra JVM options for every run).
@@ -21,10 +24,11 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-XMX256=1 KEEP=0
+XMX256=1 KEEP=0 WARM_PATH=1
 while (($#)); do
     case "$1" in
         --no-xmx256) XMX256=0; shift ;;
+        --no-warm-path) WARM_PATH=0; shift ;;
         --keep) KEEP=1; shift ;;
         -h | --help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
@@ -157,6 +161,7 @@ ln -f "$IMG/os.raw" "$SRC"
 backup_row ferry "$W/repo-os" "$SRC" full os.raw --disk "$DISK"
 # the bitmap chain starts from the repository exactly as the full left it
 cp -a "$W/repo-os" "$W/repo-cbt"
+if ((WARM_PATH)); then cp -a "$W/repo-os" "$W/repo-warm-cbt" && cp -a "$W/repo-os" "$W/repo-warm-dedupe"; fi
 ln -f "$IMG/os-day2.raw" "$SRC"
 backup_row ferry "$W/repo-os" "$SRC" incr os-day2.raw --disk "$DISK"
 
@@ -168,6 +173,42 @@ for _ in $(seq 100); do [[ -S "$sock" ]] && break; sleep 0.1; done
 [[ -S "$sock" ]] || die "qemu-nbd did not start: $(cat "$LOGS/ferry.qemu-nbd.err")"
 backup_row ferry "$W/repo-cbt" "nbd+unix:///os?socket=$sock" incr-bitmap os-day2.qcow2 --disk "$DISK" --bitmap day2
 stop_nbd
+
+# the product path without Karaf: one JVM with the repository open (as in a running proxy),
+# warmed by one backup of os.raw (dedupe: nothing new), page cache dropped, then the
+# incremental; rows "ferry-warm" carry the time and process CPU of that step alone
+session_rows() { # REPO OP IMAGE SOURCE [HARNESS OPTIONS...]
+    local repo="$1" op="$2" image="$3" source="$4" out json ms cpu
+    shift 4
+    out="$LOGS/ferry-warm.$op.$image.out"
+    log "ferry-warm: $op $image (JVM and repository open, warmed by a backup of os.raw, cache dropped)"
+    harness -- session "$repo" --threads "$MOVER_THREADS"
+    printf '%s\n' "backup $IMG/os.raw --disk $DISK" drop-caches "backup $source --disk $DISK $*" |
+        "${CMD[@]}" >"$out" 2>"$LOGS/ferry-warm.$op.$image.err" || true
+    json="$(grep -h '"step":3,' "$out" | tail -n 1 || true)"
+    if [[ -z "$json" ]]; then
+        record ferry ferry-warm "$op" "$image" cold - - - - "$(du_mib "$repo")" $(($(logical_bytes "$image") >> 20)) \
+            "FAILED (log $LOGS/ferry-warm.$op.$image.err)" ""
+        return
+    fi
+    ms="$(sed -E 's/.*"step_ms":([0-9]+).*/\1/' <<<"$json")"
+    cpu="$(sed -E 's/.*"cpu_ms":([0-9]+).*/\1/' <<<"$json")"
+    local wall cpus
+    wall="$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
+    cpus="$(awk -v m="$cpu" 'BEGIN { printf "%.2f", m / 1000 }')"
+    record ferry ferry-warm "$op" "$image" cold "$wall" "$(mbps "$(logical_bytes "$image")" "$wall")" "$cpus" - \
+        "$(du_mib "$repo")" $(($(logical_bytes "$image") >> 20)) ok "$json"
+}
+if ((WARM_PATH)); then
+    qemu-nbd -r -t -e 8 -f qcow2 -B day2 -x os -k "$sock" "$IMG/os-day2.qcow2" 2>"$LOGS/ferry.qemu-nbd.err" &
+    NBD_PID=$!
+    for _ in $(seq 100); do [[ -S "$sock" ]] && break; sleep 0.1; done
+    [[ -S "$sock" ]] || die "qemu-nbd did not start: $(cat "$LOGS/ferry.qemu-nbd.err")"
+    session_rows "$W/repo-warm-cbt" incr-bitmap os-day2.qcow2 "nbd+unix:///os?socket=$sock" --bitmap day2
+    stop_nbd
+    session_rows "$W/repo-warm-dedupe" incr os-day2.raw "$IMG/os-day2.raw"
+    rm -rf "$W/repo-warm-cbt" "$W/repo-warm-dedupe"
+fi
 
 restore_row ferry "$W/repo-os" "latest:$DISK" restore+sync os-day2.raw
 restore_row ferry "$W/repo-cbt" "latest:$DISK" restore+sync os-day2.qcow2

@@ -7,9 +7,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -17,8 +14,8 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
 
 /**
  * Turns chunk plaintext into a chunk file image and back (see docs/repository-format.md,
- * "Chunk files"). Holds the per-thread state: a Cipher, a Mac, LZ4 objects and two
- * buffers of about one chunk each. Not thread-safe; borrowed from a {@link ChunkCodecPool}
+ * "Chunk files"). Holds the per-thread state: the {@link ChunkCrypto} (libcrypto or SunJCE),
+ * LZ4 objects and two direct buffers of about one chunk each. Not thread-safe; borrowed from a {@link ChunkCodecPool}
  * for one operation at a time.
  */
 final class ChunkCodec {
@@ -31,40 +28,62 @@ final class ChunkCodec {
     static final int FLAG_LZ4 = 1;
     static final byte[] MAGIC = {'F', 'R', 'Y', 'C'};
 
-    private final MasterKeys keys;
+    /** Bytes per sample slice that decide whether a chunk is worth compressing. */
+    static final int SAMPLE_SLICE = 32 * 1024;
+    static final int SAMPLE_SLICES = 4;
+    /** A chunk is stored without LZ4 when its sample shrinks by less than 1/32 (about 3 %). */
+    static final int SAMPLE_MIN_SAVING_SHIFT = 5;
+
     private final int chunkSize;
-    private final Mac mac;
-    private final Cipher cipher;
+    private final ChunkCrypto crypto;
     private final LZ4Compressor compressor;
     private final LZ4SafeDecompressor decompressor;
     private final SecureRandom random;
-    /** LZ4 output when sealing, the decrypted LZ4 block when opening. */
+    /** LZ4 output when sealing, the decrypted LZ4 block when opening; direct, for libcrypto and LZ4's JNI. */
     private final ByteBuffer work;
     /** The whole chunk file; direct so that file I/O needs no extra copy. */
     private final ByteBuffer image;
     private final byte[] header = new byte[HEADER_LENGTH];
     private final byte[] nonce = new byte[NONCE_LENGTH];
     private final byte[] idBytes = new byte[ChunkId.LENGTH];
+    private final byte[] mac = new byte[ChunkCrypto.MAC_LENGTH];
+    private long sampledOut;
 
     /** What {@link #seal} produced: {@code image()} holds {@code length} bytes. */
     record Sealed(int length, boolean compressed) {
     }
 
     ChunkCodec(MasterKeys keys, int chunkSize, LZ4Factory lz4, SecureRandom random) {
-        this.keys = keys;
+        this(ChunkCrypto.create(keys), chunkSize, lz4, random);
+    }
+
+    /** With the given cryptography (tests compare libcrypto and SunJCE); the codec closes it. */
+    ChunkCodec(ChunkCrypto crypto, int chunkSize, LZ4Factory lz4, SecureRandom random) {
+        this.crypto = crypto;
         this.chunkSize = chunkSize;
         this.random = random;
-        try {
-            this.mac = Mac.getInstance("HmacSHA256");
-            this.mac.init(keys.chunkIdKey());
-            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this Java runtime lacks HmacSHA256 or AES/GCM: " + e.getMessage(), e);
-        }
         this.compressor = lz4.fastCompressor();
         this.decompressor = lz4.safeDecompressor();
-        this.work = ByteBuffer.allocate(compressor.maxCompressedLength(chunkSize));
-        this.image = ByteBuffer.allocateDirect(OVERHEAD + chunkSize);
+        this.work = ByteBuffer.allocateDirect(compressor.maxCompressedLength(chunkSize));
+        // aligned, with room for the padding of an O_DIRECT write (DurableFiles.writeTempDirect)
+        int imageSize = (OVERHEAD + chunkSize + DurableFiles.DIRECT_ALIGNMENT - 1) & -DurableFiles.DIRECT_ALIGNMENT;
+        this.image = ByteBuffer.allocateDirect(imageSize + DurableFiles.DIRECT_ALIGNMENT)
+                .alignedSlice(DurableFiles.DIRECT_ALIGNMENT);
+    }
+
+    /** Which implementation encrypts ({@code "libcrypto"} or {@code "SunJCE"}). */
+    String cryptoName() {
+        return crypto.name();
+    }
+
+    /** Frees the native state of the cryptography; the codec must not be used afterwards. */
+    void close() {
+        crypto.close();
+    }
+
+    /** Chunks whose compression was skipped because their sample did not compress (since creation). */
+    long sampledOut() {
+        return sampledOut;
     }
 
     int chunkSize() {
@@ -73,8 +92,8 @@ final class ChunkCodec {
 
     /** HMAC-SHA256 of the remaining bytes of {@code data} under the chunk-id key; the position is unchanged. */
     ChunkId address(ByteBuffer data) {
-        mac.update(data.duplicate());
-        return ChunkId.of(mac.doFinal());
+        crypto.mac(data, mac);
+        return ChunkId.of(mac);
     }
 
     /**
@@ -83,17 +102,45 @@ final class ChunkCodec {
      */
     Sealed seal(ChunkId id, ByteBuffer data) throws GeneralSecurityException {
         int length = data.remaining();
-        int compressedLength = compressor.compress(data, data.position(), length, work, 0, work.capacity());
-        boolean lz4 = compressedLength < length;
+        boolean lz4 = false;
+        int compressedLength = 0;
+        if (worthCompressing(data)) {
+            compressedLength = compressor.compress(data, data.position(), length, work, 0, work.capacity());
+            lz4 = compressedLength < length;
+        } else {
+            sampledOut++;
+        }
         writeHeader(lz4 ? FLAG_LZ4 : 0, length);
         random.nextBytes(nonce);
         image.clear();
         image.put(header).put(nonce);
-        initCipher(Cipher.ENCRYPT_MODE, id);
-        ByteBuffer input = lz4 ? work.duplicate().position(0).limit(compressedLength) : data.duplicate();
-        int written = cipher.doFinal(input, image);
-        image.flip();
+        id.copyTo(idBytes, 0);
+        ByteBuffer input = lz4 ? work.duplicate().position(0).limit(compressedLength) : data;
+        int written = crypto.seal(nonce, header, idBytes, input, image);
+        image.position(0).limit(PAYLOAD_OFFSET + written);
         return new Sealed(PAYLOAD_OFFSET + written, lz4);
+    }
+
+    /**
+     * False when LZ4 would not pay: {@value #SAMPLE_SLICES} slices of {@value #SAMPLE_SLICE}
+     * bytes spread over the chunk shrink by less than 1/32 together (already compressed or
+     * encrypted data). Such a chunk is stored as it is (flag bit 0 clear, the format's
+     * "stored" case), without spending a compression on it. Short chunks are always tried.
+     */
+    boolean worthCompressing(ByteBuffer data) {
+        int length = data.remaining();
+        if (length < 2 * SAMPLE_SLICES * SAMPLE_SLICE) {
+            return true;
+        }
+        int stride = length / SAMPLE_SLICES;
+        long in = 0;
+        long out = 0;
+        for (int i = 0; i < SAMPLE_SLICES; i++) {
+            int offset = data.position() + i * stride + (stride - SAMPLE_SLICE) / 2;
+            out += compressor.compress(data, offset, SAMPLE_SLICE, work, 0, work.capacity());
+            in += SAMPLE_SLICE;
+        }
+        return in - out >= in >> SAMPLE_MIN_SAVING_SHIFT;
     }
 
     /** The chunk file image: filled by {@link #seal}, or to be filled by the caller before {@link #open}. */
@@ -134,20 +181,29 @@ final class ChunkCodec {
         }
         int start = dst.position();
         ByteBuffer ciphertext = image.duplicate().position(PAYLOAD_OFFSET).limit(fileLength);
+        id.copyTo(idBytes, 0);
         try {
-            initCipher(Cipher.DECRYPT_MODE, id);
             if ((flags & FLAG_LZ4) != 0) {
                 work.clear();
-                int compressedLength = cipher.doFinal(ciphertext, work);
+                if (ciphertext.remaining() - TAG_LENGTH > work.capacity()) {
+                    throw IntegrityException.unreadable("the LZ4 payload is longer than a chunk can compress to");
+                }
+                int compressedLength = crypto.open(nonce, header, idBytes, ciphertext, work);
                 int n = decompressor.decompress(work, 0, compressedLength, dst, start, length);
                 if (n != length) {
                     throw IntegrityException.unreadable("LZ4 data decompressed to " + n + " bytes, not " + length);
                 }
             } else {
-                int n = cipher.doFinal(ciphertext, dst.duplicate());
-                if (n != length) {
-                    throw IntegrityException.unreadable("payload has " + n + " bytes, not " + length);
+                int payload = ciphertext.remaining() - TAG_LENGTH;
+                if (payload != length) {
+                    // the header is authenticated: a damaged file fails the tag check first
+                    if (payload >= 0 && payload <= work.capacity()) {
+                        work.clear();
+                        crypto.open(nonce, header, idBytes, ciphertext, work);
+                    }
+                    throw IntegrityException.unreadable("payload has " + payload + " bytes, not " + length);
                 }
+                crypto.open(nonce, header, idBytes, ciphertext, dst);
             }
         } catch (AEADBadTagException e) {
             throw new IntegrityException(IntegrityException.AUTHENTICATION_FAILED, e);
@@ -156,10 +212,8 @@ final class ChunkCodec {
         } catch (GeneralSecurityException e) {
             throw IntegrityException.unreadable(e.toString());
         }
-        ByteBuffer plain = dst.duplicate().position(start).limit(start + length);
-        mac.update(plain);
-        id.copyTo(idBytes, 0);
-        if (!MessageDigest.isEqual(mac.doFinal(), idBytes)) {
+        crypto.mac(dst.duplicate().position(start).limit(start + length), mac);
+        if (!MessageDigest.isEqual(mac, idBytes)) {
             throw new IntegrityException(IntegrityException.HASH_MISMATCH);
         }
         dst.position(start + length);
@@ -173,12 +227,5 @@ final class ChunkCodec {
         header[6] = 0;
         header[7] = 0;
         ByteBuffer.wrap(header, 8, 4).putInt(length);
-    }
-
-    private void initCipher(int mode, ChunkId id) throws GeneralSecurityException {
-        cipher.init(mode, keys.dataKey(), new GCMParameterSpec(TAG_LENGTH * 8, nonce));
-        cipher.updateAAD(header);
-        id.copyTo(idBytes, 0);
-        cipher.updateAAD(idBytes);
     }
 }

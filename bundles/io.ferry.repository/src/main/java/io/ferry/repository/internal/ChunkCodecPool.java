@@ -47,11 +47,15 @@ final class ChunkCodecPool {
             idle.addFirst(codec);
         } else {
             idleCount.decrementAndGet();
+            codec.close();
         }
     }
 
+    /** Frees the idle codecs (a codec still borrowed is freed when it is released beyond the limit, or by GC). */
     void clear() {
-        idle.clear();
-        idleCount.set(0);
+        for (ChunkCodec codec; (codec = idle.pollFirst()) != null; ) {
+            idleCount.decrementAndGet();
+            codec.close();
+        }
     }
 }

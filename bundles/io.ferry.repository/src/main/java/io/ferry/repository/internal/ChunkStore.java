@@ -55,6 +55,9 @@ final class ChunkStore {
     /** Bounds the written-but-not-yet-synced chunk files (page cache, not heap). */
     private final Semaphore unsynced = new Semaphore(MAX_UNSYNCED);
 
+    /** Time callers waited because {@link #MAX_UNSYNCED} chunk files were not durable yet (for the commit log). */
+    private final java.util.concurrent.atomic.AtomicLong syncBackPressureNanos = new java.util.concurrent.atomic.AtomicLong();
+
     static final String BAD_SUFFIX = ".bad";
     static final int SYNC_THREADS = 2;
     static final int MAX_UNSYNCED = 32;
@@ -136,7 +139,11 @@ final class ChunkStore {
                 existingDirs.add(dir);
             }
             try {
-                unsynced.acquire();
+                if (!unsynced.tryAcquire()) {
+                    long waitStart = System.nanoTime();
+                    unsynced.acquire();
+                    syncBackPressureNanos.addAndGet(System.nanoTime() - waitStart);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting to write chunk " + id);
@@ -185,6 +192,11 @@ final class ChunkStore {
         }
     }
 
+    /** Total time writers waited for the sync threads so far (all backups of this repository). */
+    long syncBackPressureNanos() {
+        return syncBackPressureNanos.get();
+    }
+
     /** True when the chunk file of {@code id} reads back intact; a missing or unreadable one is not. */
     boolean intact(ChunkId id) {
         try {
@@ -230,6 +242,50 @@ final class ChunkStore {
     void forget(ChunkId id) {
         confirmed.remove(id);
         lock.forget(id);
+    }
+
+    /**
+     * fsyncs {@code dirs} (made durable: the renames of chunk files into them), several at
+     * once on the sync threads and the caller: a commit touches up to 256 directories, and
+     * one after the other they cost ~290 ms at commit on the build box; concurrent syncs
+     * share the file system's journal commits.
+     */
+    void syncDirectories(Collection<Path> dirs) throws IOException {
+        java.util.List<CompletableFuture<Void>> pending = new java.util.ArrayList<>();
+        java.util.Iterator<Path> it = dirs.iterator();
+        int i = 0;
+        IOException first = null;
+        while (it.hasNext()) {
+            Path dir = it.next();
+            // every third on the caller's thread, the rest on the two sync threads
+            if (i++ % (SYNC_THREADS + 1) == SYNC_THREADS) {
+                try {
+                    DurableFiles.syncDirectory(dir);
+                } catch (IOException e) {
+                    first = first == null ? e : first;
+                }
+                continue;
+            }
+            try {
+                pending.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        DurableFiles.syncDirectory(dir);
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                }, syncer));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                DurableFiles.syncDirectory(dir); // closing: on this thread
+            }
+        }
+        try {
+            awaitDurable(pending);
+        } catch (IOException e) {
+            first = first == null ? e : first;
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** Waits until every chunk in {@code durable} is in place; throws the first failure. */

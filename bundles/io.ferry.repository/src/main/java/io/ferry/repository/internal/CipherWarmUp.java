@@ -42,6 +42,19 @@ final class CipherWarmUp {
         this.done = CompletableFuture.supplyAsync(() -> run(CALLS, stop), executor);
     }
 
+    private CipherWarmUp(CompletableFuture<Duration> done) {
+        this.done = done;
+    }
+
+    /**
+     * The warm-up chunks need: none when they are encrypted by libcrypto (only the small
+     * manifests then go through SunJCE), else the SunJCE warm-up on {@code executor}.
+     */
+    static CipherWarmUp forChunks(Executor executor) {
+        return LibCrypto.get().isPresent() ? new CipherWarmUp(CompletableFuture.completedFuture(Duration.ZERO))
+                : new CipherWarmUp(executor);
+    }
+
     /** Waits for the warm-up, at most {@code max}; after that work goes on, just slower. */
     void await(Duration max) {
         try {

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -52,6 +53,12 @@ final class DurableFiles {
      * {@link #syncAndRename}. On failure the temp file is gone.
      */
     static Path writeTemp(Path tmpDir, Path target, ByteBuffer data) throws IOException {
+        if (canWriteDirect(tmpDir, data)) {
+            Path tmp = writeTempDirect(tmpDir, target, data);
+            if (tmp != null) {
+                return tmp;
+            }
+        }
         Path tmp = tmpDir.resolve(tempName(target));
         try {
             try (FileChannel channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
@@ -60,6 +67,97 @@ final class DurableFiles {
                     channel.write(data);
                 }
             }
+            return tmp;
+        } catch (FileSystemException | RuntimeException e) {
+            deleteQuietly(tmp, e);
+            throw e;
+        } catch (IOException e) {
+            deleteQuietly(tmp, e);
+            throw new IOException(tmp + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Alignment of buffers, offsets and lengths for {@link #writeTempDirect}. */
+    static final int DIRECT_ALIGNMENT = 4096;
+    private static final OpenOption DIRECT = directOption();
+    /** 0: not tried yet, 1: O_DIRECT works for the temp directory, -1: it does not (buffered writes). */
+    private static volatile int directState;
+
+    /**
+     * {@code com.sun.nio.file.ExtendedOpenOption.DIRECT} (O_DIRECT), looked up by name: the
+     * class is JDK-specific and may be invisible to a bundle; then writes are buffered.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static OpenOption directOption() {
+        try {
+            Class c = Class.forName("com.sun.nio.file.ExtendedOpenOption");
+            return (OpenOption) Enum.valueOf(c, "DIRECT");
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether {@code data} can go to disk with O_DIRECT: a direct buffer from position 0 whose
+     * address is aligned and whose capacity holds the length rounded up to the alignment, on a
+     * file system that takes O_DIRECT with 4096-byte alignment (checked once).
+     */
+    private static boolean canWriteDirect(Path tmpDir, ByteBuffer data) {
+        if (DIRECT == null || directState < 0 || !data.isDirect() || data.position() != 0
+                || data.alignmentOffset(0, DIRECT_ALIGNMENT) != 0
+                || roundUp(data.limit()) > data.capacity()) {
+            return false;
+        }
+        if (directState == 0) {
+            try {
+                long block = Files.getFileStore(tmpDir).getBlockSize();
+                directState = block > 0 && DIRECT_ALIGNMENT % block == 0 ? 1 : -1;
+            } catch (IOException | UnsupportedOperationException e) {
+                directState = -1;
+            }
+        }
+        return directState > 0;
+    }
+
+    private static int roundUp(int n) {
+        return (n + DIRECT_ALIGNMENT - 1) & -DIRECT_ALIGNMENT;
+    }
+
+    /**
+     * {@link #writeTemp} with O_DIRECT: the data goes from the buffer to the device without a
+     * copy into the page cache (that copy was ~22 % of a full backup's CPU samples in the
+     * kernel, {@code copy_folio_from_iter_atomic}), padded with zeros to the alignment, then
+     * the file is truncated to the real length. The rest (fsync, then rename) is unchanged.
+     * Returns null when the file system refuses O_DIRECT (then never tried again); the
+     * caller writes buffered.
+     */
+    private static Path writeTempDirect(Path tmpDir, Path target, ByteBuffer data) throws IOException {
+        Path tmp = tmpDir.resolve(tempName(target));
+        int length = data.remaining();
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, DIRECT),
+                    OwnerOnly.file(tmpDir));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            // EINVAL: this file system does not do O_DIRECT. Anything else (no space, no
+            // permission) the buffered write that follows reports; O_DIRECT stays off either way
+            directState = -1;
+            deleteQuietly(tmp, e instanceof IOException io ? io : new IOException(e));
+            return null;
+        }
+        try {
+            try (channel) {
+                ByteBuffer out = data.duplicate().limit(roundUp(length)).position(length);
+                while (out.hasRemaining()) {
+                    out.put((byte) 0);
+                }
+                out.position(0);
+                while (out.hasRemaining()) {
+                    channel.write(out);
+                }
+                channel.truncate(length);
+            }
+            data.position(data.limit());
             return tmp;
         } catch (FileSystemException | RuntimeException e) {
             deleteQuietly(tmp, e);

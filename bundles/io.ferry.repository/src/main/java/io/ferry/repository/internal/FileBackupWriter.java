@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One backup being written: stores chunks (from any thread), fills the chunk table and
@@ -25,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * committed. After a failed store or commit only {@link #close()} is allowed.
  */
 final class FileBackupWriter implements BackupWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileBackupWriter.class);
 
     private enum State { OPEN, FAILED, COMMITTED, CLOSED }
 
@@ -138,18 +142,25 @@ final class FileBackupWriter implements BackupWriter {
         synchronized (table) {
             ensureWritable();
             try {
+                long t0 = System.nanoTime();
                 ChunkStore.awaitDurable(durable);
-                for (Path dir : touchedDirs) {
-                    DurableFiles.syncDirectory(dir);
-                }
+                long t1 = System.nanoTime();
+                repository.chunks().syncDirectories(touchedDirs);
                 if (!touchedDirs.isEmpty()) {
                     DurableFiles.syncDirectory(repository.chunks().dir());
                 }
+                long t2 = System.nanoTime();
                 checkNotMovedAside();
                 BackupInfo info = new BackupInfo(id, request.disk(), request.source(), request.size(), chunkSize,
                         started, repository.lock().now(), parent.map(BackupInfo::id).orElse(null),
                         stats(readBytes, changeTracking), request.labels());
                 repository.manifests().write(new Manifest(info, table));
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("commit of {}: {} ms waiting for {} chunk files to be durable, {} ms syncing {} directories,"
+                            + " {} ms check and manifest; writers waited {} ms in all for the sync threads",
+                            id, (t1 - t0) / 1_000_000, durable.size(), (t2 - t1) / 1_000_000, touchedDirs.size(),
+                            (System.nanoTime() - t2) / 1_000_000, repository.chunks().syncBackPressureNanos() / 1_000_000);
+                }
                 state = State.COMMITTED;
                 release();
                 return info;

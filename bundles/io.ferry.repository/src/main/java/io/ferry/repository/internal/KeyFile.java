@@ -1,6 +1,7 @@
 package io.ferry.repository.internal;
 
 import io.ferry.api.repository.InitOptions;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -8,6 +9,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKeyFactory;
@@ -84,9 +86,7 @@ final class KeyFile {
 
     private static Cipher cipher(int mode, char[] password, byte[] salt, int iterations, byte[] nonce,
             RepositoryConfig config) throws GeneralSecurityException {
-        PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 256);
-        byte[] kek = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        spec.clearPassword();
+        byte[] kek = pbkdf2(password, salt, iterations);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(mode, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(128, nonce));
@@ -94,6 +94,50 @@ final class KeyFile {
             return cipher;
         } finally {
             Arrays.fill(kek, (byte) 0);
+        }
+    }
+
+    /**
+     * PBKDF2-HMAC-SHA256 of the password's UTF-8 bytes (as SunJCE's PBKDF2WithHmacSHA256
+     * takes a {@code char[]}), 32 bytes. Through libcrypto when present: ~0.15 s CPU for
+     * 600 000 iterations on the build box against ~0.8 s in SunJCE, paid by every command
+     * that opens a repository. The password and key bytes in native memory are zeroed.
+     */
+    static byte[] pbkdf2(char[] password, byte[] salt, int iterations) throws GeneralSecurityException {
+        Optional<LibCrypto> lib = LibCrypto.get();
+        if (lib.isEmpty()) {
+            return pbkdf2Jce(password, salt, iterations);
+        }
+        java.nio.ByteBuffer utf8 = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
+        int n = utf8.remaining();
+        try (com.sun.jna.Memory mem = new com.sun.jna.Memory(Math.max(1, n) + salt.length + 32L)) {
+            try {
+                for (int i = 0; i < n; i++) {
+                    mem.setByte(i, utf8.get(i));
+                }
+                mem.write(n, salt, 0, salt.length);
+                com.sun.jna.Pointer out = mem.share(n + (long) salt.length);
+                if (lib.get().PKCS5_PBKDF2_HMAC(mem, n, mem.share(n), salt.length, iterations, lib.get().EVP_sha256(), 32,
+                        out) != 1) {
+                    throw new GeneralSecurityException("libcrypto: PKCS5_PBKDF2_HMAC failed");
+                }
+                return out.getByteArray(0, 32);
+            } finally {
+                mem.clear();
+                if (utf8.hasArray()) {
+                    Arrays.fill(utf8.array(), (byte) 0);
+                }
+            }
+        }
+    }
+
+    /** The same through the Java runtime (no libcrypto; tests compare the two). */
+    static byte[] pbkdf2Jce(char[] password, byte[] salt, int iterations) throws GeneralSecurityException {
+        PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 256);
+        try {
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        } finally {
+            spec.clearPassword();
         }
     }
 

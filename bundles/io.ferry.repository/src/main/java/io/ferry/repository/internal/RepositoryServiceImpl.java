@@ -82,7 +82,7 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
         int processors = Runtime.getRuntime().availableProcessors();
         this.workers = Executors.newFixedThreadPool(processors, daemonThreads("ferry-repository-worker"));
         this.background = Executors.newSingleThreadExecutor(daemonThreads("ferry-repository-warm-up"));
-        this.warmUp = new CipherWarmUp(background);
+        this.warmUp = CipherWarmUp.forChunks(background);
         this.env = new RepositoryEnvironment(workers, processors, loadLz4(), new SecureRandom(), Clock.systemUTC(),
                 hostName(), warmUp);
     }
