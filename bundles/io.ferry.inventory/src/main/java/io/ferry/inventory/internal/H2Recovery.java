@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * whose prediction does not lead to the new one. Every chunk written from there until the next header
  * write is on disk, complete, and unreachable: H2 opens at the older version. The fault suite found it
  * (FaultSuiteIT on H2: sessions stored SUCCESS came back RUNNING after kill -9, with their retention
- * prune already done); {@code H2RecoveryTest} builds such a file with four commits.
+ * prune already done); {@code H2RecoveryTest} builds such a file (its last commit lands in a gap).
  *
  * <p>What: when the file header does not carry H2's clean-shutdown mark, the store is opened once in
  * MVStore's recovery mode, which scans every block of the file for complete chunks and takes the newest
@@ -41,7 +41,7 @@ final class H2Recovery {
     private H2Recovery() {
     }
 
-    /** The MVStore file of an embedded H2 database URL, if the URL names one ({@code <base>.mv.db}). */
+    /** The MVStore file of an embedded H2 database with base path {@code base}: {@code <base>.mv.db}. */
     static Path storeFile(Path base) {
         return base.resolveSibling(base.getFileName() + ".mv.db");
     }
@@ -94,24 +94,13 @@ final class H2Recovery {
         try (InputStream in = Files.newInputStream(file)) {
             n = in.readNBytes(head, 0, head.length);
         }
-        if (n < head.length) {
-            return false;
-        }
-        return clean(Arrays.copyOfRange(head, 0, HEADER_BLOCK))
-                && clean(Arrays.copyOfRange(head, HEADER_BLOCK, 2 * HEADER_BLOCK));
+        return n == head.length && clean(head, 0) && clean(head, HEADER_BLOCK);
     }
 
-    private static boolean clean(byte[] block) {
-        String text = new String(block, StandardCharsets.ISO_8859_1);
+    /** Whether the header block at {@code offset} (a line of comma-separated key:value pairs) has {@code clean:1}. */
+    private static boolean clean(byte[] head, int offset) {
+        String text = new String(head, offset, HEADER_BLOCK, StandardCharsets.ISO_8859_1);
         int end = text.indexOf('\n');
-        if (end < 0) {
-            return false;
-        }
-        for (String entry : text.substring(0, end).split(",")) {
-            if (entry.equals("clean:1")) {
-                return true;
-            }
-        }
-        return false;
+        return end >= 0 && Arrays.asList(text.substring(0, end).split(",")).contains("clean:1");
     }
 }

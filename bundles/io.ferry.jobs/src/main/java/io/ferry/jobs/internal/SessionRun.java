@@ -390,18 +390,16 @@ final class SessionRun {
             Session stored = storeEnd(outcome.status(), now, message.toString(), "the end");
             String retention = stored != null ? applyRetention(records)
                     : "Retention not applied: the end of the session could not be stored.";
-            boolean noted = retention.isEmpty();
-            if (!noted) {
+            Session first = stored;
+            if (!retention.isEmpty()) {
                 message.append(' ').append(retention);
-                Session withNote = storeEnd(outcome.status(), now, message.toString(), "the retention note");
-                noted = withNote != null;
-                stored = noted ? withNote : stored;
+                stored = storeEnd(outcome.status(), now, message.toString(), "the retention note");
             }
             // what the catalog holds, or (when it refused) what it should have held
-            session = stored != null && noted ? stored
-                    : new Session(id, job.name(), stored == null ? "unknown" : stored.trigger(),
-                            stored == null ? null : stored.retryOf(), outcome.status(),
-                            stored == null ? now : stored.started(), now, records, guests, message.toString());
+            session = stored != null ? stored
+                    : new Session(id, job.name(), first == null ? "unknown" : first.trigger(),
+                            first == null ? null : first.retryOf(), outcome.status(),
+                            first == null ? now : first.started(), now, records, guests, message.toString());
             LOG.info("Session {} of job {} ended {}: {}", id, job.name(), outcome.status(), message);
             Map<String, Object> event = event();
             event.put(SessionEvents.STATUS, outcome.status().name());
