@@ -37,13 +37,11 @@ final class DurableFiles {
                 channel.force(false);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileSystemException | RuntimeException e) {
+        } catch (RuntimeException e) {
             deleteQuietly(tmp, e);
             throw e;
         } catch (IOException e) {
-            // FileChannel errors (ENOSPC, EIO) carry no path: name the file
-            deleteQuietly(tmp, e);
-            throw new IOException(tmp + ": " + e.getMessage(), e);
+            throw failed(tmp, e);
         }
     }
 
@@ -68,12 +66,11 @@ final class DurableFiles {
                 }
             }
             return tmp;
-        } catch (FileSystemException | RuntimeException e) {
+        } catch (RuntimeException e) {
             deleteQuietly(tmp, e);
             throw e;
         } catch (IOException e) {
-            deleteQuietly(tmp, e);
-            throw new IOException(tmp + ": " + e.getMessage(), e);
+            throw failed(tmp, e);
         }
     }
 
@@ -159,12 +156,11 @@ final class DurableFiles {
             }
             data.position(data.limit());
             return tmp;
-        } catch (FileSystemException | RuntimeException e) {
+        } catch (RuntimeException e) {
             deleteQuietly(tmp, e);
             throw e;
         } catch (IOException e) {
-            deleteQuietly(tmp, e);
-            throw new IOException(tmp + ": " + e.getMessage(), e);
+            throw failed(tmp, e);
         }
     }
 
@@ -175,12 +171,11 @@ final class DurableFiles {
                 channel.force(false);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileSystemException | RuntimeException e) {
+        } catch (RuntimeException e) {
             deleteQuietly(tmp, e);
             throw e;
         } catch (IOException e) {
-            deleteQuietly(tmp, e);
-            throw new IOException(tmp + ": " + e.getMessage(), e);
+            throw failed(tmp, e);
         }
     }
 
@@ -199,6 +194,15 @@ final class DurableFiles {
         byte[] random = new byte[8];
         ThreadLocalRandom.current().nextBytes(random);
         return target.getFileName() + "." + HexFormat.of().formatHex(random) + ".tmp";
+    }
+
+    /**
+     * After a failed write of {@code tmp}: deletes it and returns what to throw, naming the file when the
+     * error does not (FileChannel errors such as ENOSPC or EIO carry no path; a FileSystemException does).
+     */
+    private static IOException failed(Path tmp, IOException e) {
+        deleteQuietly(tmp, e);
+        return e instanceof FileSystemException ? e : new IOException(tmp + ": " + e.getMessage(), e);
     }
 
     private static void deleteQuietly(Path tmp, Exception cause) {
