@@ -49,11 +49,7 @@ public class ScriptingIT {
     @AfterClass
     public static void stop() throws Exception {
         if (ferry != null) {
-            try {
-                ferry.stop(Duration.ofMinutes(1));
-            } finally {
-                ferry.kill();
-            }
+            ferry.stopOrKill();
         }
     }
 

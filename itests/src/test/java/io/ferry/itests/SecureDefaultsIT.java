@@ -83,11 +83,7 @@ public class SecureDefaultsIT {
     @AfterClass
     public static void stop() throws Exception {
         if (ferry != null) {
-            try {
-                ferry.stop(Duration.ofMinutes(1));
-            } finally {
-                ferry.kill();
-            }
+            ferry.stopOrKill();
         }
     }
 

@@ -119,8 +119,13 @@ final class UnpackedDistribution {
         if (!Files.isReadable(home.resolve(ADMIN_KEY))) {
             return new Outcome(1, ADMIN_KEY + " does not exist yet (Ferry creates it at its first start)");
         }
-        return run(List.of("bash", "-c", "printf '%s\\n' \"$1\" | bin/client -u admin -k \"$3\" -a \"$2\" -b",
-                "client", command, sshPort, ADMIN_KEY), "", CLIENT_TIMEOUT);
+        return run(adminClient(command), "", CLIENT_TIMEOUT);
+    }
+
+    /** {@code bin/client -b} with {@code command} on its stdin, logged in as admin with {@code etc/ferry-admin.key}. */
+    private List<String> adminClient(String command) {
+        return List.of("bash", "-c", "printf '%s\\n' \"$1\" | bin/client -u admin -k \"$3\" -a \"$2\" -b", "client",
+                command, sshPort, ADMIN_KEY);
     }
 
     /** Runs {@code command} through {@code bin/client -b}, logged in as {@code user} with {@code password}. */
@@ -137,13 +142,9 @@ final class UnpackedDistribution {
     Streams clientStreams(String command, Map<String, String> env) throws IOException, InterruptedException {
         Path out = Files.createTempFile(home.getParent(), "cmd-", ".out");
         Path err = Files.createTempFile(home.getParent(), "cmd-", ".err");
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c",
-                "printf '%s\\n' \"$1\" | bin/client -u admin -k \"$3\" -a \"$2\" -b", "client", command, sshPort,
-                ADMIN_KEY).directory(home.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder builder = processIn(adminClient(command)).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> environment = builder.environment();
-        environment.put("JAVA_HOME", System.getProperty("java.home"));
-        List.of("KARAF_HOME", "KARAF_BASE", "KARAF_DATA", "KARAF_ETC").forEach(environment::remove);
         env.forEach((k, v) -> {
             if (v == null) {
                 environment.remove(k);
@@ -199,6 +200,15 @@ final class UnpackedDistribution {
         }
     }
 
+    /** For the end of a test class: bin/stop (a minute at most), then kill -9 whatever still runs. */
+    void stopOrKill() throws IOException, InterruptedException {
+        try {
+            stop(Duration.ofMinutes(1));
+        } finally {
+            kill();
+        }
+    }
+
     /** Kills a Karaf left running by a failed test. */
     void kill() {
         karafProcess().ifPresent(p -> {
@@ -235,17 +245,21 @@ final class UnpackedDistribution {
         }
     }
 
-    private Outcome run(List<String> command, String stdin, Duration timeout) throws IOException, InterruptedException {
-        Path output = Files.createTempFile(home.getParent(), "cmd-", ".out");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile());
+    /**
+     * A process in this installation's home with an operator's environment: this JDK as JAVA_HOME, none of the
+     * build's KARAF_* variables.
+     */
+    private ProcessBuilder processIn(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
         Map<String, String> env = builder.environment();
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.remove("KARAF_HOME");
-        env.remove("KARAF_BASE");
-        env.remove("KARAF_DATA");
-        env.remove("KARAF_ETC");
-        Process process = builder.start();
+        List.of("KARAF_HOME", "KARAF_BASE", "KARAF_DATA", "KARAF_ETC").forEach(env::remove);
+        return builder;
+    }
+
+    private Outcome run(List<String> command, String stdin, Duration timeout) throws IOException, InterruptedException {
+        Path output = Files.createTempFile(home.getParent(), "cmd-", ".out");
+        Process process = processIn(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         process.getOutputStream().write(stdin.getBytes(UTF_8));
         process.getOutputStream().close();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
