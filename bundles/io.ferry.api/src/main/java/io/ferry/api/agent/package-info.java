@@ -1,0 +1,17 @@
+/**
+ * Ferry agents: the processes on proxies and repository servers that do the work the manager
+ * plans (issue "Real proxies", docs/agents.md). An agent is enrolled for one managed server of
+ * the inventory with a single-use, expiring {@link io.ferry.api.agent.EnrollmentToken} that
+ * an administrator creates; the manager's certificate authority then issues the agent's
+ * certificate, and every later connection is mutual TLS, dialled out by the agent.
+ *
+ * <p>The {@link io.ferry.api.agent.AgentRegistry} keeps tokens and agents in the catalog and
+ * enforces the roles: creating tokens and removing agents needs {@code ferry-admin}, listing
+ * agents {@code ferry-viewer}.
+ */
+@Export
+@Version("1.0.0")
+package io.ferry.api.agent;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
