@@ -2,6 +2,8 @@ package io.ferry.jobs.internal;
 
 import io.ferry.api.FerryException;
 import io.ferry.api.NotFoundException;
+import io.ferry.api.agent.AgentTasks;
+import io.ferry.api.agent.DiskBackupOrder;
 import io.ferry.api.mover.DataMover;
 import io.ferry.api.mover.DiskSource;
 import io.ferry.api.mover.DiskSources;
@@ -23,11 +25,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The data part of one task: opens the disk's source (with its dirty bitmap when the
  * changed-block ledger vouches for it), backs it up into the job's repository with the
- * data mover and returns the finished task record with its figures.
+ * data mover and returns the finished task record with its figures. When the task's proxy has
+ * an enrolled agent, the agent does the reading and writing on its machine ({@link AgentTasks});
+ * what to read and which parent to pin is decided here all the same.
  *
  * <p>The parent of every incremental is pinned, never "whatever is newest": anyone may write
  * a backup of the same chain key into the job's repository between two runs
@@ -49,11 +54,18 @@ final class DiskBackup {
 
     private final DiskSources sources;
     private final DataMover mover;
+    private final Supplier<AgentTasks> agents;
     private final Clock clock;
 
-    DiskBackup(DiskSources sources, DataMover mover, Clock clock) {
+    /**
+     * @param agents the agents of the proxies, or a supplier of null: a task whose proxy has an
+     *               enrolled agent runs there, any other in this process (the backup server's own
+     *               in-process agent)
+     */
+    DiskBackup(DiskSources sources, DataMover mover, Supplier<AgentTasks> agents, Clock clock) {
         this.sources = Objects.requireNonNull(sources, "sources");
         this.mover = Objects.requireNonNull(mover, "mover");
+        this.agents = Objects.requireNonNull(agents, "agents");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -104,6 +116,12 @@ final class DiskBackup {
 
     private BackupInfo backUp(DiskRead checked, String parent, String key, TaskRecord task, String session,
             String job, Repository repository, ProgressListener listener) {
+        AgentTasks remote = agents.get();
+        if (remote != null && task.proxy() != null && remote.enrolled(task.proxy())) {
+            DiskBackupOrder order = new DiskBackupOrder(task.id(), 1, checked.location(), checked.bitmap(), key,
+                    parent, labels(task, session, job));
+            return remote.backUpDisk(task.proxy(), order, repository, listener);
+        }
         SourceOptions options = SourceOptions.defaults().withDirtyBitmap(checked.bitmap());
         try (DiskSource source = sources.open(checked.location(), options)) {
             BackupRequest request = new BackupRequest(key, source.description(), source.size(), parent == null,

@@ -2,6 +2,7 @@ package io.ferry.jobs.internal;
 
 import io.ferry.api.repository.Repository;
 import io.ferry.api.ValidationException;
+import io.ferry.api.agent.AgentTasks;
 import io.ferry.api.audit.AuditLog;
 import io.ferry.api.inventory.InventoryService;
 import io.ferry.api.job.JobService;
@@ -169,6 +170,16 @@ public final class JobRunner implements SessionService {
 
     void unbindAuditLog(AuditLog log) {
         sessions.auditTo(AuditLog.NONE);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindAgentTasks")
+    void bindAgentTasks(AgentTasks tasks) {
+        sessions.agentTasks(tasks);
+    }
+
+    void unbindAgentTasks(AgentTasks tasks) {
+        sessions.agentTasks(null);
     }
 
     private void post(String topic, Map<String, Object> properties) {

@@ -7,6 +7,7 @@ import io.ferry.api.ConflictException;
 import io.ferry.api.FerryException;
 import io.ferry.api.NotFoundException;
 import io.ferry.api.audit.Audit;
+import io.ferry.api.agent.AgentTasks;
 import io.ferry.api.audit.AuditLog;
 import io.ferry.api.inventory.InventoryService;
 import io.ferry.api.inventory.ManagedServer;
@@ -93,6 +94,7 @@ final class JobSessions implements SessionService, AutoCloseable {
     private final Map<String, SessionRun> active = new ConcurrentHashMap<>();
     private final Audit audit;
     private volatile AuditLog auditLog = AuditLog.NONE;
+    private volatile AgentTasks agents;
     private boolean closed;
 
     JobSessions(JobService jobs, InventoryService inventory, SelectionService selection, SessionStore store,
@@ -107,7 +109,8 @@ final class JobSessions implements SessionService, AutoCloseable {
         this.executor = Executors.newCachedThreadPool(daemonThreads());
         this.ids = new SessionIds(clock);
         this.services = new RunServices(jobs, inventory, store, sources, mover, repositories, new TaskSlots(),
-                new VmLocks(), new GuestStage(providers, store), events, executor, clock, progressInterval);
+                new VmLocks(), new GuestStage(providers, store), events, executor, clock, progressInterval,
+                () -> agents);
         this.restore = new VmRestore(store, jobs, inventory, repositories, sources, mover);
         this.audit = new Audit(() -> auditLog, clock);
     }
@@ -115,6 +118,11 @@ final class JobSessions implements SessionService, AutoCloseable {
     /** Where runs, stops, retries and restores are recorded ({@link AuditLog#NONE} until set). */
     void auditTo(AuditLog log) {
         this.auditLog = Objects.requireNonNull(log, "log");
+    }
+
+    /** The agents that run tasks on the proxies' machines; null: every task runs in this process. */
+    void agentTasks(AgentTasks tasks) {
+        this.agents = tasks;
     }
 
     /** Marks sessions a previous Ferry left RUNNING (killed, crashed) as FAILED. */

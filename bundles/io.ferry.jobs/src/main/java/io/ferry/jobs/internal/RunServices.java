@@ -1,5 +1,6 @@
 package io.ferry.jobs.internal;
 
+import io.ferry.api.agent.AgentTasks;
 import io.ferry.api.inventory.InventoryService;
 import io.ferry.api.job.JobService;
 import io.ferry.api.mover.DataMover;
@@ -9,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * What every session run uses; one instance per job runner.
@@ -26,10 +28,12 @@ import java.util.concurrent.Executor;
  * @param executor         runs the tasks (one thread per held slot) and the runs' bookkeeping
  * @param clock            time of records
  * @param progressInterval least time between two PROGRESS events of one task
+ * @param agents           the agents of the proxies (null while no agent service is there: everything runs in-process)
  */
 record RunServices(JobService jobs, InventoryService inventory, SessionStore store, DiskSources sources,
         DataMover mover, JobRepositories repositories, TaskSlots slots, VmLocks vmLocks, GuestStage guestStage,
-        SessionEventSink events, Executor executor, Clock clock, Duration progressInterval) {
+        SessionEventSink events, Executor executor, Clock clock, Duration progressInterval,
+        Supplier<AgentTasks> agents) {
 
     RunServices {
         Objects.requireNonNull(jobs, "jobs");
@@ -45,5 +49,6 @@ record RunServices(JobService jobs, InventoryService inventory, SessionStore sto
         Objects.requireNonNull(executor, "executor");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(progressInterval, "progressInterval");
+        Objects.requireNonNull(agents, "agents");
     }
 }

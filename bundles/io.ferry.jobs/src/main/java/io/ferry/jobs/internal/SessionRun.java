@@ -102,7 +102,7 @@ final class SessionRun {
         this.slotLimits = Map.copyOf(slotLimits);
         this.notes.addAll(notes);
         this.onFinished = Objects.requireNonNull(onFinished, "onFinished");
-        this.backup = new DiskBackup(services.sources(), services.mover(), services.clock());
+        this.backup = new DiskBackup(services.sources(), services.mover(), services.agents(), services.clock());
         Map<String, VmRun> byVm = new HashMap<>();
         for (TaskRecord record : session.tasks()) {
             VmRun vm = byVm.computeIfAbsent(record.vm().toLowerCase(Locale.ROOT), k -> new VmRun(vmPlans.get(k)));
