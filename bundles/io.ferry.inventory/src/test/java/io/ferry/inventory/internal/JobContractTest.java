@@ -386,7 +386,7 @@ abstract class JobContractTest {
         }
         database = new InventoryDatabase(db.dataSource(), db.url(), "backup-01");
         jobs = new JdbcJobService(database);
-        assertEquals(4, database.read(SchemaMigrator::currentVersion));
+        assertEquals(5, database.read(SchemaMigrator::currentVersion));
         Job old = jobs.job("old-job").orElseThrow();
         assertEquals(jobId, old.id());
         assertEquals(4, old.version());
