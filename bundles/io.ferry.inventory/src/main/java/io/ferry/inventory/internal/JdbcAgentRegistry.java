@@ -266,7 +266,7 @@ public final class JdbcAgentRegistry implements AgentRegistry {
         String from = Bounded.freeText(Bounded.text("address", address == null ? "" : address, 255));
         int updated = db.inTransaction(c -> {
             try (PreparedStatement p = c.prepareStatement("UPDATE agents SET address = ?, heartbeat_ns = ?,"
-                    + " running_tasks = ?, capabilities = ? WHERE server_id = (SELECT id FROM servers WHERE"
+                    + " running_tasks = ?, capabilities = ? WHERE server_id IN (SELECT id FROM servers WHERE"
                     + " name_key = ? OR id = ?)")) {
                 p.setString(1, from);
                 p.setLong(2, Bounded.nanos("at", at));
