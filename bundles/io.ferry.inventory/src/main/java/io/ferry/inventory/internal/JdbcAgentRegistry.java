@@ -264,7 +264,8 @@ public final class JdbcAgentRegistry implements AgentRegistry {
         }
         String json = AgentCapabilitiesJson.encode(capabilities);
         String from = Bounded.freeText(Bounded.text("address", address == null ? "" : address, 255));
-        int updated = db.inTransaction(c -> {
+        // the next heartbeat repairs one lost in a crash: not worth a sync to disk every time
+        int updated = db.inTransactionNotForced(c -> {
             try (PreparedStatement p = c.prepareStatement("UPDATE agents SET address = ?, heartbeat_ns = ?,"
                     + " running_tasks = ?, capabilities = ? WHERE server_id IN (SELECT id FROM servers WHERE"
                     + " name_key = ? OR id = ?)")) {
