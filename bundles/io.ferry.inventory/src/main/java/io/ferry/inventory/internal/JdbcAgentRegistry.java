@@ -220,6 +220,10 @@ public final class JdbcAgentRegistry implements AgentRegistry {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(certificateExpires, "certificateExpires");
         String fp = fingerprint("certificateFingerprint", certificateFingerprint);
+        if (!certificateExpires.isAfter(clock.instant())) {
+            throw new ValidationException("certificateExpires", "the agent's certificate expired at "
+                    + certificateExpires);
+        }
         audit.change(FerryRole.ADMIN, "agent-enroll", server, () -> db.inTransaction(c -> {
             String serverId = requireServer(c, server);
             try (PreparedStatement p = c.prepareStatement("DELETE FROM agents WHERE server_id = ?")) {
@@ -244,7 +248,7 @@ public final class JdbcAgentRegistry implements AgentRegistry {
         if (certificateFingerprint == null) {
             return Optional.empty();
         }
-        String fp = certificateFingerprint.strip().toLowerCase(Locale.ROOT);
+        String fp = certificateFingerprint.strip().replace(":", "").toLowerCase(Locale.ROOT);
         long now = Bounded.nanos("now", clock.instant());
         return db.read(c -> {
             List<AgentInfo> found = agents(c, " WHERE (s.name_key = ? OR s.id = ?) AND a.cert_sha256 = ?"

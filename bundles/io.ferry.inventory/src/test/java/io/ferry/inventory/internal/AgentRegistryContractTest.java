@@ -218,7 +218,8 @@ abstract class AgentRegistryContractTest {
         AgentInfo agent = registry.accepted("PX-01", CERT).orElseThrow();
         assertEquals(new AgentInfo("px-01", CERT, expires, T0, Optional.empty(), Optional.empty(), 0,
                 Optional.empty()), agent);
-        assertTrue(registry.accepted("px-01", CERT.toUpperCase()).isPresent());
+        assertTrue(registry.accepted("px-01", CERT.toUpperCase().replaceAll("(..)(?!$)", "$1:")).isPresent(),
+                "the fingerprint as openssl prints it");
         assertTrue(registry.accepted("px-02", CERT).isEmpty(), "the certificate of px-01 does not act as px-02");
 
         String renewed = "d1".repeat(32);
@@ -228,6 +229,8 @@ abstract class AgentRegistryContractTest {
 
         clock.advance(Duration.ofDays(90));
         assertTrue(registry.accepted("px-01", renewed).isEmpty(), "an expired certificate is refused");
+        assertEquals("certificateExpires: the agent's certificate expired at " + clock.instant(), assertThrows(
+                ValidationException.class, () -> registry.enrolled("px-01", renewed, clock.instant())).getMessage());
     }
 
     @Test
