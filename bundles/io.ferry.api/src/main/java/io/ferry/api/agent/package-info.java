@@ -7,7 +7,8 @@
  *
  * <p>The {@link io.ferry.api.agent.AgentRegistry} keeps tokens and agents in the catalog and
  * enforces the roles: creating tokens and removing agents needs {@code ferry-admin}, listing
- * agents {@code ferry-viewer}.
+ * agents {@code ferry-viewer}. {@link io.ferry.api.agent.TaskLeases} hands the tasks of running
+ * sessions to agents, also in the catalog.
  */
 @Export
 @Version("1.0.0")

@@ -150,6 +150,23 @@ public final class InventoryDatabase {
         return run(work, true);
     }
 
+    /**
+     * Runs {@code work} in one transaction that is not forced to disk: for frequent changes whose
+     * loss in a crash is harmless and soon repaired (agent heartbeats, which the next heartbeat
+     * writes again). Embedded H2 skips {@code CHECKPOINT SYNC}; PostgreSQL commits it with
+     * {@code synchronous_commit} off for this transaction only.
+     */
+    <T> T inTransactionNotForced(SqlWork<T> work) {
+        return run(c -> {
+            if (!h2) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET LOCAL synchronous_commit TO off");
+                }
+            }
+            return work.run(c);
+        }, false);
+    }
+
     /** Runs read-only {@code work} on one consistent view of the database. */
     public <T> T read(SqlWork<T> work) {
         return run(c -> {

@@ -142,6 +142,11 @@ public final class JdbcInventoryService implements InventoryService {
                 references.add("host '" + host + "' is this machine");
             }
             references.addAll(jobsNamingServer(c, server.id()));
+            String agent = JdbcAgentRegistry.agentOf(c, server.id());
+            if (agent != null) {
+                references.add("an agent is enrolled for it (certificate " + agent.substring(0, 16)
+                        + "..., ferry:agent-remove " + server.name() + ")");
+            }
             if (!references.isEmpty()) {
                 throw new ReferencedException("Server '" + server.name() + "'", references);
             }

@@ -65,7 +65,7 @@ class AccessControlListTest {
     @Test
     void viewersReadOperatorsRunJobsAdminsChangeAndRestore() {
         for (String name : List.of("check", "plugins", "select", "host-list", "server-list", "server-show", "vm-list",
-                "job-list", "job-show", "session-list", "session-show", "backups", "repo-info")) {
+                "job-list", "job-show", "session-list", "session-show", "backups", "repo-info", "agent-list")) {
             assertEquals(VIEWER, acl.get(name), name);
         }
         for (String name : List.of("job-run", "job-stop", "job-retry", "backup-disk", "verify")) {
@@ -73,7 +73,8 @@ class AccessControlListTest {
         }
         for (String name : List.of("host-add", "host-remove", "server-add", "server-update", "server-remove", "vm-add",
                 "vm-remove", "job-create", "job-update", "job-delete", "role-assign", "role-remove", "inventory-import",
-                "inventory-export", "restore", "restore-disk", "prune", "repo-init", "secret-encrypt", "audit-list")) {
+                "inventory-export", "restore", "restore-disk", "prune", "repo-init", "secret-encrypt", "audit-list", "agent-token",
+                "agent-remove")) {
             assertEquals(ADMIN, acl.get(name), name);
         }
     }

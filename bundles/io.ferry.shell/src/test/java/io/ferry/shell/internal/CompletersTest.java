@@ -29,6 +29,15 @@ class CompletersTest {
     }
 
     @Test
+    void agentCompleterOffersServersWithAnAgent() {
+        AgentCommandsTest.Agents agents = new AgentCommandsTest.Agents();
+        java.time.Instant t = java.time.Instant.parse("2026-12-06T21:00:00Z");
+        agents.agents.add(new io.ferry.api.agent.AgentInfo("px-01", "c0".repeat(32), t, t, Optional.empty(),
+                Optional.empty(), 0, Optional.empty()));
+        assertEquals(List.of("px-01 "), complete(inject(new AgentServerCompleter(), "agents", agents), "p"));
+    }
+
+    @Test
     void vmCompleterAsksOnlyForNamesContainingWhatIsTyped() {
         inventory.addVm(new VmSpec("web-01", "esx-01", OsInfo.linux("", ""), List.of(), List.of(), Optional.empty(), false));
         inventory.addVm(new VmSpec("sql-01", "esx-01", OsInfo.linux("", ""), List.of(), List.of(), Optional.empty(), false));
