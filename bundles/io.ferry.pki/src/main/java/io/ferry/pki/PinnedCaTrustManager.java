@@ -77,6 +77,12 @@ public final class PinnedCaTrustManager extends X509ExtendedTrustManager {
         return CaTrust.of(ca, Certificates::isManager, "the Ferry manager's (O=Ferry, OU=manager)");
     }
 
+    private CertificateException notVerified(X509Certificate[] chain, CertificateException e) {
+        return new CertificateException("the server's certificate " + chain[0].getSubjectX500Principal()
+                + " does not verify against the CA of the enrollment token (" + caFingerprint + "): "
+                + e.getMessage(), e);
+    }
+
     private void accepted(X509Certificate[] chain) {
         pinnedCa = Arrays.stream(chain).filter(c -> caFingerprint.equals(Fingerprints.sha256(c))).findFirst()
                 .orElseThrow();
@@ -84,21 +90,36 @@ public final class PinnedCaTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        pinned(chain).checkServerTrusted(chain, authType);
+        CaTrust trust = pinned(chain);
+        try {
+            trust.checkServerTrusted(chain, authType);
+        } catch (CertificateException e) {
+            throw notVerified(chain, e);
+        }
         accepted(chain);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        pinned(chain).checkServerTrusted(chain, authType, socket);
+        CaTrust trust = pinned(chain);
+        try {
+            trust.checkServerTrusted(chain, authType, socket);
+        } catch (CertificateException e) {
+            throw notVerified(chain, e);
+        }
         accepted(chain);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        pinned(chain).checkServerTrusted(chain, authType, engine);
+        CaTrust trust = pinned(chain);
+        try {
+            trust.checkServerTrusted(chain, authType, engine);
+        } catch (CertificateException e) {
+            throw notVerified(chain, e);
+        }
         accepted(chain);
     }
 
