@@ -356,7 +356,7 @@ public final class FileManagerCa implements ManagerCa {
     }
 
     /** Re-issues the manager's certificate if it is due; the endpoint serves the new one from the next handshake. */
-    void renewIfDue() {
+    synchronized void renewIfDue() {
         SingleKeyManager.Identity current = manager.get();
         String reason = reasonToReissue(current.key(), current.chain().get(0));
         if (reason != null) {

@@ -71,6 +71,8 @@ public final class SingleKeyManager extends X509ExtendedKeyManager {
         return aliasFor(keyType);
     }
 
+    // A handshake that reads the chain just before a renewal and the key just after fails (the
+    // key does not sign for the chain) and the peer reconnects: once a year, for one connection.
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
         return ALIAS.equals(alias) ? identity.get().chain().toArray(new X509Certificate[0]) : null;

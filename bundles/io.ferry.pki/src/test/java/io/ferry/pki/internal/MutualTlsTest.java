@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ferry.pki.AgentKeys;
 import io.ferry.pki.Certificates;
+import io.ferry.pki.PinnedCaTrustManager;
 import io.ferry.pki.TlsMaterial;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -15,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,6 +113,23 @@ class MutualTlsTest {
         var toRepository = TlsHandshake.run(impostor, true, proxyClient, false);
         assertTrue(toRepository.succeeded(), () -> "client: " + toRepository.clientError());
         assertEquals("px-01", Certificates.commonName(toRepository.clientCertificate()).orElseThrow());
+    }
+
+    @Test
+    void sslEnginesAsNettyAndGrpcUseThemShakeHandsAndRefuseAnotherCa() throws Exception {
+        EngineHandshake.run(managerEndpoint, true, agent(manager, "px-01"), "HTTPS");
+
+        var other = new FileManagerCa(tmp.resolve("other"), "", "mgr02", Clock.systemUTC(), false);
+        assertThrows(SSLException.class,
+                () -> EngineHandshake.run(managerEndpoint, true, agent(other, "px-01"), null));
+
+        var pinned = new PinnedCaTrustManager(manager.caFingerprint());
+        EngineHandshake.run(managerEndpoint, false, TlsHandshake.context(null, pinned.asFactory()), "HTTPS");
+        assertEquals(manager.caCertificate(), pinned.caCertificate().orElseThrow());
+        var wrongPin = new PinnedCaTrustManager(other.caFingerprint());
+        assertThrows(SSLException.class,
+                () -> EngineHandshake.run(managerEndpoint, false, TlsHandshake.context(null, wrongPin.asFactory()),
+                        "HTTPS"));
     }
 
     private static String messages(Throwable t) {

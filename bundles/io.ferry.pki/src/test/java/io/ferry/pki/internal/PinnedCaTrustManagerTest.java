@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ferry.api.agent.EnrollmentToken;
 import io.ferry.pki.AgentKeys;
+import io.ferry.pki.Pem;
 import io.ferry.pki.PinnedCaTrustManager;
 import io.ferry.pki.TlsMaterial;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -19,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +53,7 @@ class PinnedCaTrustManagerTest {
                 EnrollmentToken.Text.parse(token(manager.caFingerprint())).caFingerprint());
 
         var outcome = TlsHandshake.run(managerEndpoint, false,
-                TlsHandshake.context(null, new javax.net.ssl.TrustManager[] {pinned}), true);
+                TlsHandshake.context(null, new TrustManager[] {pinned}), true);
 
         assertTrue(outcome.succeeded(), () -> "client: " + outcome.clientError() + ", server: " + outcome.serverError());
         assertEquals(manager.caCertificate(), pinned.caCertificate().orElseThrow());
@@ -79,7 +83,7 @@ class PinnedCaTrustManagerTest {
                 CertificateIssuer.subject("manager", "mgr01"), keys.getPublic(), Instant.now(), Duration.ofDays(1),
                 new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth}, SubjectAltNames.of("", "mgr01").toGeneralNames());
         SSLContext impostor = TlsHandshake.context(
-                TlsMaterial.keyManagers(keys.getPrivate(), leaf, manager.caCertificate()), (javax.net.ssl.TrustManagerFactory) null);
+                TlsMaterial.keyManagers(keys.getPrivate(), leaf, manager.caCertificate()), (TrustManagerFactory) null);
         var pinned = new PinnedCaTrustManager(manager.caFingerprint());
 
         var outcome = TlsHandshake.run(impostor, false, TlsHandshake.context(null, pinned.asFactory()), false);
@@ -105,7 +109,7 @@ class PinnedCaTrustManagerTest {
     @Test
     void expiredManagerCertificateIsRefused() throws Exception {
         KeyPair keys = AgentKeys.newKeyPair();
-        X509Certificate expired = CertificateIssuer.endEntity(caKey(manager), manager.caCertificate(),
+        X509Certificate expired = CertificateIssuer.endEntity(caKey(), manager.caCertificate(),
                 CertificateIssuer.subject("manager", "mgr01"), keys.getPublic(),
                 Instant.now().minus(Duration.ofDays(10)), Duration.ofDays(1),
                 new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth}, SubjectAltNames.of("", "mgr01").toGeneralNames());
@@ -127,12 +131,12 @@ class PinnedCaTrustManagerTest {
         assertEquals(List.of(), List.of(pinned.getAcceptedIssuers()));
     }
 
-    private java.security.PrivateKey impostorCaKey() {
-        return io.ferry.pki.Pem.readPrivateKey(tmp.resolve("impostor/ca.key"));
+    private PrivateKey impostorCaKey() {
+        return Pem.readPrivateKey(tmp.resolve("impostor/ca.key"));
     }
 
-    private java.security.PrivateKey caKey(FileManagerCa ca) {
-        return io.ferry.pki.Pem.readPrivateKey(tmp.resolve("manager/ca.key"));
+    private PrivateKey caKey() {
+        return Pem.readPrivateKey(tmp.resolve("manager/ca.key"));
     }
 
     private static String rootMessage(Throwable t) {

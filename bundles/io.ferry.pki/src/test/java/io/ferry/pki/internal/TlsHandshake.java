@@ -6,12 +6,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -65,7 +67,7 @@ final class TlsHandshake {
             X509Certificate clientCertificate = null;
             try {
                 clientCertificate = accepted.get(DEADLINE_MILLIS * 2L, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 serverError = (Exception) e.getCause();
             }
             return new Outcome(clientError, serverError, clientCertificate);
@@ -86,7 +88,7 @@ final class TlsHandshake {
             socket.getOutputStream().flush();
             var peers = socket.getSession().getPeerCertificates();
             return (X509Certificate) peers[0];
-        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+        } catch (SSLPeerUnverifiedException e) {
             return null;
         }
     }
