@@ -109,6 +109,17 @@ class FileManagerCaTest {
     }
 
     @Test
+    void serverNameWithDistinguishedNameSyntaxIsTakenAsItIs() {
+        FileManagerCa ca = start(tmp.resolve("ca"), "");
+        String name = "px-01, OU=manager+CN=x";
+        X509Certificate cert = ca.issueAgentCertificate(AgentKeys.csr(AgentKeys.newKeyPair(), "x"), name,
+                Duration.ofDays(1));
+        assertEquals(name, Certificates.commonName(cert).orElseThrow());
+        assertTrue(Certificates.isAgent(cert));
+        assertFalse(Certificates.isManager(cert));
+    }
+
+    @Test
     void agentCertificateNeverOutlivesTheCa() {
         FileManagerCa ca = start(tmp.resolve("ca"), "");
         X509Certificate cert = ca.issueAgentCertificate(AgentKeys.csr(AgentKeys.newKeyPair(), "x"), "px-01",
