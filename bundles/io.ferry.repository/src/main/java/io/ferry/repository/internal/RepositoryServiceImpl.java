@@ -311,7 +311,7 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
                 + "); create one with ferry:repo-init or check the path");
     }
 
-    private static LZ4Factory loadLz4() {
+    static LZ4Factory loadLz4() {
         try {
             // explicit: inside OSGi fastestInstance() never picks the JNI implementation
             return LZ4Factory.nativeInstance();
