@@ -97,14 +97,14 @@ public final class FileRepositoryStore implements RepositoryStore {
         }
     }
 
-    private FileRepositoryStore(Path root, int chunkSize, Duration idleTimeout, Clock clock) {
+    private FileRepositoryStore(Path root, int chunkSize, Duration idleTimeout, Clock clock, RepositoryLock lock) {
         this.root = root;
         this.tmpDir = root.resolve("tmp");
         this.backupsDir = root.resolve("backups");
         this.chunkSize = chunkSize;
         this.idleTimeout = idleTimeout;
         this.clock = clock;
-        this.lock = new RepositoryLock(root, hostName(), clock);
+        this.lock = lock;
         this.chunks = new ChunkStore(root.resolve("chunks"), tmpDir, null, lock);
         this.damaged = new DamagedChunks(root, tmpDir);
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -122,6 +122,12 @@ public final class FileRepositoryStore implements RepositoryStore {
     }
 
     static FileRepositoryStore open(Path dir, Duration idleTimeout, Clock clock) {
+        return open(dir, idleTimeout, clock, real -> new RepositoryLock(real, hostName(), clock));
+    }
+
+    /** With {@code locks} giving the writer lock of a directory (by its real path). */
+    static FileRepositoryStore open(Path dir, Duration idleTimeout, Clock clock,
+            java.util.function.Function<Path, RepositoryLock> locks) {
         if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("the idle timeout of store sessions must be positive, not " + idleTimeout);
         }
@@ -155,7 +161,8 @@ public final class FileRepositoryStore implements RepositoryStore {
         }
         StorePolicy.read(root); // a broken policy file is reported now, not at the first delete
         try {
-            return new FileRepositoryStore(root.toRealPath(), config.chunkSize(), idleTimeout, clock);
+            Path real = root.toRealPath();
+            return new FileRepositoryStore(real, config.chunkSize(), idleTimeout, clock, locks.apply(real));
         } catch (IOException e) {
             throw new RepositoryException(Reason.IO, "cannot open repository " + root + ": " + e.getMessage(), e);
         }
