@@ -422,8 +422,12 @@ final class RemoteBackupWriter implements BackupWriter {
                 for (long i = 0; i < table.count(); i++) {
                     table.get(i).ifPresent(referenced::add);
                 }
-                RemoteRepository.await(link.commit(session.token(), id, image, List.copyOf(referenced), lockUntil),
-                        options, "commit backup " + id);
+                try {
+                    RemoteRepository.await(link.commit(session.token(), id, image, List.copyOf(referenced), lockUntil),
+                            options, "commit backup " + id);
+                } finally {
+                    repository.ended(session); // the store ends the session with the commit, whatever its outcome
+                }
                 state = State.COMMITTED;
                 return info;
             } catch (RuntimeException e) {

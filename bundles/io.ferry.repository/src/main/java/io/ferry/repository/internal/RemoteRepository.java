@@ -60,6 +60,15 @@ public final class RemoteRepository implements Repository {
         return t;
     });
 
+    /** Tokens of the open sessions (writers and readers), kept alive while they make no other call. */
+    private final java.util.Set<String> openSessions = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService keepAlive =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ferry-remote-keep-alive");
+                t.setDaemon(true);
+                return t;
+            });
+
     private RemoteRepository(StoreLink link, RemoteOptions options, RepositoryConfig config, KeyFile keyFile,
             MasterKeys keys) {
         this.link = link;
@@ -72,6 +81,30 @@ public final class RemoteRepository implements Repository {
                 Math.max(4, 2 * parallelism));
         // no directory: used only to seal and open manifest images
         this.manifests = new ManifestStore(null, null, keys, random);
+        long every = options.keepAlive().toMillis();
+        keepAlive.scheduleWithFixedDelay(this::keepSessionsAlive, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** An empty {@code missing} call per open session: the store ends sessions nobody uses. */
+    private void keepSessionsAlive() {
+        for (String token : List.copyOf(openSessions)) {
+            try {
+                link.missing(token, List.of());
+            } catch (RuntimeException e) {
+                // the next real call reports a broken link
+            }
+        }
+    }
+
+    /** A session is open (kept alive until {@link #endQuietly}). */
+    StoreSession opened(StoreSession session) {
+        openSessions.add(session.token());
+        return session;
+    }
+
+    /** A session ended by the store (a commit ends it). */
+    void ended(StoreSession session) {
+        openSessions.remove(session.token());
     }
 
     /** Opens the repository behind {@code link} with encoded key material (see {@link RemoteKeys}). */
@@ -160,8 +193,8 @@ public final class RemoteRepository implements Repository {
     public BackupWriter startBackup(BackupRequest request) {
         requireOpen();
         Objects.requireNonNull(request, "request");
-        StoreSession session = await(link.begin(StoreSession.Kind.BACKUP, "disk '" + request.disk() + "'"), options,
-                "start a backup of disk '" + request.disk() + "'");
+        StoreSession session = opened(await(link.begin(StoreSession.Kind.BACKUP, "disk '" + request.disk() + "'"),
+                options, "start a backup of disk '" + request.disk() + "'"));
         try {
             // listed under the session's lock: a prune that just finished may have removed backups
             Optional<BackupInfo> parent = parent(listing(), request);
@@ -200,8 +233,8 @@ public final class RemoteRepository implements Repository {
     @Override
     public BackupReader openBackup(String idOrPrefix) {
         requireOpen();
-        StoreSession session = await(link.begin(StoreSession.Kind.RESTORE, "restore of backup " + idOrPrefix), options,
-                "start a restore of backup " + idOrPrefix);
+        StoreSession session = opened(await(link.begin(StoreSession.Kind.RESTORE, "restore of backup " + idOrPrefix),
+                options, "start a restore of backup " + idOrPrefix));
         try {
             String id = resolve(listing(), idOrPrefix);
             return new RemoteBackupReader(this, session, read(id));
@@ -240,6 +273,7 @@ public final class RemoteRepository implements Repository {
         if (closed.compareAndSet(false, true)) {
             codecs.clear();
             callbacks.shutdown();
+            keepAlive.shutdownNow();
             link.close();
         }
     }
@@ -307,6 +341,7 @@ public final class RemoteRepository implements Repository {
     }
 
     void endQuietly(StoreSession session) {
+        ended(session);
         try {
             link.end(session.token()).get(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -284,6 +284,27 @@ class RemoteRepositoryTest {
     }
 
     @Test
+    void anOpenBackupThatMakesNoCallsForLongerThanTheIdleTimeoutIsKeptAlive() throws Exception {
+        Path dir = newRepository("r");
+        byte[] disk = TestRepositories.random(2 * SMALL_CHUNK, 14);
+        RemoteOptions options = new RemoteOptions(32, 4, 8, 16L << 20, Duration.ofSeconds(60), Duration.ofMillis(50));
+        try (FileRepositoryStore store = FileRepositoryStore.open(dir, Duration.ofSeconds(1))) {
+            try (Repository remote = RemoteRepositories.open(new CopyingLink(store), PASSWORD, options);
+                    BackupWriter writer = remote.startBackup(BackupRequest.of("d", "file:/d", disk.length))) {
+                Thread.sleep(2500); // a slow source: no chunk for longer than the store's idle timeout
+                assertEquals(1, store.openSessions());
+                for (int i = 0; i < 2; i++) {
+                    StoredChunk c = writer.store(ByteBuffer.wrap(disk, i * SMALL_CHUNK, SMALL_CHUNK));
+                    writer.put(i, Optional.of(c.id()));
+                }
+                writer.commit(disk.length, "full");
+            }
+            assertEquals(0, store.openSessions());
+            assertEquals(1, TestRepositories.countEntries(dir.resolve("backups")));
+        }
+    }
+
+    @Test
     void theStoreRefusesMalformedAndOversizedChunkImages() throws Exception {
         Path dir = newRepository("r");
         try (RepositoryStore store = RepositoryStore.open(dir)) {
