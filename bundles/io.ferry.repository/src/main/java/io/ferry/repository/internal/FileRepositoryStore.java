@@ -225,7 +225,7 @@ public final class FileRepositoryStore implements RepositoryStore {
     public CompletableFuture<StoreSession> begin(StoreSession.Kind kind, String detail) {
         return call(() -> {
             requireOpen();
-            String who = detail == null || detail.isBlank() ? "a remote client" : detail.strip();
+            String who = describeCaller(detail);
             String token = token();
             Instant started = clock.instant();
             if (kind == StoreSession.Kind.RESTORE) {
@@ -542,6 +542,15 @@ public final class FileRepositoryStore implements RepositoryStore {
         }
         s.lastUsed = System.nanoTime();
         return s;
+    }
+
+    /** What a remote caller says about itself, for lock messages and logs: printable, at most 200 characters. */
+    private static String describeCaller(String detail) {
+        if (detail == null || detail.isBlank()) {
+            return "a remote client";
+        }
+        String printable = detail.strip().replaceAll("[^\\p{Print}]", "?");
+        return printable.length() > 200 ? printable.substring(0, 200) + "..." : printable;
     }
 
     private String newBackupId(Instant started) {

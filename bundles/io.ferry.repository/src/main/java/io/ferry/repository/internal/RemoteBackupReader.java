@@ -57,8 +57,8 @@ final class RemoteBackupReader implements BackupReader {
             ByteBuffer image = codec.image();
             image.clear();
             if (sealed.remaining() > image.capacity()) {
-                throw new IntegrityException(IntegrityException.unreadable("the chunk image has " + sealed.remaining()
-                        + " bytes, more than a chunk can have").problem());
+                throw IntegrityException.unreadable("the chunk image has " + sealed.remaining()
+                        + " bytes, more than a chunk can have");
             }
             image.put(sealed).flip();
             codec.open(id, dst);

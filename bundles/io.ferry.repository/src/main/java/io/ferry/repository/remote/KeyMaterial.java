@@ -52,7 +52,6 @@ public final class KeyMaterial implements AutoCloseable {
     @Override
     public void close() {
         Arrays.fill(encoded, (byte) 0);
-        encoded[0] = 0;
     }
 
     boolean closed() {

@@ -14,7 +14,10 @@ public final class RemoteRepositories {
     private RemoteRepositories() {
     }
 
-    /** Unlocks with the password (PBKDF2 over the key file, as a local open). The link is closed with the repository. */
+    /**
+     * Unlocks with the password (PBKDF2 over the key file, as a local open). The link is closed
+     * with the repository; when opening fails the link stays open and the caller closes it.
+     */
     public static Repository open(StoreLink link, char[] password) {
         return open(link, password, RemoteOptions.DEFAULT);
     }
