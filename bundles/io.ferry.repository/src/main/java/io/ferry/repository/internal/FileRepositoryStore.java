@@ -76,6 +76,10 @@ public final class FileRepositoryStore implements RepositoryStore {
     /** Chunk directories that received a renamed file not yet made durable by a directory fsync. */
     private final Set<Path> unsyncedDirs = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService reaper;
+    /** Idle write buffers (the temp file is written from them before putChunk returns). */
+    private final java.util.concurrent.ConcurrentLinkedDeque<ByteBuffer> buffers =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int MAX_IDLE_BUFFERS = 8;
     private volatile Suspects suspects = new Suspects(null, -1, Set.of());
     private volatile boolean closed;
 
@@ -284,7 +288,16 @@ public final class FileRepositoryStore implements RepositoryStore {
                         + " was refused by repository " + root + ": " + problem);
             }
             boolean suspect = suspects().contains(id) && !chunks.isConfirmed(id);
-            CompletableFuture<Void> durable = chunks.storeSealed(id, image, suspect, unsyncedDirs);
+            CompletableFuture<Void> durable;
+            ByteBuffer direct = borrowBuffer();
+            try {
+                // into an aligned direct buffer: the temp file is then written with O_DIRECT, as a local chunk is
+                direct.clear();
+                direct.put(image.duplicate()).flip();
+                durable = chunks.storeSealed(id, direct, suspect, unsyncedDirs);
+            } finally {
+                releaseBuffer(direct);
+            }
             s.puts.add(durable);
             return durable.exceptionallyCompose(e -> CompletableFuture.failedFuture(
                     io("cannot store chunk " + id.hex() + " of backup " + s.info.backupId(), ioCause(e))));
@@ -292,6 +305,23 @@ public final class FileRepositoryStore implements RepositoryStore {
             return CompletableFuture.failedFuture(io("cannot store chunk " + id.hex(), e));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** An aligned direct buffer with room for a chunk image and its O_DIRECT padding. */
+    private ByteBuffer borrowBuffer() {
+        ByteBuffer b = buffers.pollFirst();
+        if (b != null) {
+            return b;
+        }
+        int size = (ChunkCodec.OVERHEAD + chunkSize + DurableFiles.DIRECT_ALIGNMENT - 1) & -DurableFiles.DIRECT_ALIGNMENT;
+        return ByteBuffer.allocateDirect(size + DurableFiles.DIRECT_ALIGNMENT).alignedSlice(DurableFiles.DIRECT_ALIGNMENT);
+    }
+
+    /** Keeps a few buffers for the next uploads; the rest go to the garbage collector. */
+    private void releaseBuffer(ByteBuffer b) {
+        if (buffers.size() < MAX_IDLE_BUFFERS) {
+            buffers.addFirst(b);
         }
     }
 
