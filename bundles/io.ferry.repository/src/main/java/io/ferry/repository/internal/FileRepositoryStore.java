@@ -8,6 +8,7 @@ import io.ferry.api.repository.RepositoryException.Reason;
 import io.ferry.repository.remote.ImmutableBackupException;
 import io.ferry.repository.remote.RepositoryImages;
 import io.ferry.repository.remote.RepositoryStore;
+import io.ferry.repository.remote.StorePruneResult;
 import io.ferry.repository.remote.StoreSession;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -399,6 +400,9 @@ public final class FileRepositoryStore implements RepositoryStore {
                 if (Files.exists(target)) {
                     throw new ValidationException("backupId", "backup " + id + " already exists in repository " + root);
                 }
+                // the store's own records first: what the backup references (for a prune without the
+                // key) and its lock date; the manifest last
+                ReferenceRecords.write(root, tmpDir, id, referenced);
                 if (lockUntil.isPresent() && lockUntil.get().isAfter(now)) {
                     StorePolicy.writeLock(root, tmpDir, id, lockUntil.get());
                 }
@@ -491,12 +495,141 @@ public final class FileRepositoryStore implements RepositoryStore {
                 Files.delete(manifest);
                 DurableFiles.syncDirectory(backupsDir);
                 Files.deleteIfExists(root.resolve(StorePolicy.RETENTION_DIR).resolve(backupId));
+                ReferenceRecords.delete(root, backupId);
                 LOG.info("Deleted backup {} in repository {} (its chunks go with the next prune)", backupId, root);
                 return null;
             } catch (IOException e) {
                 throw io("cannot delete backup " + backupId, e);
             }
         });
+    }
+
+    @Override
+    public CompletableFuture<StorePruneResult> prune(List<String> backupIds, boolean dryRun) {
+        return call(() -> {
+            backupIds.forEach(FileRepositoryStore::checkBackupId);
+            StorePolicy policy = StorePolicy.read(root);
+            if (policy.appendOnly() && !backupIds.isEmpty()) {
+                throw new ImmutableBackupException("Repository " + root + " is append-only (" + StorePolicy.FILE
+                        + " on the repository server): a prune cannot delete backups " + backupIds
+                        + "; nothing was changed");
+            }
+            try (RepositoryLock.Lease lease = lock.exclusive(LockHolder.PRUNE,
+                    dryRun ? "prune (dry run) through a link" : "prune through a link")) {
+                return pruneLocked(backupIds, dryRun);
+            } catch (IOException e) {
+                throw io("cannot prune", e);
+            }
+        });
+    }
+
+    private StorePruneResult pruneLocked(List<String> backupIds, boolean dryRun) throws IOException {
+        Set<String> all = new TreeSet<>(backupIds().join());
+        Instant now = clock.instant();
+        List<String> removed = new ArrayList<>();
+        List<String> locked = new ArrayList<>();
+        for (String id : new TreeSet<>(backupIds)) {
+            if (!all.contains(id)) {
+                continue; // gone already
+            }
+            if (StorePolicy.lockedUntil(root, id).filter(now::isBefore).isPresent()) {
+                locked.add(id);
+            } else {
+                removed.add(id);
+            }
+        }
+        // mark first, from the records of the backups that stay: refuse before anything is deleted
+        ChunkIdSet marked = new ChunkIdSet();
+        for (String id : all) {
+            if (!removed.contains(id) && ReferenceRecords.markInto(root, id, marked).isEmpty()) {
+                throw new RepositoryException(Reason.IO, "cannot prune repository " + root + " through a link: backup "
+                        + id + " was written by a local Ferry and has no reference record, so the chunks it uses are"
+                        + " unknown without the key; prune where the repository is, with the password (ferry:prune);"
+                        + " nothing was changed");
+            }
+        }
+        if (!dryRun) {
+            for (String id : removed) {
+                Files.deleteIfExists(backupsDir.resolve(id));
+            }
+            DurableFiles.syncDirectory(backupsDir);
+            for (String id : removed) {
+                ReferenceRecords.delete(root, id);
+                Files.deleteIfExists(root.resolve(StorePolicy.RETENTION_DIR).resolve(id));
+            }
+        }
+        long[] swept = sweep(marked, dryRun);
+        if (!dryRun) {
+            Map<ChunkId, DamagedChunks.Damage> record = damaged.read();
+            if (record.keySet().removeIf(c -> !marked.contains(c.toBytes(), 0))) {
+                damaged.write(record);
+            }
+            cleanTmp();
+        }
+        LOG.info("Pruned repository {} through a link{}: {} backups removed, {} kept as locked, {} chunks ({} bytes)",
+                root, dryRun ? " (dry run)" : "", removed.size(), locked.size(), swept[0], swept[1]);
+        return new StorePruneResult(removed, locked, swept[0], swept[1], dryRun);
+    }
+
+    /** Deletes (or counts) chunk files not in {@code marked}, and moved-aside ones no longer needed; {count, bytes}. */
+    private long[] sweep(ChunkIdSet marked, boolean dryRun) throws IOException {
+        long count = 0;
+        long bytes = 0;
+        HexFormat hex = HexFormat.of();
+        if (!Files.isDirectory(chunks.dir())) {
+            return new long[] {0, 0};
+        }
+        List<Path> dirs;
+        try (var entries = Files.list(chunks.dir())) {
+            dirs = entries.filter(p -> p.getFileName().toString().matches("[0-9a-f]{2}") && Files.isDirectory(p))
+                    .sorted().toList();
+        }
+        for (Path dir : dirs) {
+            List<Path> garbage = new ArrayList<>();
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path f : files) {
+                    String name = f.getFileName().toString();
+                    if (FileRepository.CHUNK_NAME.matcher(name).matches()) {
+                        if (!marked.contains(hex.parseHex(name), 0)) {
+                            garbage.add(f);
+                        }
+                    } else if (name.endsWith(ChunkStore.BAD_SUFFIX) && FileRepository.CHUNK_NAME.matcher(
+                            name.substring(0, name.length() - ChunkStore.BAD_SUFFIX.length())).matches()) {
+                        String chunk = name.substring(0, name.length() - ChunkStore.BAD_SUFFIX.length());
+                        if (!marked.contains(hex.parseHex(chunk), 0) || Files.exists(dir.resolve(chunk))) {
+                            garbage.add(f);
+                        }
+                    }
+                }
+            }
+            for (Path f : garbage) {
+                try {
+                    long size = Files.size(f);
+                    if (!dryRun) {
+                        Files.delete(f);
+                    }
+                    count++;
+                    bytes += size;
+                } catch (NoSuchFileException e) {
+                    // already gone
+                }
+            }
+        }
+        return new long[] {count, bytes};
+    }
+
+    /** Leftovers of interrupted writes; no writer exists under the exclusive lock. */
+    private void cleanTmp() throws IOException {
+        if (!Files.isDirectory(tmpDir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(tmpDir)) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     @Override

@@ -58,6 +58,7 @@ final class Pruner {
             DurableFiles.syncDirectory(manifests.dir());
             for (String id : removed) {
                 Files.deleteIfExists(repository.root().resolve(StorePolicy.RETENTION_DIR).resolve(id));
+                ReferenceRecords.delete(repository.root(), id);
             }
             afterManifestsDeleted.run();
         }

@@ -17,6 +17,7 @@ import io.ferry.api.repository.VerifyReport;
 import io.ferry.repository.remote.RemoteOptions;
 import io.ferry.repository.remote.RepositoryImages;
 import io.ferry.repository.remote.StoreLink;
+import io.ferry.repository.remote.StorePruneResult;
 import io.ferry.repository.remote.StoreSession;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -262,10 +263,35 @@ public final class RemoteRepository implements Repository {
                 + " link: run it where the repository is (ferry:verify on the repository server, with the password)");
     }
 
+    /**
+     * Applies the retention policy per disk here (the headers are encrypted) and asks the store
+     * to delete the backups not kept and collect garbage by its reference records. Backups the
+     * store keeps because they are locked are reported as kept; an append-only store refuses.
+     */
     @Override
     public PruneReport prune(RetentionPolicy policy, boolean dryRun, ProgressListener listener) {
-        throw new RepositoryException(Reason.IO, "prune of " + describe() + " is not done through a repository"
-                + " link: run it where the repository is (ferry:prune on the repository server, under its own policy)");
+        requireOpen();
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(listener, "listener");
+        ManifestStore.Listing listing = listing();
+        if (!listing.unreadable().isEmpty()) {
+            throw new RepositoryException(Reason.CORRUPT, "cannot prune " + describe() + ": the manifests of "
+                    + listing.unreadable() + " cannot be read; run ferry:verify where the repository is (nothing was changed)");
+        }
+        Map<String, List<BackupInfo>> byDisk = new TreeMap<>();
+        listing.backups().forEach(b -> byDisk.computeIfAbsent(b.disk(), d -> new ArrayList<>()).add(b));
+        Retention retention = new Retention(policy);
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        byDisk.values().forEach(list -> keep.addAll(retention.keep(list)));
+        List<String> remove = listing.backups().stream().map(BackupInfo::id).filter(id -> !keep.contains(id)).toList();
+        if (listener.cancelRequested()) {
+            throw new RepositoryException(Reason.CANCELLED, "prune of " + describe() + " was cancelled; nothing was changed");
+        }
+        StorePruneResult result = await(link.prune(remove, dryRun), options, "prune");
+        List<String> kept = listing.backups().stream().map(BackupInfo::id).filter(id -> !result.removed().contains(id))
+                .toList();
+        result.removed().forEach(headers::remove);
+        return new PruneReport(result.removed(), kept, result.removedChunks(), result.freedBytes(), dryRun);
     }
 
     @Override

@@ -7,7 +7,9 @@ import java.util.Objects;
 /**
  * Opens the key side of a repository on a {@link StoreLink}: an ordinary
  * {@link Repository} whose backups are chunked, compressed and encrypted here and stored by
- * the other side. {@code verify} and {@code prune} are refused (run them where the repository is).
+ * the other side. {@code prune} applies the retention policy here and has the store delete and
+ * collect garbage (locked backups are kept, an append-only store refuses); {@code verify} is
+ * refused (run it where the repository is).
  */
 public final class RemoteRepositories {
 

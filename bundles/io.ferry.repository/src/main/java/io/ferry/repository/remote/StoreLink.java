@@ -89,6 +89,18 @@ public interface StoreLink extends AutoCloseable {
      */
     CompletableFuture<Void> deleteBackup(String backupId);
 
+    /**
+     * Prunes under the store's exclusive lock (fails with {@code LOCKED} while sessions are
+     * open): deletes the manifests of {@code backupIds} except those locked until a later date
+     * (kept and reported), then deletes every chunk file that no remaining backup references,
+     * by the reference records the store wrote at each commit. Refused with
+     * {@link ImmutableBackupException} when the store is append-only and backups are named; refused
+     * ({@code IO}, nothing changed) when a remaining backup has no reference record (it was
+     * written by a local Ferry: prune where the repository is, with the password). A dry run
+     * changes nothing and reports the same figures.
+     */
+    CompletableFuture<StorePruneResult> prune(List<String> backupIds, boolean dryRun);
+
     /** Releases the link (not the repository). */
     @Override
     void close();

@@ -113,6 +113,12 @@ final class CopyingLink implements StoreLink {
     }
 
     @Override
+    public CompletableFuture<io.ferry.repository.remote.StorePruneResult> prune(List<String> backupIds, boolean dryRun) {
+        List<String> sent = List.copyOf(backupIds);
+        return send(() -> store.prune(sent, dryRun));
+    }
+
+    @Override
     public void close() {
         wire.shutdown();
     }

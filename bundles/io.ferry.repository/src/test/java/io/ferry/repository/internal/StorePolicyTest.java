@@ -87,8 +87,13 @@ class StorePolicyTest {
     }
 
     private static BackupInfo backup(RepositoryStore store, String disk, Map<String, String> labels) {
+        return backup(store, disk, labels, disk.hashCode());
+    }
+
+    /** A one-chunk backup of data made from {@code seed}. */
+    private static BackupInfo backup(RepositoryStore store, String disk, Map<String, String> labels, long seed) {
         try (Repository remote = RemoteRepositories.open(new CopyingLink(store), PASSWORD)) {
-            byte[] data = TestRepositories.compressible(SMALL_CHUNK, disk.hashCode());
+            byte[] data = TestRepositories.compressible(SMALL_CHUNK, seed);
             try (BackupWriter writer = remote.startBackup(
                     BackupRequest.of(disk, "file:/" + disk, data.length).withLabels(labels))) {
                 StoredChunk c = writer.store(ByteBuffer.wrap(data));
@@ -155,6 +160,80 @@ class StorePolicyTest {
             PruneReport report = local.prune(new RetentionPolicy(1, 0, 0, 0), false, ProgressListener.NONE);
             assertEquals(List.of(unlocked.id()), report.removedBackups());
             assertTrue(report.keptBackups().containsAll(List.of(locked.id(), newest.id())), report.toString());
+        }
+    }
+
+    @Test
+    void aPruneThroughTheLinkRemovesOldBackupsAndTheirChunksButKeepsLockedOnes() {
+        Path dir = newRepository();
+        BackupInfo locked;
+        BackupInfo old;
+        BackupInfo newest;
+        try (RepositoryStore store = RepositoryStore.open(dir)) {
+            locked = backup(store, "d", RemoteRepositoryTest.labels(Instant.now().plus(Duration.ofDays(1)).toString()), 1);
+            old = backup(store, "d", Map.of(), 2);
+            newest = backup(store, "d", Map.of(), 3);
+            assertEquals(3, TestRepositories.countChunkFiles(dir));
+            try (Repository remote = RemoteRepositories.open(new CopyingLink(store), PASSWORD)) {
+                PruneReport dry = remote.prune(RetentionPolicy.keepLast(1), true, ProgressListener.NONE);
+                assertEquals(List.of(old.id()), dry.removedBackups());
+                assertEquals(1, dry.removedChunks());
+                assertEquals(3, TestRepositories.countChunkFiles(dir), "a dry run changes nothing");
+                assertEquals(3, remote.backups().size());
+
+                PruneReport report = remote.prune(RetentionPolicy.keepLast(1), false, ProgressListener.NONE);
+                assertEquals(List.of(old.id()), report.removedBackups());
+                assertEquals(List.of(locked.id(), newest.id()), report.keptBackups(), "the locked one is kept");
+                assertEquals(1, report.removedChunks());
+                assertEquals(2, TestRepositories.countChunkFiles(dir));
+                assertEquals(List.of(locked.id(), newest.id()), remote.backups().stream().map(BackupInfo::id).toList());
+            }
+        }
+        assertFalse(Files.exists(dir.resolve("refs").resolve(old.id())));
+        try (Repository local = service.open(dir, PASSWORD)) {
+            assertTrue(local.verify(List.of(), ProgressListener.NONE).ok());
+            assertEquals(2, local.backups().size());
+        }
+    }
+
+    @Test
+    void anAppendOnlyStoreRefusesAPruneThatWouldDeleteBackups() throws IOException {
+        Path dir = newRepository();
+        try (RepositoryStore store = RepositoryStore.open(dir)) {
+            backup(store, "d", Map.of(), 1);
+            backup(store, "d", Map.of(), 2);
+            Files.writeString(dir.resolve("store-policy.properties"), "append-only=true\n");
+            try (Repository remote = RemoteRepositories.open(new CopyingLink(store), PASSWORD)) {
+                assertThrows(ImmutableBackupException.class,
+                        () -> remote.prune(RetentionPolicy.keepLast(1), false, ProgressListener.NONE));
+                assertEquals(2, remote.backups().size());
+                assertEquals(2, TestRepositories.countChunkFiles(dir));
+            }
+        }
+    }
+
+    @Test
+    void aPruneThroughTheLinkIsRefusedWhileABackupWrittenLocallyHasNoReferenceRecord() {
+        Path dir = newRepository();
+        try (RepositoryStore store = RepositoryStore.open(dir)) {
+            backup(store, "d", Map.of(), 1);
+            backup(store, "d", Map.of(), 2);
+        }
+        try (Repository local = service.open(dir, PASSWORD)) {
+            TestRepositories.backup(local, "d", TestRepositories.compressible(SMALL_CHUNK, 9), false);
+        }
+        try (RepositoryStore store = RepositoryStore.open(dir)) {
+            try (Repository remote = RemoteRepositories.open(new CopyingLink(store), PASSWORD)) {
+                RepositoryException e = assertThrows(RepositoryException.class,
+                        () -> remote.prune(RetentionPolicy.keepLast(2), false, ProgressListener.NONE));
+                assertTrue(e.getMessage().contains("was written by a local Ferry") && e.getMessage().contains(
+                        "nothing was changed"), e.getMessage());
+                assertEquals(3, remote.backups().size());
+            }
+        }
+        try (Repository local = service.open(dir, PASSWORD)) {
+            // where the repository is, with the password, the same prune works
+            assertEquals(1, local.prune(RetentionPolicy.keepLast(2), false, ProgressListener.NONE).removedBackups().size());
         }
     }
 
