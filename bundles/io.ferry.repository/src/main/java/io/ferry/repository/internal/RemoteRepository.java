@@ -6,6 +6,8 @@ import io.ferry.api.repository.BackupInfo;
 import io.ferry.api.repository.BackupReader;
 import io.ferry.api.repository.BackupRequest;
 import io.ferry.api.repository.BackupWriter;
+import io.ferry.api.repository.ChunkId;
+import io.ferry.api.repository.ChunkProblem;
 import io.ferry.api.repository.ProgressListener;
 import io.ferry.api.repository.PruneReport;
 import io.ferry.api.repository.Repository;
@@ -257,10 +259,149 @@ public final class RemoteRepository implements Repository {
         }
     }
 
+    /**
+     * Reads every chunk of the given backups (all when empty) through the link and checks it
+     * here (decrypt, decompress, recompute the id), several at a time, under a restore session
+     * (no prune meanwhile). Read-only: a damaged chunk is reported with the backups it breaks,
+     * but neither recorded nor moved aside (the store does not take that from a link; a verify
+     * where the repository is heals).
+     */
     @Override
     public VerifyReport verify(List<String> backupIds, ProgressListener listener) {
-        throw new RepositoryException(Reason.IO, "verify of " + describe() + " is not done through a repository"
-                + " link: run it where the repository is (ferry:verify on the repository server, with the password)");
+        requireOpen();
+        Objects.requireNonNull(backupIds, "backupIds");
+        Objects.requireNonNull(listener, "listener");
+        StoreSession session = opened(await(link.begin(StoreSession.Kind.RESTORE, "verify"), options, "start a verify"));
+        try {
+            ManifestStore.Listing listing = listing();
+            List<String> chosen = backupIds.isEmpty() ? List.copyOf(listing.allIds())
+                    : backupIds.stream().map(b -> resolve(listing, b)).distinct().toList();
+            List<ChunkProblem> problems = new ArrayList<>();
+            Map<String, ChunkTable> tables = new LinkedHashMap<>();
+            ChunkIdSet distinct = new ChunkIdSet();
+            long total = 0;
+            for (String id : listing.allIds()) {
+                String unreadable = listing.unreadable().get(id);
+                Manifest manifest = null;
+                if (unreadable == null) {
+                    try {
+                        manifest = manifests.open(id, await(link.manifest(id, false), options, "read backup " + id));
+                    } catch (IntegrityException e) {
+                        unreadable = e.problem();
+                    }
+                }
+                if (manifest == null) {
+                    if (chosen.contains(id)) {
+                        problems.add(new ChunkProblem("manifest " + id, "unreadable manifest: " + unreadable, List.of(id)));
+                    }
+                    continue;
+                }
+                tables.put(id, manifest.table());
+                if (!chosen.contains(id)) {
+                    continue;
+                }
+                ChunkTable table = manifest.table();
+                for (long i = 0; i < table.count(); i++) {
+                    if (table.isData(i) && distinct.add(table.page(i), ChunkTable.offsetInPage(i))) {
+                        total += manifest.chunkLength(i);
+                    }
+                }
+            }
+            Map<ChunkId, String> bad = new ConcurrentHashMap<>();
+            long stored = check(session, distinct, new ProgressTicker("verify", total, listener), bad);
+            for (ChunkId chunk : new java.util.TreeSet<>(bad.keySet())) {
+                byte[] raw = chunk.toBytes();
+                List<String> users = new ArrayList<>();
+                tables.forEach((id, table) -> {
+                    for (long i = 0; i < table.count(); i++) {
+                        if (table.isData(i) && java.util.Arrays.equals(table.page(i), ChunkTable.offsetInPage(i),
+                                ChunkTable.offsetInPage(i) + ChunkId.LENGTH, raw, 0, ChunkId.LENGTH)) {
+                            users.add(id);
+                            return;
+                        }
+                    }
+                });
+                problems.add(new ChunkProblem(chunk.hex(), bad.get(chunk), users));
+            }
+            problems.sort(java.util.Comparator.comparing(ChunkProblem::chunk));
+            return new VerifyReport(chosen, distinct.size(), stored, problems);
+        } finally {
+            endQuietly(session);
+        }
+    }
+
+    /** Fetches and checks every chunk of {@code distinct}, {@code uploadsInFlight} at a time; returns the bytes read. */
+    private long check(StoreSession session, ChunkIdSet distinct, ProgressTicker ticker, Map<ChunkId, String> bad) {
+        java.util.concurrent.atomic.AtomicInteger cursor = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong stored = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        List<CompletableFuture<Void>> tasks = new ArrayList<>();
+        for (int t = 0; t < Math.max(1, Math.min(options.uploadsInFlight(), distinct.size())); t++) {
+            tasks.add(CompletableFuture.runAsync(() -> {
+                ByteBuffer plain = ByteBuffer.allocate(config.chunkSize());
+                int slot;
+                while (failure.get() == null && (slot = nextUsed(distinct, cursor)) >= 0) {
+                    if (ticker.cancelRequested()) {
+                        failure.compareAndSet(null, new RepositoryException(Reason.CANCELLED, "verify of " + describe()
+                                + " was cancelled; nothing was changed"));
+                        return;
+                    }
+                    ChunkId id;
+                    synchronized (distinct) {
+                        id = distinct.get(slot);
+                    }
+                    ByteBuffer sealed;
+                    try {
+                        sealed = await(link.chunk(session.token(), id), options, "read chunk " + id.hex());
+                    } catch (RepositoryException e) {
+                        if (e.reason() == Reason.CORRUPT) {
+                            bad.put(id, IntegrityException.MISSING);
+                            continue;
+                        }
+                        failure.compareAndSet(null, e);
+                        return;
+                    }
+                    int size = sealed.remaining();
+                    ChunkCodec codec = codecs.borrow();
+                    try {
+                        ByteBuffer image = codec.image();
+                        image.clear();
+                        if (size > image.capacity()) {
+                            throw IntegrityException.unreadable("the file has " + size + " bytes, more than a chunk can have");
+                        }
+                        image.put(sealed).flip();
+                        plain.clear();
+                        codec.open(id, plain);
+                        stored.addAndGet(size);
+                        ticker.advance(plain.position(), size, 0);
+                    } catch (IntegrityException e) {
+                        bad.put(id, e.problem());
+                    } finally {
+                        codecs.release(codec);
+                    }
+                }
+            }, callbacks));
+        }
+        for (CompletableFuture<Void> task : tasks) {
+            task.join();
+        }
+        ticker.finish();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return stored.get();
+    }
+
+    private static int nextUsed(ChunkIdSet set, java.util.concurrent.atomic.AtomicInteger cursor) {
+        while (true) {
+            int slot = cursor.getAndIncrement();
+            if (slot >= set.capacity()) {
+                return -1;
+            }
+            if (set.isUsed(slot)) {
+                return slot;
+            }
+        }
     }
 
     /**

@@ -8,8 +8,9 @@ import java.util.Objects;
  * Opens the key side of a repository on a {@link StoreLink}: an ordinary
  * {@link Repository} whose backups are chunked, compressed and encrypted here and stored by
  * the other side. {@code prune} applies the retention policy here and has the store delete and
- * collect garbage (locked backups are kept, an append-only store refuses); {@code verify} is
- * refused (run it where the repository is).
+ * collect garbage (locked backups are kept, an append-only store refuses); {@code verify} reads
+ * and checks every chunk here and reports, but does not heal (a verify where the repository
+ * is records and moves damaged chunks aside).
  */
 public final class RemoteRepositories {
 

@@ -425,13 +425,39 @@ class RemoteRepositoryTest {
     }
 
     @Test
-    void verifyThroughALinkIsRefusedWithWhereToRunIt() {
+    void verifyThroughTheLinkReportsDamagedAndMissingChunksWithTheBackupsTheyBreakAndChangesNothing()
+            throws IOException {
         Path dir = newRepository("r");
+        byte[] disk = diskWithMarker(8);
         try (RepositoryStore store = RepositoryStore.open(dir);
                 Repository remote = RemoteRepositories.open(new CopyingLink(store), PASSWORD)) {
-            RepositoryException v = assertThrows(RepositoryException.class,
-                    () -> remote.verify(List.of(), ProgressListener.NONE));
-            assertTrue(v.getMessage().contains("run it where the repository is"), v.getMessage());
+            BackupInfo first = TestRepositories.backup(remote, "a", disk, false);
+            BackupInfo second = TestRepositories.backup(remote, "b", disk, false);
+            VerifyReport clean = remote.verify(List.of(), ProgressListener.NONE);
+            assertTrue(clean.ok(), clean.problems().toString());
+            assertEquals(13, clean.chunks());
+            assertEquals(List.of(first.id(), second.id()), clean.backups());
+
+            String damaged;
+            String missing;
+            try (var reader = remote.openBackup(first.id())) {
+                damaged = reader.chunk(0).orElseThrow().hex();
+                missing = reader.chunk(1).orElseThrow().hex();
+            }
+            Path file = TestRepositories.chunkFile(dir, damaged);
+            byte[] bytes = Files.readAllBytes(file);
+            bytes[50] ^= 1;
+            Files.write(file, bytes);
+            Files.delete(TestRepositories.chunkFile(dir, missing));
+            Map<String, String> before = TestRepositories.snapshot(dir);
+
+            VerifyReport report = remote.verify(List.of(first.id()), ProgressListener.NONE);
+            assertEquals(2, report.problems().size(), report.problems().toString());
+            for (var p : report.problems()) {
+                assertEquals(List.of(first.id(), second.id()), p.backups(), "every backup that uses it: " + p);
+                assertEquals(p.chunk().equals(missing) ? "missing" : "authentication failed", p.problem());
+            }
+            assertEquals(before, TestRepositories.snapshot(dir), "a verify through a link writes nothing");
         }
     }
 
