@@ -346,12 +346,21 @@ public final class FileRepositoryStore implements RepositoryStore {
             List<ChunkId> referenced, Optional<Instant> lockUntil) {
         return call(() -> {
             Session s = session(session, StoreSession.Kind.BACKUP);
-            s.committing = true;
+            synchronized (s) {
+                if (sessions.get(session) != s) {
+                    throw new RepositoryException(Reason.CANCELLED, "the session of backup " + s.info.backupId()
+                            + " ended before its commit; nothing of it is visible: start again");
+                }
+                s.committing = true; // from here on only the commit ends the session
+            }
             try {
                 commit(s, backupId, sealedManifest.slice(), referenced, lockUntil);
                 return null;
             } finally {
-                end(s);
+                synchronized (s) {
+                    s.committing = false;
+                    end(s);
+                }
             }
         });
     }
@@ -446,8 +455,13 @@ public final class FileRepositoryStore implements RepositoryStore {
     public CompletableFuture<Void> end(String session) {
         return call(() -> {
             Session s = session == null ? null : sessions.get(session);
+            // a commit in progress keeps its lock until it has finished (it ends the session itself)
             if (s != null) {
-                end(s);
+                synchronized (s) {
+                    if (!s.committing) {
+                        end(s);
+                    }
+                }
             }
             return null;
         });
@@ -649,7 +663,10 @@ public final class FileRepositoryStore implements RepositoryStore {
     void endIdleSessions() {
         long now = System.nanoTime();
         for (Session s : List.copyOf(sessions.values())) {
-            if (!s.committing && now - s.lastUsed > idleTimeout.toNanos()) {
+            synchronized (s) {
+                if (s.committing || now - s.lastUsed <= idleTimeout.toNanos()) {
+                    continue;
+                }
                 LOG.warn("Ending session {} of repository {} ({} {}): idle for more than {}", s.info.token(), root,
                         s.info.kind(), s.info.backupId(), idleTimeout);
                 end(s);
