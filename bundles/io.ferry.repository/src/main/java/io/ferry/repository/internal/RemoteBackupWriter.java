@@ -431,6 +431,7 @@ final class RemoteBackupWriter implements BackupWriter {
                     RemoteRepository.await(f, options, "store the chunks of backup " + id);
                 }
                 checkFailure();
+                checkCarriedOverChunksAreStored();
                 BackupInfo info = new BackupInfo(id, request.disk(), request.source(), request.size(), chunkSize,
                         session.started(), Instant.now(), parent.map(BackupInfo::id).orElse(null),
                         stats(readBytes, changeTracking), request.labels());
@@ -449,6 +450,30 @@ final class RemoteBackupWriter implements BackupWriter {
                 return info;
             } catch (RuntimeException e) {
                 throw fail(e);
+            }
+        }
+    }
+
+    /**
+     * Every chunk in the table was stored by this writer or reported stored by the store; one
+     * that is neither was carried over from the parent (changed-block tracking) although the
+     * store lacks it (a verify moved it aside): refused here with what to do, as a local backup
+     * refuses it. The store checks again at commit.
+     */
+    private void checkCarriedOverChunksAreStored() {
+        synchronized (known) {
+            for (long i = 0; i < table.count(); i++) {
+                if (table.isData(i) && !known.contains(table.page(i), ChunkTable.offsetInPage(i))) {
+                    ChunkId chunk = table.get(i).orElseThrow();
+                    boolean carried = parentChunk(i).filter(chunk::equals).isPresent();
+                    throw new RepositoryException(Reason.CORRUPT, "cannot commit backup " + id + " in "
+                            + repository.describe() + ": chunk " + chunk.hex() + " (index " + i + ") is not stored"
+                            + (carried ? ", and this backup carried it over from its parent "
+                                    + parent.map(BackupInfo::id).orElse("") + " without reading it (changed-block"
+                                    + " tracking); run the backup again reading the whole disk: that writes the chunk"
+                                    + " again, which also heals the older backups that use it"
+                                    : "; it was neither stored by this backup nor found in the repository"));
+                }
             }
         }
     }

@@ -244,9 +244,31 @@ class RemoteRepositoryTest {
                 assertEquals(Reason.CORRUPT, e.reason());
                 assertTrue(e.getMessage().contains(never.hex()) && e.getMessage().contains("not stored"), e.getMessage());
             }
+            // the store refuses it too, whatever the key side says
+            StoreSession session = store.begin(StoreSession.Kind.BACKUP, "test").join();
+            CompletionException refused = assertThrows(CompletionException.class, () -> store.commit(session.token(),
+                    session.backupId(), sealedManifestOf(dir, session.backupId()), List.of(never), Optional.empty())
+                    .join());
+            assertTrue(refused.getCause() instanceof RepositoryException re && re.reason() == Reason.CORRUPT
+                    && re.getMessage().contains(never.hex()), String.valueOf(refused.getCause()));
             assertEquals(0, TestRepositories.countEntries(dir.resolve("backups")));
             assertTrue(remote.backups().isEmpty());
             assertEquals(0, ((io.ferry.repository.internal.FileRepositoryStore) store).openSessions());
+        }
+    }
+
+    /** A well-formed sealed manifest for {@code id} with one data chunk, sealed with the repository's key. */
+    private ByteBuffer sealedManifestOf(Path dir, String id) {
+        try (RepositoryStore store = RepositoryStore.open(dir)) {
+            byte[] keys = RemoteKeys.unlock(store.images().join(), PASSWORD);
+            RepositoryConfig config = RemoteKeys.config(RemoteKeys.configFields(store.images().join()));
+            MasterKeys master = RemoteKeys.keys(keys, config, RemoteKeys.configFields(store.images().join()));
+            ChunkTable table = new ChunkTable(1);
+            table.set(0, ChunkId.of(new byte[32]));
+            BackupInfo info = new BackupInfo(id, "d", "test", SMALL_CHUNK, SMALL_CHUNK, java.time.Instant.now(),
+                    java.time.Instant.now(), null, new io.ferry.api.repository.BackupStats(0, SMALL_CHUNK, 0, 0, 1, 0, 0,
+                    "full"), Map.of());
+            return new ManifestStore(null, null, master, new java.security.SecureRandom()).seal(new Manifest(info, table));
         }
     }
 
@@ -385,6 +407,47 @@ class RemoteRepositoryTest {
             VerifyReport report = local.verify(List.of(), ProgressListener.NONE);
             assertTrue(report.problems().isEmpty(), report.problems().toString());
             assertEquals(List.of(damagedHex), report.healedChunks());
+        }
+    }
+
+    @Test
+    void anIncrementalThatCarriesOverAChunkVerifyMovedAsideIsRefusedWithWhatToDo() throws IOException {
+        Path dir = newRepository("r");
+        byte[] disk = diskWithMarker(9);
+        BackupInfo first;
+        String lost;
+        try (RepositoryStore store = RepositoryStore.open(dir);
+                Repository remote = RemoteRepositories.open(new CopyingLink(store), PASSWORD)) {
+            first = TestRepositories.backup(remote, "d", disk, false);
+            try (var reader = remote.openBackup(first.id())) {
+                lost = reader.chunk(3).orElseThrow().hex();
+            }
+        }
+        Path file = TestRepositories.chunkFile(dir, lost);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[60] ^= 1;
+        Files.write(file, bytes);
+        try (Repository local = service.open(dir, PASSWORD)) {
+            assertFalse(local.verify(List.of(), ProgressListener.NONE).ok());
+        }
+        try (RepositoryStore store = RepositoryStore.open(dir);
+                Repository remote = RemoteRepositories.open(new CopyingLink(store), PASSWORD)) {
+            try (BackupWriter writer = remote.startBackup(BackupRequest.of("d", "file:/d", disk.length)
+                    .withParent(first.id()))) {
+                for (long i = 0; i < first.chunkCount(); i++) {
+                    writer.put(i, writer.parentChunk(i)); // a dirty bitmap with no change: nothing read
+                }
+                RepositoryException e = assertThrows(RepositoryException.class, () -> writer.commit(0, "dirty-bitmap:b"));
+                assertEquals(Reason.CORRUPT, e.reason());
+                assertTrue(e.getMessage().contains(lost) && e.getMessage().contains("carried it over")
+                        && e.getMessage().contains("reading the whole disk"), e.getMessage());
+            }
+            assertEquals(1, remote.backups().size(), "nothing new is visible");
+            // reading the whole disk again heals it
+            TestRepositories.backup(remote, "d", disk, false);
+        }
+        try (Repository local = service.open(dir, PASSWORD)) {
+            assertTrue(local.verify(List.of(), ProgressListener.NONE).ok());
         }
     }
 
