@@ -213,6 +213,22 @@ class RemoteRepositoryTest {
     }
 
     @Test
+    void theStoreItselfServesAsTheLinkInOneProcess() {
+        // its calls complete at once, on the caller's thread: nothing may nest or wait on itself
+        Path dir = newRepository("r");
+        byte[] disk = TestRepositories.random(300 * SMALL_CHUNK, 15);
+        RemoteOptions options = new RemoteOptions(8, 2, 2, 1L << 20, Duration.ofSeconds(60));
+        try (RepositoryStore store = RepositoryStore.open(dir);
+                Repository remote = RemoteRepositories.open(store, PASSWORD, options)) {
+            BackupInfo first = TestRepositories.backup(remote, "d", disk, false);
+            BackupInfo second = TestRepositories.backup(remote, "d", disk, false);
+            assertEquals(300, first.stats().newChunks());
+            assertEquals(300, second.stats().reusedChunks());
+            assertArrayEquals(disk, TestRepositories.restore(remote, second.id()));
+        }
+    }
+
+    @Test
     void aSmallMemoryBoundSendsPartialBatchesAndStillCompletes() {
         Path dir = newRepository("r");
         byte[] disk = TestRepositories.random(40 * SMALL_CHUNK, 12);
