@@ -220,6 +220,45 @@ final class ChunkCodec {
         return length;
     }
 
+    /**
+     * Checks a sealed chunk image (position 0 to its limit) as far as a side without the key
+     * can: the length bounds of a repository with {@code chunkSize}, magic, version, flags,
+     * reserved bytes, the plaintext length, and that the payload length fits the flags (a
+     * stored payload has exactly the plaintext length, an LZ4 one is shorter). The tag, and
+     * so the binding to the chunk id, only the key side can check.
+     *
+     * @return null when the image is well-formed, else what is wrong with it
+     */
+    static String checkSealedImage(ByteBuffer image, int chunkSize) {
+        int fileLength = image.limit();
+        if (fileLength <= OVERHEAD || fileLength > OVERHEAD + chunkSize) {
+            return "a chunk image of this repository has " + (OVERHEAD + 1) + " to " + (OVERHEAD + chunkSize)
+                    + " bytes, not " + fileLength;
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (image.get(i) != MAGIC[i]) {
+                return "not a Ferry chunk image (bad magic)";
+            }
+        }
+        if (image.get(4) != RepositoryConfig.FORMAT_VERSION) {
+            return "chunk format version " + image.get(4) + " is not supported";
+        }
+        int flags = image.get(5);
+        if ((flags & ~FLAG_LZ4) != 0 || image.get(6) != 0 || image.get(7) != 0) {
+            return "unknown flags or reserved bytes in the chunk header";
+        }
+        int length = image.getInt(8);
+        if (length <= 0 || length > chunkSize) {
+            return "plaintext length " + length + " is outside 1.." + chunkSize;
+        }
+        int payload = fileLength - OVERHEAD;
+        if ((flags & FLAG_LZ4) == 0 ? payload != length : payload >= length) {
+            return "payload of " + payload + " bytes does not fit a " + ((flags & FLAG_LZ4) == 0 ? "stored" : "LZ4")
+                    + " chunk of " + length + " bytes";
+        }
+        return null;
+    }
+
     private void writeHeader(int flags, int length) {
         System.arraycopy(MAGIC, 0, header, 0, MAGIC.length);
         header[4] = RepositoryConfig.FORMAT_VERSION;

@@ -192,6 +192,88 @@ final class ChunkStore {
         }
     }
 
+    /**
+     * Writes an already sealed chunk image (the storage side of a split repository, which has
+     * no key) with the same discipline as {@link #store}: a temp file in {@code tmp/}, handed
+     * to the sync threads for the fsync and the rename. Nothing is written when the chunk file
+     * exists and {@code replaceExisting} is false (content-addressed: it holds the same
+     * chunk); with {@code replaceExisting} (a chunk recorded as damaged) the existing file is
+     * moved aside first. The image must have been checked ({@link ChunkCodec#checkSealedImage}).
+     *
+     * @param touchedDirs receives the directory of a new file (to be synced before a manifest)
+     * @return completes when the chunk file is durable (fsynced and renamed into place)
+     */
+    CompletableFuture<Void> storeSealed(ChunkId id, ByteBuffer image, boolean replaceExisting,
+            Set<Path> touchedDirs) throws IOException {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> other = inFlight.putIfAbsent(id, mine);
+        if (other != null) {
+            return other;
+        }
+        boolean handedOff = false;
+        try {
+            Path file = path(id);
+            if (Files.exists(file)) {
+                if (!replaceExisting) {
+                    mine.complete(null);
+                    return mine;
+                }
+                moveAside(id);
+            }
+            Path dir = file.getParent();
+            if (!existingDirs.contains(dir)) {
+                Files.createDirectories(dir);
+                existingDirs.add(dir);
+            }
+            try {
+                if (!unsynced.tryAcquire()) {
+                    long waitStart = System.nanoTime();
+                    unsynced.acquire();
+                    syncBackPressureNanos.addAndGet(System.nanoTime() - waitStart);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting to write chunk " + id);
+            }
+            Path tmp;
+            try {
+                tmp = DurableFiles.writeTemp(tmpDir, file, image);
+            } catch (IOException | RuntimeException e) {
+                unsynced.release();
+                throw e;
+            }
+            Runnable finish = () -> {
+                try {
+                    DurableFiles.syncAndRename(tmp, file);
+                    touchedDirs.add(dir);
+                    if (replaceExisting) {
+                        confirmed.add(id); // written again after a verify recorded it as damaged
+                    }
+                    mine.complete(null);
+                } catch (IOException | RuntimeException e) {
+                    mine.completeExceptionally(e);
+                } finally {
+                    inFlight.remove(id, mine);
+                    unsynced.release();
+                }
+            };
+            try {
+                syncer.execute(finish);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                finish.run(); // closing: make it durable on this thread
+            }
+            handedOff = true;
+            return mine;
+        } catch (IOException | RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            if (!handedOff) {
+                inFlight.remove(id, mine);
+            }
+        }
+    }
+
     /** Total time writers waited for the sync threads so far (all backups of this repository). */
     long syncBackPressureNanos() {
         return syncBackPressureNanos.get();

@@ -145,22 +145,98 @@ final class ManifestStore {
         } catch (NoSuchFileException e) {
             throw new IntegrityException(IntegrityException.MISSING, e);
         }
+        file.flip();
+        Manifest manifest = open(id, file);
+        headers.putIfAbsent(id, manifest.info());
+        return manifest;
+    }
+
+    /**
+     * Decrypts and checks a whole manifest image (position 0 to its limit): the file
+     * {@code backups/<id>}, wherever it came from (the key side reads it through a store link).
+     */
+    Manifest open(String id, ByteBuffer file) throws IntegrityException {
+        file = file.duplicate().position(0);
         byte[] fixed = new byte[FIXED_HEADER];
+        if (file.limit() < FIXED_HEADER) {
+            throw IntegrityException.unreadable("manifest " + id + " is truncated");
+        }
         file.get(0, fixed);
-        int headerLength = checkFixedHeader(fixed, file.capacity());
+        int headerLength = checkFixedHeader(fixed, file.limit());
         int tableLength = ByteBuffer.wrap(fixed, 12, 4).getInt();
         int tableStart = FIXED_HEADER + NONCE + headerLength + TAG;
-        if (tableLength < 0 || (long) tableStart + NONCE + tableLength + TAG != file.capacity()) {
+        if (tableLength < 0 || (long) tableStart + NONCE + tableLength + TAG != file.limit()) {
             throw new IntegrityException(IntegrityException.AUTHENTICATION_FAILED);
         }
         BackupInfo info = decodeHeader(id, fixed, file.duplicate().position(FIXED_HEADER).limit(tableStart));
-        byte[] table = decrypt(id, fixed, 2, file.duplicate().position(tableStart).limit(file.capacity()));
-        headers.putIfAbsent(id, info);
+        byte[] table = decrypt(id, fixed, 2, file.duplicate().position(tableStart).limit(file.limit()));
         return new Manifest(info, ManifestCodec.decodeTable(table, info.chunkCount()));
+    }
+
+    /**
+     * Decrypts the header of a manifest from the first {@link #headerImageLength} bytes of its
+     * image (or more); {@code fileLength} is the length of the whole file.
+     */
+    BackupInfo openHeader(String id, ByteBuffer prefix, long fileLength) throws IntegrityException {
+        prefix = prefix.duplicate().position(0);
+        if (prefix.limit() < FIXED_HEADER) {
+            throw IntegrityException.unreadable("manifest " + id + " is truncated");
+        }
+        byte[] fixed = new byte[FIXED_HEADER];
+        prefix.get(0, fixed);
+        int headerLength = checkFixedHeader(fixed, fileLength);
+        int end = FIXED_HEADER + NONCE + headerLength + TAG;
+        if (prefix.limit() < end) {
+            throw IntegrityException.unreadable("manifest " + id + " is truncated");
+        }
+        return decodeHeader(id, fixed, prefix.duplicate().position(FIXED_HEADER).limit(end));
+    }
+
+    /**
+     * The length of the part of a manifest image that holds its fixed header and its encrypted
+     * header (what listing backups needs), checked without the key: the magic, the version and
+     * the lengths against {@code fileLength}. Used by the storage side, which has no key.
+     */
+    static int headerImageLength(ByteBuffer image) throws IntegrityException {
+        int headerLength = checkStructure(image);
+        return FIXED_HEADER + NONCE + headerLength + TAG;
+    }
+
+    /**
+     * Checks a manifest image (position 0 to its limit) without the key: magic, version,
+     * flags, and that the two parts' lengths add up to the image's length.
+     *
+     * @return the header plaintext length
+     */
+    static int checkStructure(ByteBuffer image) throws IntegrityException {
+        if (image.limit() < FIXED_HEADER + 2 * (NONCE + TAG)) {
+            throw IntegrityException.unreadable("a manifest has at least " + (FIXED_HEADER + 2 * (NONCE + TAG))
+                    + " bytes, not " + image.limit());
+        }
+        byte[] fixed = new byte[FIXED_HEADER];
+        image.get(0, fixed);
+        int headerLength = checkFixedHeader(fixed, image.limit());
+        if (fixed[5] != 0 || fixed[6] != 0 || fixed[7] != 0) {
+            throw IntegrityException.unreadable("manifest flags or reserved bytes are not zero");
+        }
+        long tableLength = ByteBuffer.wrap(fixed, 12, 4).getInt();
+        if (tableLength < 0 || FIXED_HEADER + 2L * (NONCE + TAG) + headerLength + tableLength != image.limit()) {
+            throw IntegrityException.unreadable("manifest part lengths " + headerLength + " + " + tableLength
+                    + " do not match its length " + image.limit());
+        }
+        return headerLength;
     }
 
     /** Writes a manifest atomically and syncs the directory: afterwards the backup exists. */
     void write(Manifest manifest) throws IOException {
+        ByteBuffer out = seal(manifest);
+        DurableFiles.write(tmpDir, path(manifest.info().id()), out);
+        DurableFiles.syncDirectory(dir);
+        headers.put(manifest.info().id(), manifest.info());
+    }
+
+    /** Encrypts a manifest into the image of its file (position 0, limit its length). */
+    ByteBuffer seal(Manifest manifest) {
         String id = manifest.info().id();
         byte[] header = ManifestCodec.encodeHeader(manifest.info());
         byte[] table = ManifestCodec.encodeTable(manifest.table());
@@ -175,9 +251,7 @@ final class ManifestStore {
             throw new IllegalStateException("cannot encrypt manifest " + id + ": " + e.getMessage(), e);
         }
         out.flip();
-        DurableFiles.write(tmpDir, path(id), out);
-        DurableFiles.syncDirectory(dir);
-        headers.put(id, manifest.info());
+        return out;
     }
 
     void delete(String id) throws IOException {
@@ -185,7 +259,7 @@ final class ManifestStore {
         headers.remove(id);
     }
 
-    private int checkFixedHeader(byte[] fixed, long fileLength) throws IntegrityException {
+    private static int checkFixedHeader(byte[] fixed, long fileLength) throws IntegrityException {
         for (int i = 0; i < MAGIC.length; i++) {
             if (fixed[i] != MAGIC[i]) {
                 throw IntegrityException.unreadable("not a Ferry manifest (bad magic)");

@@ -44,6 +44,7 @@ final class Pruner {
                     + " run ferry:verify and move the broken files out of " + manifests.dir() + " first (nothing was changed)");
         }
         Set<String> keep = keep(listing.backups(), policy);
+        keepLocked(listing.backups(), keep);
         List<String> removed = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         for (BackupInfo b : listing.backups()) {
@@ -55,6 +56,10 @@ final class Pruner {
                 manifests.delete(id);
             }
             DurableFiles.syncDirectory(manifests.dir());
+            for (String id : removed) {
+                Files.deleteIfExists(repository.root().resolve(StorePolicy.RETENTION_DIR).resolve(id));
+                ReferenceRecords.delete(repository.root(), id);
+            }
             afterManifestsDeleted.run();
         }
         ChunkIdSet marked = mark(kept, listener);
@@ -73,6 +78,21 @@ final class Pruner {
         Set<String> keep = new HashSet<>();
         byDisk.values().forEach(list -> keep.addAll(retention.keep(list)));
         return keep;
+    }
+
+    /**
+     * Backups a repository store locked until a later date (docs/repository-format.md,
+     * "Key side and storage side") are kept whatever the policy says: the lock binds every
+     * prune, a local one too.
+     */
+    private void keepLocked(List<BackupInfo> backups, Set<String> keep) throws IOException {
+        java.time.Instant now = repository.lock().now();
+        for (BackupInfo b : backups) {
+            if (!keep.contains(b.id())
+                    && StorePolicy.lockedUntil(repository.root(), b.id()).filter(now::isBefore).isPresent()) {
+                keep.add(b.id());
+            }
+        }
     }
 
     private ChunkIdSet mark(List<String> kept, ProgressListener listener) throws IOException {

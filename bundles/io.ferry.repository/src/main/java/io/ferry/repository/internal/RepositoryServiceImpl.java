@@ -11,6 +11,8 @@ import io.ferry.api.repository.RepositoryInfo;
 import io.ferry.api.repository.RepositoryService;
 import io.ferry.api.security.Caller;
 import io.ferry.api.security.FerryRole;
+import io.ferry.repository.remote.RepositoryStore;
+import io.ferry.repository.remote.RepositoryStores;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -53,8 +55,8 @@ import org.slf4j.LoggerFactory;
  * constructor runs without OSGi (benchmarks, tests) and without confinement, as a trusted
  * program; the OSGi component always has the policy.
  */
-@Component(service = RepositoryService.class)
-public final class RepositoryServiceImpl implements RepositoryService, AutoCloseable {
+@Component(service = {RepositoryService.class, RepositoryStores.class})
+public final class RepositoryServiceImpl implements RepositoryService, RepositoryStores, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RepositoryServiceImpl.class);
     static final int MIN_PASSWORD_LENGTH = 8;
@@ -236,6 +238,14 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
         }
     }
 
+    /** The storage side of a split repository on {@code dir}: confined, sharing this service's lock of the directory. */
+    @Override
+    public RepositoryStore openStore(Path dir) {
+        audit.read(FerryRole.ADMIN, "repo-store");
+        Objects.requireNonNull(dir, "dir");
+        return FileRepositoryStore.open(confined(dir), RepositoryStore.DEFAULT_IDLE_TIMEOUT, env.clock(), env::lock);
+    }
+
     private static void authenticate(Path root, RepositoryConfig config, Map<String, Object> fields, MasterKeys keys) {
         try {
             config.authenticate(fields, keys);
@@ -311,7 +321,7 @@ public final class RepositoryServiceImpl implements RepositoryService, AutoClose
                 + "); create one with ferry:repo-init or check the path");
     }
 
-    private static LZ4Factory loadLz4() {
+    static LZ4Factory loadLz4() {
         try {
             // explicit: inside OSGi fastestInstance() never picks the JNI implementation
             return LZ4Factory.nativeInstance();

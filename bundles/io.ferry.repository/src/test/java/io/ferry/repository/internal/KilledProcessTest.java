@@ -82,6 +82,53 @@ class KilledProcessTest {
         }
     }
 
+    /** Issue 12: kill -9 of the repository server (its store and, here, the proxy with it) mid-upload. */
+    @Test
+    @Timeout(120)
+    void aRepositoryServerKilledMidUploadLeavesNoPartialBackupAndTheNextRunThroughALinkCompletes() throws Exception {
+        Path dir = tmp.resolve("r");
+        byte[] image = TestRepositories.image(8, SMALL_CHUNK, 0, 3);
+        BackupInfo before;
+        long chunksBefore;
+        try (Repository repo = TestRepositories.create(service, dir)) {
+            before = TestRepositories.backup(repo, "d", image, false);
+            chunksBefore = TestRepositories.countChunkFiles(dir);
+        }
+        Path stderr = tmp.resolve("child.err");
+        Process child = ChildJvm.start(dir, "remote", stderr);
+        try {
+            ChildJvm.awaitLine(child, "UPLOADED 10", stderr);
+            try (Repository repo = service.open(dir, TestRepositories.PASSWORD)) {
+                RepositoryException locked = assertThrows(RepositoryException.class,
+                        () -> repo.prune(RetentionPolicy.keepLast(1), false, ProgressListener.NONE));
+                assertEquals(Reason.LOCKED, locked.reason());
+                assertTrue(locked.getMessage().contains("pid " + child.pid()) && locked.getMessage().contains(
+                        "for disk 'slow'"), locked.getMessage());
+            }
+            ChildJvm.kill(child);
+            assertTrue(TestRepositories.countChunkFiles(dir) >= chunksBefore + 10, "acknowledged uploads are durable");
+            assertEquals(1, TestRepositories.countEntries(dir.resolve("backups")), "the backup from before, no partial one");
+
+            try (io.ferry.repository.remote.RepositoryStore store = io.ferry.repository.remote.RepositoryStore.open(dir);
+                    Repository remote = io.ferry.repository.remote.RemoteRepositories.open(new CopyingLink(store),
+                            TestRepositories.PASSWORD)) {
+                assertEquals(List.of(before.id()), remote.backups().stream().map(BackupInfo::id).toList());
+                BackupInfo next = TestRepositories.backup(remote, "d", image, false);
+                assertEquals(before.id(), next.parent());
+            }
+            try (Repository repo = service.open(dir, TestRepositories.PASSWORD)) {
+                assertTrue(repo.verify(List.of(), ProgressListener.NONE).ok());
+                PruneReport report = repo.prune(RetentionPolicy.keepLast(5), false, ProgressListener.NONE);
+                assertEquals(List.of(), report.removedBackups());
+                assertEquals(chunksBefore, TestRepositories.countChunkFiles(dir), "the orphans are removed");
+                assertEquals(0, TestRepositories.countEntries(dir.resolve("tmp")));
+                assertTrue(repo.verify(List.of(), ProgressListener.NONE).ok());
+            }
+        } finally {
+            ChildJvm.kill(child);
+        }
+    }
+
     @Test
     @Timeout(120)
     void aPruneInAnotherProcessBlocksBackupsAndAKilledPruneLeavesAConsistentRepository() throws Exception {

@@ -17,7 +17,9 @@ import java.util.Random;
  * Run in a child JVM by {@link KilledProcessTest} until it is killed. Arguments: repository
  * directory, password, mode. Mode "backup" backs up a large disk of random data slowly,
  * printing "STORED n" after each chunk. Mode "prune" prunes to the last backup and stops
- * between deleting manifests and sweeping, printing "PRUNING". Mode "probe-lock" tries
+ * between deleting manifests and sweeping, printing "PRUNING". Mode "remote" is "backup" through
+ * a repository store and a link in this JVM (a repository server with its proxy), printing
+ * "UPLOADED n" after each chunk acknowledged by the store. Mode "probe-lock" tries
  * the repository's OS lock once and prints "LOCK FREE" or "LOCK HELD".
  */
 public final class SlowBackupMain {
@@ -28,6 +30,10 @@ public final class SlowBackupMain {
     public static void main(String[] args) throws Exception {
         if (args[2].equals("probe-lock")) {
             probeLock(Path.of(args[0]).resolve("lock"));
+            return;
+        }
+        if (args[2].equals("remote")) {
+            remote(Path.of(args[0]), args[1].toCharArray());
             return;
         }
         RepositoryServiceImpl service = new RepositoryServiceImpl();
@@ -49,6 +55,32 @@ public final class SlowBackupMain {
                     Thread.sleep(20);
                 }
                 w.commit(chunks * data.length, "full");
+            }
+        }
+    }
+
+    private static void remote(Path dir, char[] password) throws Exception {
+        try (io.ferry.repository.remote.RepositoryStore store = io.ferry.repository.remote.RepositoryStore.open(dir)) {
+            CopyingLink link = new CopyingLink(store);
+            // one chunk per batch, one upload in flight: every store() is acknowledged before the next
+            io.ferry.repository.remote.RemoteOptions options = new io.ferry.repository.remote.RemoteOptions(1, 1, 1,
+                    1, java.time.Duration.ofSeconds(60));
+            try (Repository repo = io.ferry.repository.remote.RemoteRepositories.open(link, password, options)) {
+                long chunks = 100_000;
+                long size = chunks * repo.info().chunkSize();
+                try (BackupWriter w = repo.startBackup(BackupRequest.of("slow", "test:slow", size))) {
+                    Random random = new Random(42);
+                    byte[] data = new byte[w.chunkSize()];
+                    for (long i = 0; i < chunks; i++) {
+                        random.nextBytes(data);
+                        w.put(i, Optional.of(w.store(ByteBuffer.wrap(data)).id()));
+                        if (link.putCalls.get() > 1) {
+                            System.out.println("UPLOADED " + (link.putCalls.get() - 1));
+                        }
+                        Thread.sleep(20);
+                    }
+                    w.commit(chunks * data.length, "full");
+                }
             }
         }
     }

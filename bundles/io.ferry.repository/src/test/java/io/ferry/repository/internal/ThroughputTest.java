@@ -97,6 +97,39 @@ class ThroughputTest {
         }
     }
 
+    /**
+     * The same store and read runs through the split repository (key side, an in-JVM link that
+     * copies every buffer, storage side) against the local path, on one directory: what the split
+     * costs before any network.
+     */
+    @Test
+    void storeAndReadThroughALinkInThisJvmAgainstTheLocalPath() throws Exception {
+        try (RepositoryServiceImpl service = new RepositoryServiceImpl()) {
+            service.awaitWarmUp();
+            Path dir = tmp.resolve("split");
+            service.init(dir, TestRepositories.PASSWORD, InitOptions.defaults().withKdfIterations(100_000));
+            byte[] text = TestRepositories.compressible(CHUNK, 3);
+            byte[] noise = TestRepositories.random(CHUNK, 4);
+            int seq = 100;
+            for (int round = 0; round < 2; round++) {
+                for (byte[] base : List.of(text, noise)) {
+                    String kind = base == text ? "compressible  " : "incompressible";
+                    try (Repository local = service.open(dir, TestRepositories.PASSWORD)) {
+                        System.out.println("[measure] local path:");
+                        storeRun(local, base, 2, seq++, kind);
+                    }
+                    try (io.ferry.repository.remote.RepositoryStore store = service.openStore(dir);
+                            Repository remote = io.ferry.repository.remote.RemoteRepositories.open(
+                                    new CopyingLink(store), TestRepositories.PASSWORD)) {
+                        System.out.println("[measure] through a link in this JVM (key side, copies, storage side):");
+                        BackupInfo info = storeRun(remote, base, 2, seq++, kind);
+                        readRun(remote, info, 2, kind);
+                    }
+                }
+            }
+        }
+    }
+
     /** address + LZ4 + AES-GCM in memory, no file I/O: the CPU cost of one chunk. */
     private static void pipelineOnly() throws Exception {
         byte[] material = new byte[64];

@@ -1,0 +1,24 @@
+package io.ferry.repository.remote;
+
+import java.nio.file.Path;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The OSGi service that opens {@link RepositoryStore}s (registered by the repository bundle
+ * together with {@code RepositoryService}). Unlike {@link RepositoryStore#open(Path)} it
+ * confines directories to the configured repository roots ({@code repository.roots}) and
+ * shares the writer lock of each directory with the repositories the same service opened
+ * locally, so that a store session and a local backup, verify or prune in one JVM see each
+ * other as they would across processes.
+ */
+@ProviderType
+public interface RepositoryStores {
+
+    /**
+     * Opens the repository in {@code dir} for storing (the caller needs the admin role).
+     *
+     * @throws io.ferry.api.paths.PathNotAllowedException outside the repository roots
+     * @throws io.ferry.api.repository.RepositoryException as {@link RepositoryStore#open(Path)}
+     */
+    RepositoryStore openStore(Path dir);
+}
