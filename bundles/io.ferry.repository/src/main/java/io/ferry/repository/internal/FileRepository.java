@@ -45,6 +45,7 @@ final class FileRepository implements Repository {
     private final Path root;
     private final RepositoryConfig config;
     private final KeyFile keyFile;
+    private final MasterKeys keys;
     private final RepositoryEnvironment env;
     private final RepositoryLock lock;
     private final ChunkCodecPool codecs;
@@ -60,6 +61,7 @@ final class FileRepository implements Repository {
         this.root = root;
         this.config = config;
         this.keyFile = keyFile;
+        this.keys = keys;
         this.env = env;
         this.lock = env.lock(root);
         this.tmpDir = root.resolve("tmp");
@@ -72,6 +74,19 @@ final class FileRepository implements Repository {
 
     Path root() {
         return root;
+    }
+
+    /**
+     * The repository's master keys in the encoded form of {@link io.ferry.repository.remote.KeyMaterial}
+     * (zero it after use).
+     */
+    byte[] encodedKeys() {
+        byte[] material = keys.material();
+        try {
+            return RemoteKeys.encode(config.idBytes(), material);
+        } finally {
+            java.util.Arrays.fill(material, (byte) 0);
+        }
     }
 
     RepositoryConfig config() {

@@ -50,11 +50,15 @@ public final class RemoteKeys {
         authenticate(config, fields, keys);
         byte[] material = keys.material();
         try {
-            return ByteBuffer.allocate(ENCODED_LENGTH).put(MAGIC).put((byte) 1).put(config.idBytes()).put(material)
-                    .array();
+            return encode(config.idBytes(), material);
         } finally {
             Arrays.fill(material, (byte) 0);
         }
+    }
+
+    /** The encoded form of a repository's id and 64 bytes of master key material. */
+    static byte[] encode(byte[] repositoryId, byte[] material) {
+        return ByteBuffer.allocate(ENCODED_LENGTH).put(MAGIC).put((byte) 1).put(repositoryId).put(material).array();
     }
 
     /** Checks the form of encoded key material (not the keys: {@link #keys} does that against a config). */

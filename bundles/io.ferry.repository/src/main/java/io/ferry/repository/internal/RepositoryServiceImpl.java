@@ -240,6 +240,19 @@ public final class RepositoryServiceImpl implements RepositoryService, Repositor
 
     /** The storage side of a split repository on {@code dir}: confined, sharing this service's lock of the directory. */
     @Override
+    public io.ferry.repository.remote.KeyMaterial exportKey(Repository repository) {
+        if (!(repository instanceof FileRepository local)) {
+            throw new IllegalArgumentException("not a repository opened by this service: " + repository);
+        }
+        byte[] encoded = local.encodedKeys();
+        try {
+            return io.ferry.repository.remote.KeyMaterial.fromBytes(encoded);
+        } finally {
+            java.util.Arrays.fill(encoded, (byte) 0);
+        }
+    }
+
+    @Override
     public RepositoryStore openStore(Path dir) {
         audit.read(FerryRole.ADMIN, "repo-store");
         Objects.requireNonNull(dir, "dir");

@@ -21,4 +21,13 @@ public interface RepositoryStores {
      * @throws io.ferry.api.repository.RepositoryException as {@link RepositoryStore#open(Path)}
      */
     RepositoryStore openStore(Path dir);
+
+    /**
+     * The key material of a repository this service opened here (with its password), for
+     * handing one task its key over a mutually authenticated channel without the password.
+     * Close (zero) it as soon as it is sent.
+     *
+     * @throws IllegalArgumentException when {@code repository} was not opened by this service
+     */
+    KeyMaterial exportKey(io.ferry.api.repository.Repository repository);
 }

@@ -75,4 +75,24 @@ class RepositoryStoresTest {
             }
         }
     }
+
+    @Test
+    void theKeysOfALocallyOpenRepositoryOpenItThroughAStoreWithoutThePassword() {
+        Path dir = tmp.resolve("k");
+        try (RepositoryServiceImpl service = new RepositoryServiceImpl()) {
+            service.init(dir, PASSWORD, SMALL);
+            byte[] disk = TestRepositories.image(5, SMALL_CHUNK, 0, 2);
+            try (Repository local = service.open(dir, PASSWORD);
+                    io.ferry.repository.remote.KeyMaterial keys = service.exportKey(local);
+                    RepositoryStore store = service.openStore(dir);
+                    Repository remote = RemoteRepositories.open(new CopyingLink(store), keys)) {
+                assertEquals(local.info().id(), keys.repositoryId());
+                BackupInfo written = TestRepositories.backup(remote, "via-keys", disk, false);
+                assertArrayEquals(disk, TestRepositories.restore(local, written.id()));
+            }
+            try (Repository foreign = RemoteRepositories.open(new CopyingLink(RepositoryStore.open(dir)), PASSWORD)) {
+                assertThrows(IllegalArgumentException.class, () -> service.exportKey(foreign));
+            }
+        }
+    }
 }
