@@ -111,7 +111,7 @@ public final class AgentClient implements AutoCloseable {
                 .channelType(NioSocketChannel.class)
                 .eventLoopGroup(eventLoops)
                 .executor(scheduler)
-                .sslContext(TlsContexts.agent(identity.key(), List.of(identity.certificate(), identity.ca()),
+                .sslContext(TlsContexts.agent(identity.key(), List.of(identity.certificate()),
                         ManagerTrust.anchoredAt(identity.ca())))
                 // the stream stays open for days: pings find a dead manager or a silent NAT drop
                 .keepAliveTime(30, TimeUnit.SECONDS)

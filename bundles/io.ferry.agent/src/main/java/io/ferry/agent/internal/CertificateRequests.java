@@ -12,6 +12,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** An agent's key pair and its PKCS#10 certificate request (BouncyCastle), and their check on the manager. */
@@ -58,10 +59,10 @@ public final class CertificateRequests {
         }
         try {
             if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder()
-                    .build(request.getSubjectPublicKeyInfo()))) {
+                    .build(new JcaPKCS10CertificationRequest(request).getPublicKey()))) {
                 throw new IllegalArgumentException("the certificate request's signature does not match its key");
             }
-        } catch (OperatorCreationException | PKCSException e) {
+        } catch (OperatorCreationException | PKCSException | GeneralSecurityException e) {
             throw new IllegalArgumentException("the certificate request's signature cannot be checked: "
                     + e.getMessage(), e);
         }

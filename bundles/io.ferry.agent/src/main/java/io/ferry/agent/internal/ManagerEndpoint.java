@@ -402,11 +402,18 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
     private final class ControlStream implements StreamObserver<AgentMessage> {
         private final AgentPeer peer;
         private final ServerCallStreamObserver<ManagerMessage> out;
-        private Connection connection;
+        private volatile Connection connection;
 
         ControlStream(AgentPeer peer, ServerCallStreamObserver<ManagerMessage> out) {
             this.peer = peer;
             this.out = out;
+            // only settable before connect() returns; the connection exists from the Hello on
+            out.setOnCancelHandler(() -> {
+                Connection c = connection;
+                if (c != null) {
+                    ended(c, "the agent of " + peer.server + " disconnected");
+                }
+            });
         }
 
         @Override
@@ -444,7 +451,6 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
             if (replaced != null) {
                 replaced.close("replaced by a newer connection of the agent of " + peer.server);
             }
-            out.setOnCancelHandler(() -> ended(connection, "the agent of " + peer.server + " disconnected"));
             connection.send(ManagerMessage.newBuilder().setWelcome(Welcome.newBuilder()
                     .setProtocol(Protocol.toProto(protocol))
                     .setServer(peer.server)
