@@ -95,11 +95,18 @@ public final class EnrollTool {
             token = EnrollmentToken.Text.parse(options.get("token"));
             if (options.containsKey("timeout")) {
                 timeout = Duration.ofSeconds(Long.parseLong(options.get("timeout")));
+                if (timeout.isNegative() || timeout.isZero()) {
+                    throw new IllegalArgumentException("--timeout must be a positive number of seconds");
+                }
             }
+        } catch (NumberFormatException e) {
+            err.println("ferry agent enroll: --timeout must be a number of seconds");
+            return 2;
         } catch (IllegalArgumentException e) {
             err.println("ferry agent enroll: " + e.getMessage());
             return 2;
         }
+        Path dir = Path.of(options.get("dir"));
         options.keySet().removeAll(java.util.List.of("manager", "token", "dir", "timeout"));
         if (!options.isEmpty()) {
             err.println("ferry agent enroll: unknown option --" + options.keySet().iterator().next());
@@ -107,7 +114,7 @@ public final class EnrollTool {
             return 2;
         }
         try {
-            Enrolled enrolled = enroll(manager, token, Path.of(args[indexOf(args, "--dir") + 1]), timeout);
+            Enrolled enrolled = enroll(manager, token, dir, timeout);
             out.println("Enrolled as the agent of server '" + enrolled.server() + "' with the manager at " + manager
                     + " (certificate valid until " + enrolled.certificateExpires() + "; files in " + enrolled.dir()
                     + ")");
@@ -116,15 +123,6 @@ public final class EnrollTool {
             err.println("ferry agent enroll: " + e.getMessage());
             return 1;
         }
-    }
-
-    private static int indexOf(String[] args, String name) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals(name)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /**

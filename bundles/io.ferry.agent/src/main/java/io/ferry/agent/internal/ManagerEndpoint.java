@@ -354,7 +354,17 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
             }
             String serverName = Certificates.commonName(certificate);
             String fingerprint = Certificates.fingerprint(certificate);
-            if (registry.accepted(serverName, fingerprint).isEmpty()) {
+            boolean accepted;
+            try {
+                accepted = registry.accepted(serverName, fingerprint).isPresent();
+            } catch (RuntimeException e) {
+                LOG.error("Cannot check the certificate of the agent of {}", serverName, e);
+                call.close(Status.UNAVAILABLE.withDescription("the manager cannot check the agent's certificate"
+                        + " right now"), new Metadata());
+                return new ServerCall.Listener<>() {
+                };
+            }
+            if (!accepted) {
                 LOG.warn("Refused an agent connection for {}: certificate {} no longer stands for its agent",
                         serverName, fingerprint);
                 call.close(Status.PERMISSION_DENIED.withDescription(revoked(serverName, fingerprint)), new Metadata());
@@ -463,12 +473,23 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
         }
 
         private void heartbeat(Heartbeat heartbeat) {
-            if (registry.accepted(peer.server, peer.fingerprint).isEmpty()) {
+            if (!stillAccepted()) {
                 connection.refuse(Status.PERMISSION_DENIED.withDescription(revoked(peer.server, peer.fingerprint)));
                 return;
             }
             record(heartbeat.hasCapabilities() ? heartbeat.getCapabilities() : connection.hello.getCapabilities(),
                     heartbeat.getRunningCount());
+        }
+
+        /** Whether the registry still accepts the certificate (true when it cannot tell: a catalog hiccup
+         *  must not drop every agent; the next heartbeat asks again). */
+        private boolean stillAccepted() {
+            try {
+                return registry.accepted(peer.server, peer.fingerprint).isPresent();
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot check the certificate of the agent of {}", peer.server, e);
+                return true;
+            }
         }
 
         private void record(io.ferry.agent.protocol.v1.Capabilities capabilities, int running) {

@@ -203,6 +203,80 @@ class AgentTransportTest {
     }
 
     @Test
+    void anExpiredTokenIsRefusedWithTheRegistrysReason() throws Exception {
+        ManagerEndpoint endpoint = endpoint();
+        String token = registry.createToken("px-02", Duration.ofMillis(1), ca.fingerprint()).text();
+        Thread.sleep(20);
+
+        Run run = enrollTool("--manager", "127.0.0.1:" + endpoint.port(), "--token", token, "--dir",
+                tmp.resolve("agent").toString());
+
+        assertEquals(1, run.exit());
+        assertTrue(run.err().contains("the manager refused the token: enrollment token for 'px-02' expired at"),
+                run.err());
+    }
+
+    @Test
+    void aManagerOfAnIncompatibleProtocolRefusesTheEnrollmentNamingBothVersions() throws Exception {
+        ManagerEndpoint endpoint = endpoint(0, new ProtocolVersion(3, 0));
+        String token = registry.createToken("px-01", Duration.ofMinutes(5), ca.fingerprint()).text();
+
+        Run run = enrollTool("--manager", "127.0.0.1:" + endpoint.port(), "--token", token, "--dir",
+                tmp.resolve("agent").toString());
+
+        assertEquals(1, run.exit());
+        assertTrue(run.err().contains("the manager refused this agent: agent protocol " + Protocol.CURRENT
+                + " is not compatible with the manager's protocol 3.0"), run.err());
+        assertEquals(0, registry.redeemCalls.get(), "the token is not used up by a refused version");
+    }
+
+    @Test
+    void aConnectionWithoutHeartbeatsIsClosedWhenItsLeaseRunsOut() throws Exception {
+        ManagerEndpoint endpoint = endpoint();
+        AgentIdentity identity = enrolledAgent("px-01", endpoint);
+        List<String> lost = new CopyOnWriteArrayList<>();
+        endpoint.addListener(new AgentListener() {
+            @Override
+            public void disconnected(AgentChannel channel, String reason) {
+                lost.add(reason);
+            }
+        });
+        // an agent that says Hello and then nothing: no AgentClient, a bare stream
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", endpoint.port())
+                .sslContext(TlsContexts.agent(identity.key(), List.of(identity.certificate()),
+                        ManagerTrust.anchoredAt(identity.ca()))).build();
+        open.add(channel::shutdownNow);
+        CompletableFuture<Status> ended = new CompletableFuture<>();
+        List<ManagerMessage> received = new CopyOnWriteArrayList<>();
+        StreamObserver<AgentMessage> requests = ControlGrpc.newStub(channel).connect(new StreamObserver<>() {
+            @Override
+            public void onNext(ManagerMessage value) {
+                received.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                ended.complete(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                ended.complete(Status.OK);
+            }
+        });
+        requests.onNext(AgentMessage.newBuilder().setHello(io.ferry.agent.protocol.v1.Hello.newBuilder()
+                .setProtocol(Protocol.toProto(Protocol.CURRENT))).build());
+
+        Status status = ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(Status.Code.UNAVAILABLE, status.getCode());
+        assertEquals("no heartbeat from the agent of px-01 for 5 s", status.getDescription());
+        assertTrue(received.get(0).hasWelcome(), "welcomed first");
+        assertEquals(5, received.get(0).getWelcome().getLeaseSeconds());
+        await("the manager's listener hears of it", () -> lost.contains("no heartbeat from the agent of px-01 for 5 s"));
+        assertTrue(endpoint.connection("px-01").isEmpty());
+    }
+
+    @Test
     void aManagerWithoutTheTokensCaIsRefusedBeforeTheTokenIsSent() throws Exception {
         ManagerEndpoint endpoint = endpoint();
         TestCa other = new TestCa("Another CA");
