@@ -4,7 +4,11 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -21,6 +25,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.ops4j.pax.exam.util.Filter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -51,7 +57,10 @@ public class AgentTransportIT {
 
     @Configuration
     public Option[] config() {
-        return FerryContainer.distribution();
+        // the manager endpoint's configuration is there from the start; its component activates
+        // once the test provides the agent registry and the CA
+        return FerryContainer.distribution(editConfigurationFilePut("etc/io.ferry.agent.manager.cfg", "port",
+                FerryContainer.freePort()));
     }
 
     @Test
@@ -73,7 +82,7 @@ public class AgentTransportIT {
     }
 
     @Test
-    public void theManagerEndpointWaitsForTheAgentRegistryAndTheCaAndAnAgentWithoutConfigurationDoesNotStart()
+    public void theManagerEndpointWaitsForTheAgentRegistryAndTheCa()
             throws Exception {
         installFerryAgent();
         Bundle agent = bundle("io.ferry.agent");
@@ -91,8 +100,6 @@ public class AgentTransportIT {
                     assertEquals("the endpoint waits for AgentRegistry and ManagerTls",
                             ComponentConfigurationDTO.UNSATISFIED_REFERENCE, configuration.state);
                 }
-            } else if (description.name.endsWith("AgentClientComponent")) {
-                assertTrue("no configuration, no agent client", configurations.isEmpty());
             }
         }
         assertNull("no endpoint service without registry and CA",
@@ -107,6 +114,45 @@ public class AgentTransportIT {
      */
     private void installFerryAgent() throws Exception {
         featuresService.installFeature("ferry-agent", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+    }
+
+    @Test
+    public void theAgentComponentConnectsToTheManagerEndpointComponentWithMutualTlsAndHeartbeats() throws Exception {
+        installFerryAgent();
+        Bundle agentBundle = bundle("io.ferry.agent");
+        Path work = Files.createTempDirectory(Path.of(System.getProperty("karaf.data")), "agent-it");
+        AgentInKaraf lab = new AgentInKaraf(bundleContext, agentBundle);
+        int port = AgentInKaraf.configuredManagerPort();
+        List<ServiceRegistration<?>> services = lab.provideManagerServices();
+        try {
+            ServiceTracker<Object, Object> endpoint = new ServiceTracker<>(bundleContext,
+                    bundleContext.createFilter("(objectClass=io.ferry.agent.internal.AgentConnections)"), null);
+            endpoint.open();
+            assertNotNull("the endpoint component activates with a registry and a CA",
+                    endpoint.waitForService(30_000));
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                assertTrue("the endpoint listens on the configured port " + port, probe.isConnected());
+            }
+
+            lab.enrollAgent(work.resolve("agent"), port);
+
+            long end = System.currentTimeMillis() + 60_000;
+            while (lab.registry.heartbeats.size() < 2 && System.currentTimeMillis() < end) {
+                Thread.sleep(200);
+            }
+            assertTrue("heartbeats of the agent component reach the registry: " + lab.registry.heartbeats,
+                    lab.registry.heartbeats.size() >= 2);
+            assertEquals(AgentInKaraf.SERVER + " from 127.0.0.1 protocol 1.0 slots 2", lab.registry.heartbeats.get(0));
+            Object connections = endpoint.getService();
+            assertEquals(List.of(AgentInKaraf.SERVER), connections.getClass().getMethod("connected")
+                    .invoke(connections));
+            endpoint.close();
+        } finally {
+            Files.deleteIfExists(Path.of(System.getProperty("karaf.etc"), "io.ferry.agent.client.cfg"));
+            for (ServiceRegistration<?> registration : services) {
+                registration.unregister();
+            }
+        }
     }
 
     private Bundle bundle(String symbolicName) {
