@@ -82,6 +82,7 @@ public final class AgentClient implements AutoCloseable {
     private Session session;
     private Duration backoff;
     private volatile String lastFailure;
+    private volatile Duration lastWait;
     private volatile Welcome welcome;
     private boolean closed;
     private String qemuVersion = "";
@@ -135,6 +136,11 @@ public final class AgentClient implements AutoCloseable {
     /** Why the last connection failed or was refused, if one did. */
     public Optional<String> lastFailure() {
         return Optional.ofNullable(lastFailure);
+    }
+
+    /** How long the client waited (or waits) before its latest reconnection attempt. */
+    Optional<Duration> lastWait() {
+        return Optional.ofNullable(lastWait);
     }
 
     /**
@@ -275,6 +281,7 @@ public final class AgentClient implements AutoCloseable {
                         identity.managerPort(), s.welcomed ? "lost" : "failed", reason, wait.toMillis());
             }
             lastFailure = reason;
+            lastWait = wait;
             scheduler.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
         }
         try {
@@ -327,14 +334,19 @@ public final class AgentClient implements AutoCloseable {
 
         @Override
         public void onNext(ManagerMessage message) {
-            switch (message.getBodyCase()) {
-                case WELCOME -> {
-                    welcomed(this, message.getWelcome());
-                    handler.welcomed(message.getWelcome());
+            try {
+                switch (message.getBodyCase()) {
+                    case WELCOME -> {
+                        welcomed(this, message.getWelcome());
+                        handler.welcomed(message.getWelcome());
+                    }
+                    case ASSIGN -> handler.assigned(message.getAssign());
+                    case CANCEL -> handler.cancelled(message.getCancel());
+                    default -> LOG.warn("Ignored an empty message from the manager");
                 }
-                case ASSIGN -> handler.assigned(message.getAssign());
-                case CANCEL -> handler.cancelled(message.getCancel());
-                default -> LOG.warn("Ignored an empty message from the manager");
+            } catch (RuntimeException e) {
+                // the handler's failure is the task's business, not the connection's
+                LOG.error("The task handler failed on a {} from the manager", message.getBodyCase(), e);
             }
         }
 

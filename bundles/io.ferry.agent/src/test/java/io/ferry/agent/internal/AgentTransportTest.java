@@ -435,6 +435,7 @@ class AgentTransportTest {
                 + " apart interoperate)", newer.lastFailure().get());
         assertFalse(newer.isConnected());
         assertEquals(0, registry.beatsOf("px-01"));
+        assertEquals(Duration.ofSeconds(1), newer.lastWait().orElseThrow(), "a refusal waits the longest backoff");
         newer.close();
 
         AgentClient minor = client(identity, ManagerMessageHandler.NONE, new ProtocolVersion(1, 1));
@@ -454,6 +455,10 @@ class AgentTransportTest {
 
         first.close();
         await("the agent notices", () -> !client.isConnected());
+        await("and plans a retry", () -> client.lastWait().isPresent());
+        assertTrue(client.lastWait().get().compareTo(Duration.ofMillis(120)) <= 0,
+                "the first retry after a lost connection is the shortest backoff (with jitter): "
+                        + client.lastWait().get());
         registry.heartbeats.clear();
         ManagerEndpoint second = endpoint(port, Protocol.CURRENT);
 
