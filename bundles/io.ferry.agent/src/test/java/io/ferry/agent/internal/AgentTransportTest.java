@@ -166,6 +166,12 @@ class AgentTransportTest {
         assertEquals("127.0.0.1", beat.address());
         assertEquals(Protocol.CURRENT, beat.capabilities().protocol());
         assertTrue(beat.capabilities().scratchFreeBytes() > 0, "scratch space reported");
+        // qemu-utils and libnbd-bin are installed here and in CI (.ci/run APT_PACKAGES)
+        assertTrue(beat.capabilities().qemuVersion().matches("\\d+\\.\\d+(\\.\\d+)?"),
+                "qemu-img's version: " + beat.capabilities().qemuVersion());
+        assertTrue(beat.capabilities().libnbdVersion().matches("\\d+\\.\\d+(\\.\\d+)?"),
+                "libnbd's version: " + beat.capabilities().libnbdVersion());
+        assertTrue(beat.capabilities().os().startsWith("Linux"), beat.capabilities().os());
         assertEquals(List.of("px-01"), endpoint.connected());
 
         TaskRef task = TaskRef.newBuilder().setTaskId("t-1").setAttempt(1).build();
