@@ -48,6 +48,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
@@ -254,7 +255,7 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
         }
     }
 
-    private void notifyListeners(String what, Connection c, java.util.function.Consumer<AgentListener> call) {
+    private void notifyListeners(String what, Connection c, Consumer<AgentListener> call) {
         for (AgentListener l : listeners) {
             try {
                 call.accept(l);
