@@ -1,0 +1,62 @@
+package io.ferry.agent.internal;
+
+import io.ferry.api.agent.AgentRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The manager's agent endpoint as a service (configuration PID {@code io.ferry.agent.manager}).
+ * Waits for the agent registry (catalog) and the manager's TLS material (CA): it stays
+ * unsatisfied until both are there.
+ */
+@Component(service = AgentConnections.class, configurationPid = "io.ferry.agent.manager", immediate = true)
+@Designate(ocd = ManagerEndpointConfig.class)
+public final class ManagerEndpointComponent implements AgentConnections {
+    private final ManagerEndpoint endpoint;
+
+    @Activate
+    public ManagerEndpointComponent(ManagerEndpointConfig config, @Reference AgentRegistry registry,
+            @Reference ManagerTls tls) throws IOException {
+        ManagerEndpoint.Settings settings = new ManagerEndpoint.Settings(config.host().strip(), config.port(),
+                Duration.ofSeconds(config.heartbeat_seconds()), Duration.ofSeconds(config.lease_seconds()),
+                Duration.ofDays(config.certificate_days()));
+        this.endpoint = new ManagerEndpoint(settings, tls, registry).start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        endpoint.close();
+    }
+
+    /** The port the endpoint listens on. */
+    public int port() {
+        return endpoint.port();
+    }
+
+    @Override
+    public Optional<AgentChannel> connection(String server) {
+        return endpoint.connection(server);
+    }
+
+    @Override
+    public List<String> connected() {
+        return endpoint.connected();
+    }
+
+    @Override
+    public void addListener(AgentListener listener) {
+        endpoint.addListener(listener);
+    }
+
+    @Override
+    public void removeListener(AgentListener listener) {
+        endpoint.removeListener(listener);
+    }
+}

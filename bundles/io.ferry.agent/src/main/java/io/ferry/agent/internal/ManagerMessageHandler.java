@@ -1,0 +1,46 @@
+package io.ferry.agent.internal;
+
+import io.ferry.agent.protocol.v1.CancelTask;
+import io.ferry.agent.protocol.v1.TaskAssignment;
+import io.ferry.agent.protocol.v1.TaskRef;
+import io.ferry.agent.protocol.v1.Welcome;
+import java.util.List;
+
+/**
+ * What an agent does with the manager's messages: task execution implements this. Called on
+ * the client's own thread, one message at a time: return quickly (run tasks on an executor and
+ * report with {@link AgentClient#send}).
+ */
+public interface ManagerMessageHandler {
+
+    void assigned(TaskAssignment assignment);
+
+    void cancelled(CancelTask cancel);
+
+    /** The tasks the agent runs now: sent in Hello and in every heartbeat. */
+    List<TaskRef> running();
+
+    /** The manager accepted the connection. */
+    default void welcomed(Welcome welcome) {
+    }
+
+    /** The connection to the manager ended; the client reconnects by itself. */
+    default void disconnected(String reason) {
+    }
+
+    /** Handles nothing and runs nothing: an agent without task execution. */
+    ManagerMessageHandler NONE = new ManagerMessageHandler() {
+        @Override
+        public void assigned(TaskAssignment assignment) {
+        }
+
+        @Override
+        public void cancelled(CancelTask cancel) {
+        }
+
+        @Override
+        public List<TaskRef> running() {
+            return List.of();
+        }
+    };
+}

@@ -1,0 +1,139 @@
+package io.ferry.agent.internal;
+
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The agent's trust in the manager: the manager's chain must lead to the manager's CA, either
+ * a CA certificate in the chain whose SHA-256 fingerprint is the one in the enrollment token
+ * ({@link #pinned}), or the CA certificate the agent received at enrollment ({@link #anchoredAt}).
+ * The manager's certificate must have the extended key usage serverAuth (agent certificates of
+ * the same CA have clientAuth only, so an agent cannot pose as the manager).
+ *
+ * <p>No host name check: the agent trusts one private CA that issues one server certificate,
+ * so the address an agent dials (an IP, a NAT name) need not be in that certificate.
+ */
+public final class ManagerTrust extends X509ExtendedTrustManager {
+    private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+
+    private final String pinnedFingerprint;
+    private final X509Certificate anchor;
+
+    private ManagerTrust(String pinnedFingerprint, X509Certificate anchor) {
+        this.pinnedFingerprint = pinnedFingerprint;
+        this.anchor = anchor;
+    }
+
+    /** Trusts a chain that contains the CA certificate with this SHA-256 fingerprint (hex). */
+    public static ManagerTrust pinned(String caFingerprint) {
+        return new ManagerTrust(Objects.requireNonNull(caFingerprint, "caFingerprint").toLowerCase(), null);
+    }
+
+    /** Trusts a chain issued by this CA certificate. */
+    public static ManagerTrust anchoredAt(X509Certificate ca) {
+        return new ManagerTrust(null, Objects.requireNonNull(ca, "ca"));
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        if (chain == null || chain.length == 0) {
+            throw new CertificateException("the manager presented no certificate");
+        }
+        List<X509Certificate> path = new ArrayList<>();
+        X509Certificate ca = null;
+        for (X509Certificate c : chain) {
+            if (isAnchor(c)) {
+                ca = c;
+                break;
+            }
+            path.add(c);
+        }
+        if (ca == null && anchor != null) {
+            ca = anchor;
+        }
+        if (ca == null) {
+            throw new CertificateException("the manager's certificate chain does not contain the CA certificate with"
+                    + " SHA-256 fingerprint " + pinnedFingerprint + " (the one in the token): this is not the manager"
+                    + " the token was made for");
+        }
+        if (path.isEmpty()) {
+            throw new CertificateException("the manager presented its CA certificate, not a server certificate");
+        }
+        try {
+            PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(ca, null)));
+            parameters.setRevocationEnabled(false);
+            java.security.cert.CertPathValidator.getInstance("PKIX")
+                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+        } catch (GeneralSecurityException e) {
+            throw new CertificateException("the manager's certificate " + path.get(0).getSubjectX500Principal()
+                    + " is not valid under the manager's CA " + ca.getSubjectX500Principal() + ": " + e.getMessage(), e);
+        }
+        if (!serverAuth(path.get(0))) {
+            throw new CertificateException("the certificate " + path.get(0).getSubjectX500Principal()
+                    + " is not a server certificate (extended key usage serverAuth): refusing to take it for the"
+                    + " manager");
+        }
+    }
+
+    private boolean isAnchor(X509Certificate c) {
+        if (anchor != null) {
+            return c.equals(anchor);
+        }
+        return Certificates.fingerprint(c).equals(pinnedFingerprint);
+    }
+
+    private static boolean serverAuth(X509Certificate c) {
+        try {
+            List<String> usages = c.getExtendedKeyUsage();
+            return usages != null && usages.contains(SERVER_AUTH);
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        throw new CertificateException("an agent trusts no clients");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return anchor == null ? new X509Certificate[0] : new X509Certificate[] {anchor};
+    }
+}
