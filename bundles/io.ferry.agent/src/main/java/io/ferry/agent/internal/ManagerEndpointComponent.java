@@ -1,6 +1,7 @@
 package io.ferry.agent.internal;
 
 import io.ferry.api.agent.AgentRegistry;
+import io.ferry.api.agent.EnrollmentEndpoint;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -16,10 +17,13 @@ import org.osgi.service.metatype.annotations.Designate;
  * Waits for the agent registry (catalog) and the manager's TLS material (CA): it stays
  * unsatisfied until both are there.
  */
-@Component(service = AgentConnections.class, configurationPid = "io.ferry.agent.manager", immediate = true)
+@Component(service = {AgentConnections.class, EnrollmentEndpoint.class}, configurationPid = "io.ferry.agent.manager",
+        immediate = true)
 @Designate(ocd = ManagerEndpointConfig.class)
-public final class ManagerEndpointComponent implements AgentConnections {
+public final class ManagerEndpointComponent implements AgentConnections, EnrollmentEndpoint {
     private final ManagerEndpoint endpoint;
+    private final String caFingerprint;
+    private final String address;
 
     @Activate
     public ManagerEndpointComponent(ManagerEndpointConfig config, @Reference AgentRegistry registry,
@@ -28,6 +32,19 @@ public final class ManagerEndpointComponent implements AgentConnections {
                 Duration.ofSeconds(config.heartbeat_seconds()), Duration.ofSeconds(config.lease_seconds()),
                 Duration.ofDays(config.certificate_days()));
         this.endpoint = new ManagerEndpoint(settings, tls, registry).start();
+        this.caFingerprint = io.ferry.pki.Fingerprints.sha256(tls.caCertificate());
+        String advertised = config.advertised_address().strip();
+        this.address = advertised.isEmpty() ? new HostPort(settings.host(), endpoint.port()).toString() : advertised;
+    }
+
+    @Override
+    public String caFingerprint() {
+        return caFingerprint;
+    }
+
+    @Override
+    public String address() {
+        return address;
     }
 
     @Deactivate

@@ -14,6 +14,10 @@ public @interface ManagerEndpointConfig {
     @AttributeDefinition(description = "TCP port (0: an ephemeral port, for tests)")
     int port() default ManagerEndpoint.Settings.DEFAULT_PORT;
 
+    @AttributeDefinition(name = "advertised.address", description = "HOST:PORT that agents dial, as"
+            + " ferry:agent-token prints it in the enrollment command; empty: host and the listening port")
+    String advertised_address() default "";
+
     @AttributeDefinition(name = "heartbeat.seconds", description = "How often agents send a heartbeat")
     int heartbeat_seconds() default 10;
 

@@ -19,8 +19,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * The agent's trust in the manager: the manager's chain must lead to the manager's CA, either
  * a CA certificate in the chain whose SHA-256 fingerprint is the one in the enrollment token
  * ({@link #pinned}), or the CA certificate the agent received at enrollment ({@link #anchoredAt}).
- * The manager's certificate must have the extended key usage serverAuth (agent certificates of
- * the same CA have clientAuth only, so an agent cannot pose as the manager).
+ * The manager's certificate must have the extended key usage serverAuth and be the manager's
+ * ({@code OU=manager}, {@link io.ferry.pki.Certificates#isManager}): agent certificates of the
+ * same CA are {@code OU=agent} and may have serverAuth too (a repository agent serves), so an
+ * agent cannot pose as the manager.
  *
  * <p>No host name check: the agent trusts one private CA that issues one server certificate,
  * so the address an agent dials (an IP, a NAT name) need not be in that certificate.
@@ -79,6 +81,11 @@ public final class ManagerTrust extends X509ExtendedTrustManager {
         } catch (GeneralSecurityException e) {
             throw new CertificateException("the manager's certificate " + path.get(0).getSubjectX500Principal()
                     + " is not valid under the manager's CA " + ca.getSubjectX500Principal() + ": " + e.getMessage(), e);
+        }
+        if (!io.ferry.pki.Certificates.isManager(path.get(0))) {
+            throw new CertificateException("the certificate " + path.get(0).getSubjectX500Principal()
+                    + " is not the manager's (OU=manager) but another certificate of its CA: refusing to take it for"
+                    + " the manager");
         }
         if (!serverAuth(path.get(0))) {
             throw new CertificateException("the certificate " + path.get(0).getSubjectX500Principal()

@@ -37,7 +37,7 @@ class ManagerTrustTest {
         CertificateException e = assertThrows(CertificateException.class, () -> ManagerTrust.anchoredAt(
                 ca.caCertificate()).checkServerTrusted(new X509Certificate[] {agent, ca.caCertificate()}, "EC"));
 
-        assertTrue(e.getMessage().contains("is not a server certificate"), e.getMessage());
+        assertTrue(e.getMessage().contains("is not the manager's (OU=manager)"), e.getMessage());
     }
 
     @Test

@@ -51,7 +51,7 @@ final class TestCa implements ManagerTls {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             ca = sign(b);
-            X509v3CertificateBuilder s = builder(subject, new X500Principal("CN=ferry-manager"),
+            X509v3CertificateBuilder s = builder(subject, new X500Principal("CN=ferry-manager, OU=manager, O=Ferry"),
                     serverKeys.getPublic(), Duration.ofDays(30));
             s.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             s.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
@@ -95,9 +95,11 @@ final class TestCa implements ManagerTls {
 
     X509Certificate agentCertificate(PublicKey key, String server, Duration validity) {
         try {
-            X509v3CertificateBuilder b = builder(ca.getSubjectX500Principal(), new X500Principal("CN=" + server), key,
+            X509v3CertificateBuilder b = builder(ca.getSubjectX500Principal(), new X500Principal("CN=" + server + ", OU=agent, O=Ferry"), key,
                     validity);
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            // like io.ferry.pki's CA: clientAuth and serverAuth (a repository agent also serves)
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
+                KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             return sign(b);
         } catch (Exception e) {
