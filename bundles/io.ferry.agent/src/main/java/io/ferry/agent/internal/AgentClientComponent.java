@@ -24,10 +24,21 @@ import org.osgi.service.metatype.annotations.Designate;
 public final class AgentClientComponent {
     private final AgentClient client;
 
+    private final TaskExecutor executor;
+
+    /**
+     * With the local data mover and disk sources (an agent installation has them) the agent
+     * runs the manager's tasks ({@link TaskExecutor}); otherwise a {@link ManagerMessageHandler}
+     * service, if any, gets the messages.
+     */
     @Activate
     public AgentClientComponent(AgentClientConfig config, BundleContext context,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-            ManagerMessageHandler handler) throws IOException {
+            ManagerMessageHandler handler,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            io.ferry.api.mover.DataMover mover,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            io.ferry.api.mover.DiskSources sources) throws IOException {
         Path dir = Path.of(config.dir().strip());
         AgentIdentity identity = AgentIdentity.load(dir);
         Path scratch = config.scratch_dir().isBlank() ? dir : Path.of(config.scratch_dir().strip());
@@ -36,8 +47,15 @@ public final class AgentClientComponent {
         AgentClient.Settings settings = new AgentClient.Settings(scratch, config.task_slots(),
                 defaults.ferryVersion(), List.of(), defaults.initialBackoff(), defaults.maxBackoff(),
                 defaults.welcomeTimeout());
-        this.client = new AgentClient(identity, settings, handler == null ? ManagerMessageHandler.NONE : handler)
-                .start();
+        AgentClient[] self = new AgentClient[1];
+        this.executor = mover == null || sources == null ? null
+                : new TaskExecutor(mover, sources, identity, m -> self[0] != null && self[0].send(m),
+                        config.task_slots());
+        ManagerMessageHandler messages = executor != null ? executor
+                : handler == null ? ManagerMessageHandler.NONE : handler;
+        this.client = new AgentClient(identity, settings, messages);
+        self[0] = client;
+        client.start();
     }
 
     /** The running client: for task execution to report progress and results. */
@@ -47,6 +65,9 @@ public final class AgentClientComponent {
 
     @Deactivate
     void deactivate() {
+        if (executor != null) {
+            executor.close();
+        }
         client.close();
     }
 }

@@ -134,6 +134,30 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
         this.protocol = Objects.requireNonNull(protocol, "protocol");
     }
 
+    private final List<io.grpc.BindableService> agentServices = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Serves {@code service} to enrolled agents too, behind the same check as the control
+     * channel (a certificate of the CA that the registry still accepts); in its calls
+     * {@link #callerServer()} names the calling agent's server. Before {@link #start()}.
+     */
+    public synchronized ManagerEndpoint withAgentService(io.grpc.BindableService service) {
+        if (server != null) {
+            throw new IllegalStateException("add agent services before the endpoint starts");
+        }
+        agentServices.add(Objects.requireNonNull(service, "service"));
+        return this;
+    }
+
+    /** The managed server of the agent whose call runs on this thread (its certificate's CN). */
+    public static String callerServer() {
+        AgentPeer peer = PEER.get();
+        if (peer == null) {
+            throw Status.UNAUTHENTICATED.withDescription("no agent certificate on this call").asRuntimeException();
+        }
+        return peer.server();
+    }
+
     /** Starts listening. */
     public synchronized ManagerEndpoint start() throws IOException {
         if (server != null) {
@@ -144,13 +168,19 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
         executor = Executors.newFixedThreadPool(4, NettyResources.daemonThreads("ferry-agent-endpoint"));
         watchdog = Executors.newSingleThreadScheduledExecutor(NettyResources.daemonThreads("ferry-agent-lease"));
         try {
-            server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
+            NettyServerBuilder builder = NettyServerBuilder.forAddress(
+                    new InetSocketAddress(settings.host(), settings.port()));
+            for (io.grpc.BindableService service : agentServices) {
+                builder.addService(ServerInterceptors.intercept(service, new AgentCertificateCheck()));
+            }
+            server = builder
                     .channelType(NioServerSocketChannel.class)
                     .bossEventLoopGroup(boss)
                     .workerEventLoopGroup(workers)
                     .executor(executor)
                     .sslContext(TlsContexts.manager(tls))
                     .handshakeTimeout(15, TimeUnit.SECONDS)
+                    .maxInboundMessageSize(io.ferry.agent.internal.store.GrpcStoreLink.MAX_MESSAGE_BYTES)
                     // agents ping every 30 s (AgentClient); the default minimum of 5 min would make the
                     // server drop them with "too many pings"
                     .permitKeepAliveTime(20, TimeUnit.SECONDS)

@@ -1,7 +1,16 @@
 package io.ferry.agent.internal;
 
 import io.ferry.api.agent.AgentRegistry;
+import io.ferry.agent.internal.store.StoreGrants;
+import io.ferry.agent.internal.store.StoreService;
+import io.ferry.api.agent.AgentTasks;
+import io.ferry.api.agent.DiskBackupOrder;
 import io.ferry.api.agent.EnrollmentEndpoint;
+import io.ferry.api.repository.BackupInfo;
+import io.ferry.api.repository.ProgressListener;
+import io.ferry.api.repository.Repository;
+import io.ferry.repository.remote.RepositoryStores;
+import java.time.Clock;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -17,24 +26,48 @@ import org.osgi.service.metatype.annotations.Designate;
  * Waits for the agent registry (catalog) and the manager's TLS material (CA): it stays
  * unsatisfied until both are there.
  */
-@Component(service = {AgentConnections.class, EnrollmentEndpoint.class}, configurationPid = "io.ferry.agent.manager",
+@Component(service = {AgentConnections.class, EnrollmentEndpoint.class, AgentTasks.class},
+        configurationPid = "io.ferry.agent.manager",
         immediate = true)
 @Designate(ocd = ManagerEndpointConfig.class)
-public final class ManagerEndpointComponent implements AgentConnections, EnrollmentEndpoint {
+public final class ManagerEndpointComponent implements AgentConnections, EnrollmentEndpoint, AgentTasks {
     private final ManagerEndpoint endpoint;
+    private final StoreService store;
+    private final TaskDispatcher dispatcher;
     private final String caFingerprint;
     private final String address;
 
     @Activate
     public ManagerEndpointComponent(ManagerEndpointConfig config, @Reference AgentRegistry registry,
-            @Reference ManagerTls tls) throws IOException {
+            @Reference ManagerTls tls, @Reference RepositoryStores stores) throws IOException {
         ManagerEndpoint.Settings settings = new ManagerEndpoint.Settings(config.host().strip(), config.port(),
                 Duration.ofSeconds(config.heartbeat_seconds()), Duration.ofSeconds(config.lease_seconds()),
                 Duration.ofDays(config.certificate_days()));
-        this.endpoint = new ManagerEndpoint(settings, tls, registry).start();
+        StoreGrants grants = new StoreGrants();
+        this.store = new StoreService(grants, stores, ManagerEndpoint::callerServer);
+        this.endpoint = new ManagerEndpoint(settings, tls, registry).withAgentService(store).start();
         this.caFingerprint = io.ferry.pki.Fingerprints.sha256(tls.caCertificate());
         String advertised = config.advertised_address().strip();
         this.address = advertised.isEmpty() ? new HostPort(settings.host(), endpoint.port()).toString() : advertised;
+        this.dispatcher = new TaskDispatcher(this, registry, grants, stores, () -> address, settings.lease(),
+                Clock.systemUTC());
+        endpoint.addListener(dispatcher);
+    }
+
+    @Override
+    public boolean enrolled(String server) {
+        return dispatcher.enrolled(server);
+    }
+
+    @Override
+    public boolean connected(String server) {
+        return dispatcher.connected(server);
+    }
+
+    @Override
+    public BackupInfo backUpDisk(String server, DiskBackupOrder order, Repository repository,
+            ProgressListener listener) {
+        return dispatcher.backUpDisk(server, order, repository, listener);
     }
 
     @Override
@@ -49,7 +82,9 @@ public final class ManagerEndpointComponent implements AgentConnections, Enrollm
 
     @Deactivate
     void deactivate() {
+        endpoint.removeListener(dispatcher);
         endpoint.close();
+        store.close();
     }
 
     /** The port the endpoint listens on. */

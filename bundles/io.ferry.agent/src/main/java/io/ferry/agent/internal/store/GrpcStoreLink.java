@@ -1,0 +1,186 @@
+package io.ferry.agent.internal.store;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
+import io.ferry.agent.protocol.v1.BeginRequest;
+import io.ferry.agent.protocol.v1.ChunkRequest;
+import io.ferry.agent.protocol.v1.CommitRequest;
+import io.ferry.agent.protocol.v1.ManifestRequest;
+import io.ferry.agent.protocol.v1.MissingRequest;
+import io.ferry.agent.protocol.v1.PutChunkRequest;
+import io.ferry.agent.protocol.v1.RepositoryStoreGrpc;
+import io.ferry.agent.protocol.v1.SessionRef;
+import io.ferry.agent.protocol.v1.StoreRef;
+import io.ferry.api.repository.ChunkId;
+import io.ferry.api.repository.RepositoryException;
+import io.ferry.repository.remote.RepositoryImages;
+import io.ferry.repository.remote.StoreLink;
+import io.ferry.repository.remote.StorePruneResult;
+import io.ferry.repository.remote.StoreSession;
+import io.grpc.ManagedChannel;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The key side's {@link StoreLink} to a repository served over gRPC ({@link StoreService}):
+ * every call is an asynchronous unary call with its own deadline, so the key side's batches of
+ * {@code missing} questions and chunk uploads are in flight together on one HTTP/2 connection
+ * (pipelined, never one round trip per chunk). Deleting and pruning are not offered over this
+ * link: the manager prunes the repositories it serves itself.
+ */
+public final class GrpcStoreLink implements StoreLink {
+
+    /** Largest message either side accepts: a sealed 4 MiB chunk, or a manifest of a large disk. */
+    public static final int MAX_MESSAGE_BYTES = 64 << 20;
+
+    private final ManagedChannel channel;
+    private final boolean ownsChannel;
+    private final String repository;
+    private final Duration deadline;
+    private final RepositoryStoreGrpc.RepositoryStoreFutureStub stub;
+
+    /**
+     * @param channel     a mutual-TLS channel to the store's endpoint
+     * @param ownsChannel whether {@link #close()} shuts the channel down
+     * @param repository  the handle the task named
+     * @param deadline    the longest any one call may take
+     */
+    public GrpcStoreLink(ManagedChannel channel, boolean ownsChannel, String repository, Duration deadline) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.ownsChannel = ownsChannel;
+        this.repository = Objects.requireNonNull(repository, "repository");
+        this.deadline = Objects.requireNonNull(deadline, "deadline");
+        this.stub = RepositoryStoreGrpc.newFutureStub(channel).withMaxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
+    }
+
+    private RepositoryStoreGrpc.RepositoryStoreFutureStub call() {
+        return stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static <T, R> CompletableFuture<R> adapt(ListenableFuture<T> call, Function<T, R> convert, String what) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        Futures.addCallback(call, new FutureCallback<T>() {
+            @Override
+            public void onSuccess(T value) {
+                try {
+                    result.complete(convert.apply(value));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+                result.completeExceptionally(StoreErrors.fromStatus(t, what));
+            }
+        }, MoreExecutors.directExecutor());
+        return result;
+    }
+
+    private StoreRef ref() {
+        return StoreRef.newBuilder().setRepository(repository).build();
+    }
+
+    @Override
+    public CompletableFuture<RepositoryImages> images() {
+        return adapt(call().images(ref()), r -> new RepositoryImages(r.getConfig(), r.getKeyFile()),
+                "reading the repository's key file");
+    }
+
+    @Override
+    public CompletableFuture<List<String>> backupIds() {
+        return adapt(call().backupIds(ref()), r -> List.copyOf(r.getIdsList()), "listing the backups");
+    }
+
+    @Override
+    public CompletableFuture<ByteBuffer> manifest(String backupId, boolean headerOnly) {
+        return adapt(call().manifest(ManifestRequest.newBuilder().setRepository(repository).setBackupId(backupId)
+                .setHeaderOnly(headerOnly).build()), b -> ByteBuffer.wrap(b.getData().toByteArray()),
+                "reading backup " + backupId);
+    }
+
+    @Override
+    public CompletableFuture<StoreSession> begin(StoreSession.Kind kind, String detail) {
+        return adapt(call().begin(BeginRequest.newBuilder().setRepository(repository).setKind(kind.name())
+                .setDetail(detail).build()), r -> new StoreSession(r.getToken(), StoreService.kind(r.getKind()),
+                        r.getBackupId(), Instant.ofEpochMilli(r.getStartedUnixMillis())),
+                "beginning a " + kind.name().toLowerCase(java.util.Locale.ROOT) + " session");
+    }
+
+    @Override
+    public CompletableFuture<List<ChunkId>> missing(String session, List<ChunkId> ids) {
+        MissingRequest.Builder b = MissingRequest.newBuilder().setRepository(repository).setSession(session);
+        for (ChunkId id : ids) {
+            b.addIds(ByteString.copyFrom(id.toBytes()));
+        }
+        return adapt(call().missing(b.build()), r -> StoreService.ids(r.getIdsList()), "asking for missing chunks");
+    }
+
+    @Override
+    public CompletableFuture<Void> putChunk(String session, ChunkId id, ByteBuffer sealedImage) {
+        return adapt(call().putChunk(PutChunkRequest.newBuilder().setRepository(repository).setSession(session)
+                .setId(ByteString.copyFrom(id.toBytes())).setImage(ByteString.copyFrom(sealedImage)).build()),
+                d -> null, "uploading chunk " + id.hex());
+    }
+
+    @Override
+    public CompletableFuture<ByteBuffer> chunk(String session, ChunkId id) {
+        return adapt(call().chunk(ChunkRequest.newBuilder().setRepository(repository).setSession(session)
+                .setId(ByteString.copyFrom(id.toBytes())).build()), b -> ByteBuffer.wrap(b.getData().toByteArray()),
+                "reading chunk " + id.hex());
+    }
+
+    @Override
+    public CompletableFuture<Void> commit(String session, String backupId, ByteBuffer sealedManifest,
+            List<ChunkId> referenced, Optional<Instant> lockUntil) {
+        CommitRequest.Builder b = CommitRequest.newBuilder().setRepository(repository).setSession(session)
+                .setBackupId(backupId).setManifest(ByteString.copyFrom(sealedManifest))
+                .setLockUntilUnixMillis(lockUntil.map(Instant::toEpochMilli).orElse(0L));
+        List<ByteString> ids = new ArrayList<>(referenced.size());
+        for (ChunkId id : referenced) {
+            ids.add(ByteString.copyFrom(id.toBytes()));
+        }
+        b.addAllReferenced(ids);
+        return adapt(call().commit(b.build()), d -> null, "committing backup " + backupId);
+    }
+
+    @Override
+    public CompletableFuture<Void> end(String session) {
+        return adapt(call().end(SessionRef.newBuilder().setRepository(repository).setSession(session).build()),
+                d -> null, "ending a store session");
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteBackup(String backupId) {
+        return CompletableFuture.failedFuture(notHere("deleting backup " + backupId));
+    }
+
+    @Override
+    public CompletableFuture<StorePruneResult> prune(List<String> backupIds, boolean dryRun) {
+        return CompletableFuture.failedFuture(notHere("pruning"));
+    }
+
+    private static RepositoryException notHere(String what) {
+        return new RepositoryException(RepositoryException.Reason.IO, what + " is not done through an agent's task"
+                + " link: the manager applies retention to the repositories it serves");
+    }
+
+    @Override
+    public void close() {
+        if (ownsChannel) {
+            channel.shutdown();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.ferry.agent.internal.store;
+
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which agent may use which repository through the manager's store service, and for how long:
+ * the dispatcher grants the repository of a task to the agent of the task's proxy under an
+ * unguessable handle, and revokes it when the task ends. A call naming a handle that was not
+ * granted to the caller's certificate is refused, so an agent can reach only the repository
+ * of a task it runs, never a path of its choosing.
+ */
+public final class StoreGrants {
+
+    /** One granted repository. */
+    public record Grant(String handle, String server, Path directory) {
+        public Grant {
+            Objects.requireNonNull(handle, "handle");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(directory, "directory");
+        }
+    }
+
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Grant> grants = new ConcurrentHashMap<>();
+
+    /** Grants {@code directory} to the agent of {@code server}; returns the handle to put in the task. */
+    public Grant grant(String server, Path directory) {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        Grant grant = new Grant(HexFormat.of().formatHex(bytes), server, directory);
+        grants.put(grant.handle(), grant);
+        return grant;
+    }
+
+    public void revoke(Grant grant) {
+        grants.remove(grant.handle(), grant);
+    }
+
+    /**
+     * The grant of {@code handle} for the agent of {@code server}.
+     *
+     * @throws io.grpc.StatusRuntimeException PERMISSION_DENIED otherwise
+     */
+    Grant check(String handle, String server) {
+        Grant grant = handle == null ? null : grants.get(handle);
+        if (grant == null || !grant.server().toLowerCase(Locale.ROOT).equals(server.toLowerCase(Locale.ROOT))) {
+            throw Status.PERMISSION_DENIED.withDescription("the agent of " + server + " holds no grant for repository"
+                    + " handle " + handle + " (a repository is served to an agent only while it runs a task writing"
+                    + " to it)").asRuntimeException();
+        }
+        return grant;
+    }
+
+    int size() {
+        return grants.size();
+    }
+}

@@ -1,0 +1,198 @@
+package io.ferry.agent.internal.store;
+
+import com.google.protobuf.ByteString;
+import io.ferry.agent.protocol.v1.BackupIdsReply;
+import io.ferry.agent.protocol.v1.BeginRequest;
+import io.ferry.agent.protocol.v1.Blob;
+import io.ferry.agent.protocol.v1.ChunkIds;
+import io.ferry.agent.protocol.v1.ChunkRequest;
+import io.ferry.agent.protocol.v1.CommitRequest;
+import io.ferry.agent.protocol.v1.Done;
+import io.ferry.agent.protocol.v1.ImagesReply;
+import io.ferry.agent.protocol.v1.ManifestRequest;
+import io.ferry.agent.protocol.v1.MissingRequest;
+import io.ferry.agent.protocol.v1.PutChunkRequest;
+import io.ferry.agent.protocol.v1.RepositoryStoreGrpc;
+import io.ferry.agent.protocol.v1.SessionRef;
+import io.ferry.agent.protocol.v1.SessionReply;
+import io.ferry.agent.protocol.v1.StoreRef;
+import io.ferry.api.ValidationException;
+import io.ferry.api.repository.ChunkId;
+import io.ferry.repository.remote.RepositoryStore;
+import io.ferry.repository.remote.RepositoryStores;
+import io.ferry.repository.remote.StoreSession;
+import io.grpc.stub.StreamObserver;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage side of repositories over gRPC: each call names a granted handle
+ * ({@link StoreGrants}), which must be granted to the calling agent's certificate, and is
+ * passed to the {@link RepositoryStore} of the handle's directory. The store checks every
+ * chunk image and manifest it is given; nothing here decrypts anything.
+ */
+public final class StoreService extends RepositoryStoreGrpc.RepositoryStoreImplBase implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
+
+    private final StoreGrants grants;
+    private final RepositoryStores stores;
+    private final Supplier<String> caller;
+    private final Map<Path, RepositoryStore> open = new ConcurrentHashMap<>();
+
+    /**
+     * @param caller the managed server of the calling agent (from its certificate), for the grant check
+     */
+    public StoreService(StoreGrants grants, RepositoryStores stores, Supplier<String> caller) {
+        this.grants = Objects.requireNonNull(grants, "grants");
+        this.stores = Objects.requireNonNull(stores, "stores");
+        this.caller = Objects.requireNonNull(caller, "caller");
+    }
+
+    private RepositoryStore store(String handle) {
+        StoreGrants.Grant grant = grants.check(handle, caller.get());
+        return open.computeIfAbsent(grant.directory(), stores::openStore);
+    }
+
+    @Override
+    public void images(StoreRef request, StreamObserver<ImagesReply> out) {
+        answer(out, () -> store(request.getRepository()).images(), i -> ImagesReply.newBuilder()
+                .setConfig(i.config()).setKeyFile(i.keyFile()).build());
+    }
+
+    @Override
+    public void backupIds(StoreRef request, StreamObserver<BackupIdsReply> out) {
+        answer(out, () -> store(request.getRepository()).backupIds(), ids -> BackupIdsReply.newBuilder()
+                .addAllIds(ids).build());
+    }
+
+    @Override
+    public void manifest(ManifestRequest request, StreamObserver<Blob> out) {
+        answer(out, () -> store(request.getRepository()).manifest(request.getBackupId(), request.getHeaderOnly()),
+                StoreService::blob);
+    }
+
+    @Override
+    public void begin(BeginRequest request, StreamObserver<SessionReply> out) {
+        answer(out, () -> store(request.getRepository()).begin(kind(request.getKind()),
+                "agent of " + caller.get() + ": " + request.getDetail()), s -> SessionReply.newBuilder()
+                        .setToken(s.token()).setKind(s.kind().name()).setBackupId(s.backupId())
+                        .setStartedUnixMillis(s.started().toEpochMilli()).build());
+    }
+
+    @Override
+    public void missing(MissingRequest request, StreamObserver<ChunkIds> out) {
+        answer(out, () -> store(request.getRepository()).missing(request.getSession(), ids(request.getIdsList())),
+                StoreService::chunkIds);
+    }
+
+    @Override
+    public void putChunk(PutChunkRequest request, StreamObserver<Done> out) {
+        answer(out, () -> store(request.getRepository()).putChunk(request.getSession(), id(request.getId()),
+                request.getImage().asReadOnlyByteBuffer()), v -> Done.getDefaultInstance());
+    }
+
+    @Override
+    public void chunk(ChunkRequest request, StreamObserver<Blob> out) {
+        answer(out, () -> store(request.getRepository()).chunk(request.getSession(), id(request.getId())),
+                StoreService::blob);
+    }
+
+    @Override
+    public void commit(CommitRequest request, StreamObserver<Done> out) {
+        Optional<Instant> lock = request.getLockUntilUnixMillis() == 0 ? Optional.empty()
+                : Optional.of(Instant.ofEpochMilli(request.getLockUntilUnixMillis()));
+        answer(out, () -> store(request.getRepository()).commit(request.getSession(), request.getBackupId(),
+                request.getManifest().asReadOnlyByteBuffer(), ids(request.getReferencedList()), lock),
+                v -> Done.getDefaultInstance());
+    }
+
+    @Override
+    public void end(SessionRef request, StreamObserver<Done> out) {
+        answer(out, () -> store(request.getRepository()).end(request.getSession()), v -> Done.getDefaultInstance());
+    }
+
+    private static <T, R> void answer(StreamObserver<R> out, Supplier<CompletableFuture<T>> call, Function<T, R> reply) {
+        CompletableFuture<T> future;
+        try {
+            future = call.get();
+        } catch (RuntimeException e) {
+            out.onError(StoreErrors.toStatus(e));
+            return;
+        }
+        future.whenComplete((value, failure) -> {
+            if (failure != null) {
+                out.onError(StoreErrors.toStatus(failure));
+                return;
+            }
+            R message;
+            try {
+                message = reply.apply(value);
+            } catch (RuntimeException e) {
+                out.onError(StoreErrors.toStatus(e));
+                return;
+            }
+            out.onNext(message);
+            out.onCompleted();
+        });
+    }
+
+    static StoreSession.Kind kind(String text) {
+        try {
+            return StoreSession.Kind.valueOf(text);
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("kind", "a store session is BACKUP or RESTORE, not '" + text + "'");
+        }
+    }
+
+    static Blob blob(ByteBuffer data) {
+        return Blob.newBuilder().setData(ByteString.copyFrom(data)).build();
+    }
+
+    static ChunkId id(ByteString bytes) {
+        if (bytes.size() != ChunkId.LENGTH) {
+            throw new ValidationException("id", "a chunk id has " + ChunkId.LENGTH + " bytes, not " + bytes.size());
+        }
+        return ChunkId.of(bytes.toByteArray());
+    }
+
+    static List<ChunkId> ids(List<ByteString> list) {
+        List<ChunkId> ids = new ArrayList<>(list.size());
+        for (ByteString b : list) {
+            ids.add(id(b));
+        }
+        return ids;
+    }
+
+    static ChunkIds chunkIds(List<ChunkId> ids) {
+        ChunkIds.Builder b = ChunkIds.newBuilder();
+        for (ChunkId id : ids) {
+            b.addIds(ByteString.copyFrom(id.toBytes()));
+        }
+        return b.build();
+    }
+
+    @Override
+    public void close() {
+        for (RepositoryStore store : open.values()) {
+            try {
+                store.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing the store of {} failed", store.root(), e);
+            }
+        }
+        open.clear();
+    }
+}
