@@ -64,6 +64,8 @@ public final class TaskExecutor implements ManagerMessageHandler, AutoCloseable 
     private final AgentIdentity identity;
     private final Predicate<AgentMessage> sender;
     private final ExecutorService workers;
+    private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup eventLoops =
+            NettyResources.eventLoops(1, "ferry-agent-store-io");
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Queue<AgentMessage> unsent = new ConcurrentLinkedQueue<>();
 
@@ -157,6 +159,7 @@ public final class TaskExecutor implements ManagerMessageHandler, AutoCloseable 
         try {
             channel = NettyChannelBuilder.forAddress(store.host(), store.port())
                     .channelType(NioSocketChannel.class)
+                    .eventLoopGroup(eventLoops)
                     .sslContext(TlsContexts.agent(identity.key(), List.of(identity.certificate()),
                             ManagerTrust.anchoredAt(identity.ca())))
                     .maxInboundMessageSize(GrpcStoreLink.MAX_MESSAGE_BYTES)
@@ -269,5 +272,6 @@ public final class TaskExecutor implements ManagerMessageHandler, AutoCloseable 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 }
