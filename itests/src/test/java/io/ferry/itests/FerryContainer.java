@@ -61,7 +61,8 @@ final class FerryContainer {
                 // Free ports, so that a running Ferry or a parallel build does not collide.
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort())));
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
+                editConfigurationFilePut("etc/io.ferry.agent.manager.cfg", "port", freePort())));
         // Confined paths (etc/io.ferry.paths.cfg): the tests' disks, sockets, repositories, password
         // files and restores are under ${karaf.data} and /tmp; imports also read the shipped samples/
         for (String setting : List.of("disk.roots", "socket.roots", "restore.roots", "password.roots",

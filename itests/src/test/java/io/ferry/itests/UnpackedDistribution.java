@@ -79,6 +79,7 @@ final class UnpackedDistribution {
         setProperty(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", sshPort);
         setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", FerryContainer.freePort());
         setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", FerryContainer.freePort());
+        setProperty(home.resolve("etc/io.ferry.agent.manager.cfg"), "port", FerryContainer.freePort());
         return new UnpackedDistribution(home, sshPort);
     }
 

@@ -1,0 +1,362 @@
+package io.ferry.itests;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runners.MethodSorters;
+
+/**
+ * Issue "Real proxies": a manager and two proxy agents as separate Karaf processes on this
+ * machine, enrolled and started the way an operator does it ({@code ./ferry agent enroll}),
+ * talking mutual TLS on loopback.
+ * <ul>
+ * <li>tokens: a viewer cannot make one; a wrong secret, a reused token and a token that pins
+ * another CA are refused and install nothing;</li>
+ * <li>a job whose plan splits its disks across both proxies runs each disk in the process of
+ * its proxy's agent, into the manager's repository; the restores are byte-identical and the
+ * repository's files hold no plaintext;</li>
+ * <li>kill -9 of an agent in the middle of its task: the task fails naming the lost agent once
+ * its lease has expired, nothing of its backup is visible, and a retry after the agent is back
+ * completes.</li>
+ * </ul>
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class AgentsIT {
+    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(4);
+    private static final String VIEWER = "it-viewer";
+    private static final String PASSWORD = "it-viewer-secret-7";
+    private static final String MARKER = "FERRY-AGENTS-IT-PLAINTEXT";
+    private static final Pattern TOKEN = Pattern.compile("FE1\\.[0-9a-f]{16}\\.[A-Za-z0-9_-]{43}\\.[0-9a-f]{64}");
+    private static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
+
+    private static UnpackedDistribution manager;
+    private static Path work;
+    private static Path agents;
+    private static Path disks;
+    private static String managerAddress;
+
+    @BeforeClass
+    public static void startManager() throws Exception {
+        work = Path.of("target", "agents-it", Long.toString(System.currentTimeMillis())).toAbsolutePath();
+        agents = work.resolve("agents");
+        disks = Files.createDirectories(work.resolve("disks"));
+        manager = UnpackedDistribution.unpack(FerryContainer.distributionZip().toPath(), work.resolve("manager"));
+        Files.writeString(manager.home().resolve("etc/users.properties"),
+                VIEWER + " = " + PASSWORD + ",_g_:ferry-viewers\n", UTF_8, StandardOpenOption.APPEND);
+        Path paths = manager.home().resolve("etc/io.ferry.paths.cfg");
+        UnpackedDistribution.setProperty(paths, "disk.roots", "${karaf.data}/ferry/disks, " + disks);
+        UnpackedDistribution.setProperty(paths, "transfer.roots", "${karaf.data}/ferry/transfer, " + work);
+        managerAddress = "127.0.0.1:" + property(manager.home().resolve("etc/io.ferry.agent.manager.cfg"), "port");
+        writeDisk("app-01.raw", 48, 0);
+        writeDisk("app-02.raw", 48, 1);
+        writeDisk("big-01.raw", 1536, 2);
+        Files.writeString(work.resolve("inventory.json"), inventory(), UTF_8);
+        manager.start();
+        manager.awaitClient("ferry:server-list", BOOT_TIMEOUT);
+        manager.ok("ferry:inventory-import " + work.resolve("inventory.json"));
+    }
+
+    @AfterClass
+    public static void stopAll() throws Exception {
+        if (agents != null && Files.isDirectory(agents)) {
+            ferry(List.of("agent", "stop"), Duration.ofMinutes(2));
+        }
+        if (manager != null) {
+            manager.stopOrKill();
+        }
+    }
+
+    @Test
+    public void t1_aViewerMakesNoTokenAndWrongTokensInstallNothing() throws Exception {
+        UnpackedDistribution.Outcome viewer = manager.clientAs(VIEWER, PASSWORD, "ferry:agent-token px-hq");
+        assertTrue(viewer.output(), viewer.output().contains("ferry-admin"));
+        assertFalse(viewer.output(), TOKEN.matcher(viewer.output()).find());
+
+        String real = token("px-hq");
+        String[] parts = real.split("\\.");
+        String wrongSecret = parts[0] + "." + parts[1] + "." + randomSecret() + "." + parts[3];
+        Result wrong = enroll(wrongSecret);
+        assertNotEquals(wrong.output(), 0, wrong.exitCode());
+        assertTrue(wrong.output(), wrong.output().contains("refused"));
+        assertFalse("the secret is never echoed: " + wrong.output(), wrong.output().contains(wrongSecret.split("\\.")[2]));
+
+        String otherCa = parts[0] + "." + parts[1] + "." + parts[2] + "." + "ab".repeat(32);
+        Result pinned = enroll(otherCa);
+        assertNotEquals(pinned.output(), 0, pinned.exitCode());
+        assertTrue(pinned.output(), pinned.output().contains("ab".repeat(32)));
+
+        assertEquals("nothing installed after refusals", List.of(), agentDirectories());
+        // the real token was not used up by the refusals
+        Result ok = enroll(real);
+        assertEquals(ok.output(), 0, ok.exitCode());
+        Result again = enroll(real);
+        assertNotEquals(again.output(), 0, again.exitCode());
+        assertTrue(again.output(), again.output().contains("already used"));
+    }
+
+    @Test
+    public void t2_bothProxiesHaveConnectedAgents() throws Exception {
+        if (!Files.isDirectory(agents.resolve("px-hq"))) {
+            assertEquals(0, enroll(token("px-hq")).exitCode());
+        }
+        Result br = enroll(token("px-br"));
+        assertEquals(br.output(), 0, br.exitCode());
+        allowDisks("px-hq");
+        allowDisks("px-br");
+        List<Map<String, Object>> list = Json.objects(Json.parse(manager.ok("ferry:agent-list --json")));
+        Set<String> servers = new HashSet<>();
+        for (Map<String, Object> agent : list) {
+            servers.add(String.valueOf(agent.get("server")));
+            assertTrue("a heartbeat of " + agent, agent.get("lastHeartbeat") != null);
+        }
+        assertEquals(Set.of("px-hq", "px-br"), servers);
+        for (String server : List.of("px-hq", "px-br")) {
+            Path key = agents.resolve(server).resolve("etc/ferry-agent/agent.key");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(key)));
+        }
+    }
+
+    @Test
+    public void t3_aJobSplitAcrossBothProxiesRunsOnTheirAgents() throws Exception {
+        Map<String, Object> session = Json.object(Json.parse(manager.ok("ferry:job-run --json agents-split")));
+        assertEquals(String.valueOf(session), "SUCCESS", session.get("status"));
+        Set<String> proxies = new HashSet<>();
+        for (Map<String, Object> task : Json.objects(session.get("tasks"))) {
+            assertEquals(String.valueOf(task), "SUCCESS", task.get("status"));
+            proxies.add(String.valueOf(task.get("proxy")));
+        }
+        assertEquals("the plan splits the two disks across both proxies", Set.of("px-hq", "px-br"), proxies);
+        for (String server : proxies) {
+            String log = Files.readString(agents.resolve(server).resolve("data/log/karaf.log"), UTF_8);
+            assertTrue("the agent of " + server + " did the work:\n" + log, log.contains(": backed up "));
+        }
+        Path restores = Files.createDirectories(manager.home().resolve("data/ferry/restores"));
+        for (String vm : List.of("app-01", "app-02")) {
+            Path target = restores.resolve(vm + ".raw");
+            manager.ok("ferry:restore-disk --job-repo bkp-01 --disk " + vm + "/scsi0:0 " + target);
+            assertEquals(vm + " restores byte-identical", -1L, Files.mismatch(target, disks.resolve(vm + ".raw")));
+        }
+        List<Path> holding = filesContaining(manager.home().resolve("data/ferry/repositories"), MARKER);
+        assertEquals("repository files holding plaintext", List.of(), holding);
+    }
+
+    @Test
+    public void t4_anAgentKilledMidTaskFailsItsTaskAfterTheLeaseAndARetryCompletes() throws Exception {
+        Path log = manager.home().resolve("data/log/karaf.log");
+        long before = Files.size(log);
+        CompletableFuture<UnpackedDistribution.Streams> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return manager.clientStreams("ferry:job-run --json agents-big", Map.of());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        awaitInLog(log, before, "sent to the agent of px-hq", Duration.ofMinutes(2));
+        Thread.sleep(500);
+        long pid = Long.parseLong(Files.readString(agents.resolve("px-hq/karaf.pid")).strip());
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        UnpackedDistribution.Streams result = run.get(3, TimeUnit.MINUTES);
+        Map<String, Object> session = Json.object(Json.parse(result.stdout()));
+        assertEquals(result.stdout(), "FAILED", session.get("status"));
+        Map<String, Object> task = Json.objects(session.get("tasks")).get(0);
+        String error = String.valueOf(task.get("error"));
+        assertTrue(error, error.contains("px-hq") && error.contains("lease"));
+        String backups = manager.ok("ferry:backup-list --json --job-repo bkp-01");
+        assertFalse("no backup of the killed task is visible: " + backups, backups.contains("big-01/scsi0:0"));
+
+        Result back = ferry(List.of("agent", "start", "px-hq"), Duration.ofMinutes(3));
+        assertEquals(back.output(), 0, back.exitCode());
+        Map<String, Object> retried = Json.object(Json.parse(manager.ok("ferry:job-retry --json "
+                + session.get("id"))));
+        assertEquals(String.valueOf(retried), "SUCCESS", retried.get("status"));
+        Path target = Files.createDirectories(manager.home().resolve("data/ferry/restores")).resolve("big-01.raw");
+        manager.ok("ferry:restore-disk --job-repo bkp-01 --disk big-01/scsi0:0 " + target);
+        assertEquals(-1L, Files.mismatch(target, disks.resolve("big-01.raw")));
+    }
+
+    // ---- helpers ----
+
+    private record Result(int exitCode, String output) {
+    }
+
+    /** Runs {@code ./ferry ARGS} of this checkout with the agents in this test's directory. */
+    private static Result ferry(List<String> args, Duration timeout) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(CHECKOUT.resolve("ferry").toString());
+        command.addAll(args);
+        Path out = Files.createTempFile(work, "ferry-", ".out");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(CHECKOUT.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("FERRY_AGENTS_DIR", agents.toString());
+        List.of("KARAF_HOME", "KARAF_BASE", "KARAF_DATA", "KARAF_ETC").forEach(builder.environment()::remove);
+        Process process = builder.start();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("./ferry " + args + " did not end within " + timeout.toSeconds() + " s:\n"
+                    + Files.readString(out, UTF_8));
+        }
+        return new Result(process.exitValue(), Files.readString(out, UTF_8));
+    }
+
+    private static Result enroll(String token) throws IOException, InterruptedException {
+        return ferry(List.of("agent", "enroll", "--manager", managerAddress, "--token", token), Duration.ofMinutes(4));
+    }
+
+    private static String token(String server) throws IOException, InterruptedException {
+        String output = manager.ok("ferry:agent-token " + server);
+        Matcher m = TOKEN.matcher(output);
+        assertTrue(output, m.find());
+        return m.group();
+    }
+
+    /** Lets the agent read the test's disks (its own etc/io.ferry.paths.cfg), restarting it. */
+    private static void allowDisks(String server) throws IOException, InterruptedException {
+        Path cfg = agents.resolve(server).resolve("etc/io.ferry.paths.cfg");
+        UnpackedDistribution.setProperty(cfg, "disk.roots", "${karaf.data}/ferry/disks, " + disks);
+        assertEquals(0, ferry(List.of("agent", "stop", server), Duration.ofMinutes(2)).exitCode());
+        Result start = ferry(List.of("agent", "start", server), Duration.ofMinutes(3));
+        assertEquals(start.output(), 0, start.exitCode());
+    }
+
+    private static List<String> agentDirectories() throws IOException {
+        if (!Files.isDirectory(agents)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(agents)) {
+            return list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** A raw disk of {@code mib} MiB: a plaintext marker line in every MiB, the rest random. */
+    private static void writeDisk(String name, int mib, int seed) throws IOException {
+        SecureRandom random = new SecureRandom();
+        byte[] block = new byte[1 << 20];
+        try (var out = Files.newOutputStream(disks.resolve(name))) {
+            for (int i = 0; i < mib; i++) {
+                random.nextBytes(block);
+                byte[] marker = (MARKER + " " + seed + " " + i + "\n").getBytes(UTF_8);
+                System.arraycopy(marker, 0, block, 0, marker.length);
+                out.write(block);
+            }
+        }
+    }
+
+    private static List<Path> filesContaining(Path root, String text) throws IOException {
+        byte[] needle = text.getBytes(UTF_8);
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                if (contains(p, needle)) {
+                    found.add(p);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static boolean contains(Path file, byte[] needle) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] data = in.readAllBytes();
+            outer:
+            for (int i = 0; i + needle.length <= data.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (data[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private static void awaitInLog(Path log, long from, String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            byte[] all = Files.readAllBytes(log);
+            if (all.length > from && new String(all, (int) from, all.length - (int) from, UTF_8).contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("'" + text + "' did not appear in " + log + " within " + timeout.toSeconds() + " s");
+    }
+
+    private static String property(Path cfg, String key) throws IOException {
+        Matcher m = Pattern.compile("(?m)^\\s*" + Pattern.quote(key) + "\\s*=\\s*(\\S+)").matcher(
+                Files.readString(cfg, UTF_8));
+        assertTrue(key + " in " + cfg, m.find());
+        return m.group(1);
+    }
+
+    /**
+     * Two VMware proxies, one task slot each, that both reach the datastore: the plan gives the
+     * job's two disks one proxy each. A third VM of 1.5 GiB is the task killed mid-way.
+     */
+    private static String inventory() {
+        String server = """
+                {"name": "%s", "address": "%s", "os": "linux:debian:12", "machineKind": "PHYSICAL",
+                 "networks": ["10.10.1.0/24"], "site": "hq", "facts": {"san.access": "ds-01"},
+                 "maxConcurrentTasks": 1, "roles": [{"type": "VMWARE_PROXY", "transportMode": "DIRECT_STORAGE_ACCESS",
+                 "failoverToNetwork": false, "encryptNetworkTraffic": false}]}""";
+        String vm = """
+                {"name": "%s", "host": "esx-01", "guestOs": "linux:debian:12", "networks": ["10.10.1.0/24"],
+                 "disks": [{"label": "scsi0:0", "capacityBytes": %d, "format": "RAW", "location": "%s",
+                 "storage": "ds-01"}]}""";
+        return """
+                {"format": "ferry-inventory", "formatVersion": 1,
+                 "servers": [
+                  {"name": "bkp-01", "address": "10.10.1.10", "os": "linux:debian:12", "machineKind": "PHYSICAL",
+                   "networks": ["10.10.1.0/24"], "site": "hq", "maxConcurrentTasks": 2,
+                   "roles": [{"type": "BACKUP_SERVER"}, {"type": "REPOSITORY"}]},
+                  %s,
+                  %s],
+                 "hosts": [
+                  {"name": "vc-01", "kind": "VCENTER", "address": "10.10.1.100", "platformVersion": "8.0u2",
+                   "storage": [{"name": "ds-01", "kind": "VMFS", "deduplicated": false}]},
+                  {"name": "esx-01", "kind": "ESXI", "address": "10.10.1.101", "parent": "vc-01", "platformVersion": "8.0u2"}],
+                 "vms": [%s, %s, %s],
+                 "jobs": [
+                  {"name": "agents-split", "platform": "VMWARE", "vms": ["app-01", "app-02"], "repository": "bkp-01",
+                   "proxies": {"automatic": false, "servers": ["px-hq", "px-br"]}, "schedule": "manual"},
+                  {"name": "agents-big", "platform": "VMWARE", "vms": ["big-01"], "repository": "bkp-01",
+                   "proxies": {"automatic": false, "servers": ["px-hq"]}, "schedule": "manual"}]}
+                """.formatted(server.formatted("px-hq", "10.10.1.21"), server.formatted("px-br", "10.10.1.22"),
+                vm.formatted("app-01", 48L << 20, disks.resolve("app-01.raw")),
+                vm.formatted("app-02", 48L << 20, disks.resolve("app-02.raw")),
+                vm.formatted("big-01", 1536L << 20, disks.resolve("big-01.raw")));
+    }
+}
