@@ -118,8 +118,10 @@ final class DiskBackup {
             String job, Repository repository, ProgressListener listener) {
         AgentTasks remote = agents.get();
         if (remote != null && task.proxy() != null && remote.enrolled(task.proxy())) {
-            DiskBackupOrder order = new DiskBackupOrder(task.id(), 1, checked.location(), checked.bitmap(), key,
-                    parent, labels(task, session, job));
+            // the session's id makes the task's id unique on the agent: a late result of an earlier
+            // session's task (lost, then retried) can never be taken for this one's
+            DiskBackupOrder order = new DiskBackupOrder(session + "/" + task.id(), 1, checked.location(),
+                    checked.bitmap(), key, parent, labels(task, session, job));
             return remote.backUpDisk(task.proxy(), order, repository, listener);
         }
         SourceOptions options = SourceOptions.defaults().withDirtyBitmap(checked.bitmap());
