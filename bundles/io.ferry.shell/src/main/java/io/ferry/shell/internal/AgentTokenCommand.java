@@ -71,7 +71,7 @@ public class AgentTokenCommand implements Action {
         System.out.println("Enrollment token " + token.id() + " for server '" + token.server() + "', valid until "
                 + BackupText.time(token.expires()) + ", single use (shown only now):");
         System.out.println("  " + token.text());
-        System.out.println("On " + token.server() + ", in the unpacked Ferry distribution, run:");
+        System.out.println("On " + token.server() + ", with the launcher of a Ferry checkout (./ferry), run:");
         System.out.println("  " + command);
         return null;
     }

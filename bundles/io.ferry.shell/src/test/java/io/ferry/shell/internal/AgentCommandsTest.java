@@ -114,7 +114,7 @@ class AgentCommandsTest {
         String out = runAs("ann", "ferry-admin", with(new AgentTokenCommand(), "agents", agents,
                 "endpoint", new Endpoint(CA, "10.0.0.5:8443"), "server", "px-01", "expires", "2d"));
         assertEquals("Enrollment token 0123456789abcdef for server 'px-01', valid until 2026-12-08T21:00:00Z, single"
-                + " use (shown only now):\n  " + TOKEN + "\nOn px-01, in the unpacked Ferry distribution, run:\n"
+                + " use (shown only now):\n  " + TOKEN + "\nOn px-01, with the launcher of a Ferry checkout (./ferry), run:\n"
                 + "  ./ferry agent enroll --manager 10.0.0.5:8443 --token " + TOKEN + "\n", out);
         assertEquals(List.of("createToken px-01 PT48H " + CA), agents.calls);
 
