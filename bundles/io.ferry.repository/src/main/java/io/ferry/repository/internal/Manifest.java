@@ -23,4 +23,21 @@ record Manifest(BackupInfo info, ChunkTable table) {
     static int chunkLength(BackupInfo info, long index) {
         return (int) Math.min(info.chunkSize(), info.size() - index * info.chunkSize());
     }
+
+    /**
+     * The parent's chunk at {@code index} for a new backup of {@code size} bytes in chunks of
+     * {@code chunkSize}: empty outside either table, and when the chunk's length differs (the
+     * disk grew or shrank: then it is not the same chunk).
+     */
+    static java.util.Optional<io.ferry.api.repository.ChunkId> parentChunk(BackupInfo parent, ChunkTable parentTable,
+            long index, long size, int chunkSize) {
+        long count = (size + chunkSize - 1) / chunkSize;
+        if (parentTable == null || index < 0 || index >= parentTable.count() || index >= count) {
+            return java.util.Optional.empty();
+        }
+        if (chunkLength(parent, index) != (int) Math.min(chunkSize, size - index * chunkSize)) {
+            return java.util.Optional.empty();
+        }
+        return parentTable.get(index);
+    }
 }

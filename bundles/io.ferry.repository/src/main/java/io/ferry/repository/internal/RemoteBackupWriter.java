@@ -182,13 +182,8 @@ final class RemoteBackupWriter implements BackupWriter {
 
     @Override
     public Optional<ChunkId> parentChunk(long index) {
-        if (parentTable == null || index < 0 || index >= parentTable.count() || index >= table.count()) {
-            return Optional.empty();
-        }
-        if (Manifest.chunkLength(parent.get(), index) != chunkLength(index)) {
-            return Optional.empty();
-        }
-        return parentTable.get(index);
+        return parent.isEmpty() ? Optional.empty()
+                : Manifest.parentChunk(parent.get(), parentTable, index, request.size(), chunkSize);
     }
 
     private int chunkLength(long index) {
