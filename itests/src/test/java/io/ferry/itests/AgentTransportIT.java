@@ -2,9 +2,7 @@ package io.ferry.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
-import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import java.net.Socket;
 import java.nio.file.Files;
@@ -25,19 +23,17 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.ops4j.pax.exam.util.Filter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.util.tracker.ServiceTracker;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * gRPC inside Karaf (issue 12): feature ferry-agent installs into the shipped distribution, the
  * shaded gRPC bundle (io.ferry.grpc), BouncyCastle and io.ferry.agent become ACTIVE, and a
  * mutual-TLS 1.3 gRPC call made by another bundle (this probe) with io.ferry.grpc's exported
  * packages goes through: grpc's registries (load balancer, name resolver) find their providers
- * from inside the shaded bundle, Netty's JDK TLS negotiates HTTP/2 by ALPN. The manager endpoint
- * component waits, unsatisfied, for the agent registry and the CA.
+ * from inside the shaded bundle, Netty's JDK TLS negotiates HTTP/2 by ALPN. On the manager the
+ * endpoint component is active with the catalog's agent registry and the manager's CA, and
+ * listens on its configured port. (Enrollment, heartbeats and tasks between real processes:
+ * AgentsIT.)
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -57,10 +53,8 @@ public class AgentTransportIT {
 
     @Configuration
     public Option[] config() {
-        // the manager endpoint's configuration is there from the start; its component activates
-        // once the test provides the agent registry and the CA
-        return FerryContainer.distribution(editConfigurationFilePut("etc/io.ferry.agent.manager.cfg", "port",
-                FerryContainer.freePort()));
+        // FerryContainer gives the agent endpoint a free port (etc/io.ferry.agent.manager.cfg)
+        return FerryContainer.distribution();
     }
 
     @Test
@@ -82,29 +76,30 @@ public class AgentTransportIT {
     }
 
     @Test
-    public void theManagerEndpointWaitsForTheAgentRegistryAndTheCa()
-            throws Exception {
+    public void theManagerEndpointRunsWithTheCatalogsRegistryAndTheManagersCa() throws Exception {
         installFerryAgent();
-        Bundle agent = bundle("io.ferry.agent");
-        assertNotNull(agent);
-        ServiceComponentRuntime componentRuntime = bundleContext.getService(
-                bundleContext.getServiceReference(ServiceComponentRuntime.class));
-        int endpoints = 0;
-        for (ComponentDescriptionDTO description : componentRuntime.getComponentDescriptionDTOs(agent)) {
-            List<ComponentConfigurationDTO> configurations = new ArrayList<>(
-                    componentRuntime.getComponentConfigurationDTOs(description));
-            if (description.name.endsWith("ManagerEndpointComponent")) {
-                endpoints++;
-                assertTrue("the endpoint is enabled", componentRuntime.isComponentEnabled(description));
-                for (ComponentConfigurationDTO configuration : configurations) {
-                    assertEquals("the endpoint waits for AgentRegistry and ManagerTls",
-                            ComponentConfigurationDTO.UNSATISFIED_REFERENCE, configuration.state);
-                }
+        ServiceTracker<Object, Object> endpoint = new ServiceTracker<>(bundleContext,
+                bundleContext.createFilter("(objectClass=io.ferry.api.agent.EnrollmentEndpoint)"), null);
+        endpoint.open();
+        try {
+            Object service = endpoint.waitForService(60_000);
+            assertNotNull("the endpoint component is active on the manager", service);
+            String fingerprint = (String) service.getClass().getMethod("caFingerprint").invoke(service);
+            Path caCertificate = Path.of(System.getProperty("karaf.data"), "ferry", "ca", "ca.crt");
+            java.security.cert.X509Certificate ca = (java.security.cert.X509Certificate)
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(
+                            Files.newInputStream(caCertificate));
+            String expected = java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(ca.getEncoded()));
+            assertEquals("the enrollment endpoint pins the CA made at first start", expected, fingerprint);
+            int port = configuredManagerPort();
+            assertEquals("127.0.0.1:" + port, service.getClass().getMethod("address").invoke(service));
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                assertTrue("the endpoint listens on the configured port " + port, probe.isConnected());
             }
+        } finally {
+            endpoint.close();
         }
-        assertNull("no endpoint service without registry and CA",
-                bundleContext.getServiceReference("io.ferry.agent.internal.AgentConnections"));
-        assertEquals(1, endpoints);
     }
 
     /**
@@ -116,43 +111,13 @@ public class AgentTransportIT {
         featuresService.installFeature("ferry-agent", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
     }
 
-    @Test
-    public void theAgentComponentConnectsToTheManagerEndpointComponentWithMutualTlsAndHeartbeats() throws Exception {
-        installFerryAgent();
-        Bundle agentBundle = bundle("io.ferry.agent");
-        Path work = Files.createTempDirectory(Path.of(System.getProperty("karaf.data")), "agent-it");
-        AgentInKaraf lab = new AgentInKaraf(bundleContext, agentBundle);
-        int port = AgentInKaraf.configuredManagerPort();
-        List<ServiceRegistration<?>> services = lab.provideManagerServices();
-        try {
-            ServiceTracker<Object, Object> endpoint = new ServiceTracker<>(bundleContext,
-                    bundleContext.createFilter("(objectClass=io.ferry.agent.internal.AgentConnections)"), null);
-            endpoint.open();
-            assertNotNull("the endpoint component activates with a registry and a CA",
-                    endpoint.waitForService(30_000));
-            try (Socket probe = new Socket("127.0.0.1", port)) {
-                assertTrue("the endpoint listens on the configured port " + port, probe.isConnected());
-            }
-
-            lab.enrollAgent(work.resolve("agent"), port);
-
-            long end = System.currentTimeMillis() + 60_000;
-            while (lab.registry.heartbeats.size() < 2 && System.currentTimeMillis() < end) {
-                Thread.sleep(200);
-            }
-            assertTrue("heartbeats of the agent component reach the registry: " + lab.registry.heartbeats,
-                    lab.registry.heartbeats.size() >= 2);
-            assertEquals(AgentInKaraf.SERVER + " from 127.0.0.1 protocol 1.0 slots 2", lab.registry.heartbeats.get(0));
-            Object connections = endpoint.getService();
-            assertEquals(List.of(AgentInKaraf.SERVER), connections.getClass().getMethod("connected")
-                    .invoke(connections));
-            endpoint.close();
-        } finally {
-            Files.deleteIfExists(Path.of(System.getProperty("karaf.etc"), "io.ferry.agent.client.cfg"));
-            for (ServiceRegistration<?> registration : services) {
-                registration.unregister();
-            }
+    private static int configuredManagerPort() throws java.io.IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader in = Files.newBufferedReader(Path.of(System.getProperty("karaf.etc"),
+                "io.ferry.agent.manager.cfg"))) {
+            p.load(in);
         }
+        return Integer.parseInt(p.getProperty("port").trim());
     }
 
     private Bundle bundle(String symbolicName) {

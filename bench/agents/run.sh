@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+#
+# Issue "Real proxies", benchmark 1: a full backup of bench/mover's os.raw (4 GiB, 2.3 GiB of
+# data) by a proxy AGENT (a separate Karaf process: reads, chunks, compresses, encrypts, asks
+# the manager's repository store which chunks are missing and uploads them over mutual-TLS
+# gRPC on loopback) against the same backup IN-PROCESS (a proxy without an agent: the manager's
+# JVM does everything), side by side in one run, alternating, each into a fresh repository,
+# page cache dropped before each. Prints wall time, throughput and CPU seconds per process.
+#
+#   bench/agents/run.sh [ROUNDS]        (default 3 rounds = 6 backups)
+#
+# Needs the images of bench/mover (bench/mover/make-images.sh; FERRY_BENCH_DATA, default
+# /var/tmp/ferry-bench) and a built distribution (./mvnw -B -DskipTests install).
+# Everything it starts lives in $FERRY_BENCH_DATA/agents/ and is stopped at the end.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DATA="${FERRY_BENCH_DATA:-/var/tmp/ferry-bench}"
+ROUNDS="${1:-3}"
+IMG="$DATA/images/os.raw"
+[[ -f "$IMG" ]] || { echo "no $IMG: run bench/mover/make-images.sh first" >&2; exit 1; }
+WORK="$DATA/agents"
+export FERRY_RUN_DIR="$WORK/manager" FERRY_AGENTS_DIR="$WORK/agents"
+FERRY="$ROOT/ferry"
+
+cleanup() {
+    "$FERRY" agent stop >/dev/null 2>&1 || true
+    "$FERRY" stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+cleanup
+rm -rf "$WORK"
+mkdir -p "$WORK"
+
+cpu_seconds() { # user+sys of a pid, in seconds
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
+size=$(stat -c %s "$IMG")
+repos="" jobs=""
+for r in $(seq 1 "$ROUNDS"); do
+    for mode in agent local; do
+        repos+="$(printf '{"name": "repo-%s-%d", "address": "10.10.1.%d", "os": "linux:debian:12", "machineKind": "PHYSICAL", "networks": ["10.10.1.0/24"], "site": "hq", "maxConcurrentTasks": 2, "roles": [{"type": "REPOSITORY"}]},' "$mode" "$r" "$((100 + r * 2 + ${#mode}))")"
+        jobs+="$(printf '{"name": "bench-%s-%d", "platform": "VMWARE", "vms": ["os-%s"], "repository": "repo-%s-%d", "proxies": {"automatic": false, "servers": ["px-%s"]}, "schedule": "manual"},' "$mode" "$r" "$mode" "$mode" "$r" "$mode")"
+    done
+done
+proxy() {
+    printf '{"name": "px-%s", "address": "%s", "os": "linux:debian:12", "machineKind": "PHYSICAL", "networks": ["10.10.1.0/24"], "site": "hq", "facts": {"san.access": "ds-01"}, "maxConcurrentTasks": 1, "roles": [{"type": "VMWARE_PROXY", "transportMode": "DIRECT_STORAGE_ACCESS", "failoverToNetwork": false, "encryptNetworkTraffic": false}]}' "$1" "$2"
+}
+vm() {
+    printf '{"name": "os-%s", "host": "esx-01", "guestOs": "linux:debian:12", "networks": ["10.10.1.0/24"], "disks": [{"label": "scsi0:0", "capacityBytes": %d, "format": "RAW", "location": "%s", "storage": "ds-01"}]}' "$1" "$size" "$IMG"
+}
+cat >"$WORK/inventory.json" <<EOF
+{"format": "ferry-inventory", "formatVersion": 1,
+ "servers": [
+  {"name": "bkp-01", "address": "10.10.1.10", "os": "linux:debian:12", "machineKind": "PHYSICAL", "networks": ["10.10.1.0/24"], "site": "hq", "maxConcurrentTasks": 2, "roles": [{"type": "BACKUP_SERVER"}]},
+  ${repos}
+  $(proxy agent 10.10.1.21), $(proxy local 10.10.1.22)],
+ "hosts": [
+  {"name": "vc-01", "kind": "VCENTER", "address": "10.10.1.100", "platformVersion": "8.0u2", "storage": [{"name": "ds-01", "kind": "VMFS", "deduplicated": false}]},
+  {"name": "esx-01", "kind": "ESXI", "address": "10.10.1.101", "parent": "vc-01", "platformVersion": "8.0u2"}],
+ "vms": [$(vm agent), $(vm local)],
+ "jobs": [${jobs%,}]}
+EOF
+
+echo "== starting the manager and the agent of px-agent"
+"$FERRY" start >"$WORK/start.log" 2>&1 || { cat "$WORK/start.log"; exit 1; }
+for dir_setting in "disk.roots = \${karaf.data}/ferry/disks, $DATA/images" "transfer.roots = \${karaf.data}/ferry/transfer, $WORK"; do
+    echo "$dir_setting" >>"$FERRY_RUN_DIR/etc/io.ferry.paths.cfg"
+done
+sleep 3
+"$FERRY" client "ferry:inventory-import $WORK/inventory.json"
+token="$("$FERRY" client 'ferry:agent-token px-agent' | grep -o 'FE1\.[A-Za-z0-9_.-]*' | head -n 1)"
+allow_images() { echo "disk.roots = \${karaf.data}/ferry/disks, $DATA/images" >>"$1/etc/io.ferry.paths.cfg"; }
+export -f allow_images
+AGENT_CONFIGURE_HOOK=allow_images "$FERRY" agent enroll --manager "127.0.0.1:8143" --token "$token" >"$WORK/enroll.log" 2>&1 \
+    || { cat "$WORK/enroll.log"; exit 1; }
+manager_pid="$(cat "$FERRY_RUN_DIR/karaf.pid")"
+agent_pid="$(cat "$FERRY_AGENTS_DIR/px-agent/karaf.pid")"
+echo "manager pid $manager_pid, agent pid $agent_pid; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+printf '%-16s %8s %10s %12s %10s\n' "run" "wall s" "MiB/s" "manager cpu" "agent cpu"
+for r in $(seq 1 "$ROUNDS"); do
+    for mode in agent local; do
+        sync
+        echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true
+        m0=$(cpu_seconds "$manager_pid") a0=$(cpu_seconds "$agent_pid")
+        t0=$(date +%s.%N)
+        "$FERRY" client "ferry:job-run --json bench-$mode-$r" >"$WORK/run-$mode-$r.json"
+        t1=$(date +%s.%N)
+        m1=$(cpu_seconds "$manager_pid") a1=$(cpu_seconds "$agent_pid")
+        grep -q '"status" : "SUCCESS"' "$WORK/run-$mode-$r.json" || { echo "bench-$mode-$r did not succeed:"; cat "$WORK/run-$mode-$r.json"; exit 1; }
+        awk -v n="bench-$mode-$r" -v t0="$t0" -v t1="$t1" -v s="$size" -v m="$(echo "$m1 - $m0" | bc)" -v a="$(echo "$a1 - $a0" | bc)" \
+            'BEGIN { w = t1 - t0; printf "%-16s %8.2f %10.0f %12.2f %10.2f\n", n, w, s / 1048576 / w, m, a }'
+    done
+done
+echo "(wall: the whole ferry:job-run through bin/client, session bookkeeping included; cpu: user+sys seconds of each JVM during the run)"
