@@ -70,6 +70,7 @@ done
 sleep 3
 "$FERRY" client "ferry:inventory-import $WORK/inventory.json"
 token="$("$FERRY" client 'ferry:agent-token px-agent' | grep -o 'FE1\.[A-Za-z0-9_.-]*' | head -n 1)"
+export DATA
 allow_images() { echo "disk.roots = \${karaf.data}/ferry/disks, $DATA/images" >>"$1/etc/io.ferry.paths.cfg"; }
 export -f allow_images
 AGENT_CONFIGURE_HOOK=allow_images "$FERRY" agent enroll --manager "127.0.0.1:8143" --token "$token" >"$WORK/enroll.log" 2>&1 \

@@ -181,6 +181,7 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
                     .sslContext(TlsContexts.manager(tls))
                     .handshakeTimeout(15, TimeUnit.SECONDS)
                     .maxInboundMessageSize(io.ferry.agent.internal.store.GrpcStoreLink.MAX_MESSAGE_BYTES)
+                    .flowControlWindow(io.ferry.agent.internal.store.GrpcStoreLink.FLOW_CONTROL_WINDOW)
                     // agents ping every 30 s (AgentClient); the default minimum of 5 min would make the
                     // server drop them with "too many pings"
                     .permitKeepAliveTime(20, TimeUnit.SECONDS)

@@ -163,6 +163,7 @@ public final class TaskExecutor implements ManagerMessageHandler, AutoCloseable 
                     .sslContext(TlsContexts.agent(identity.key(), List.of(identity.certificate()),
                             ManagerTrust.anchoredAt(identity.ca())))
                     .maxInboundMessageSize(GrpcStoreLink.MAX_MESSAGE_BYTES)
+                    .flowControlWindow(GrpcStoreLink.FLOW_CONTROL_WINDOW)
                     .build();
         } catch (javax.net.ssl.SSLException e) {
             throw new RepositoryException(RepositoryException.Reason.IO, "cannot set up TLS to the repository at "

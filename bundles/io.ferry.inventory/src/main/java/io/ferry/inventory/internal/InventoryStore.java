@@ -784,6 +784,69 @@ final class InventoryStore {
     }
 
     /** Empties every inventory table (children first), for a replacing import. */
+    /** An enrolled agent's row, held by its server's name while an import replaces the servers. */
+    record AgentRow(String serverName, String certSha256, long certExpiresNs, long enrolledNs, String address,
+            Long heartbeatNs, int runningTasks, String capabilities) {
+    }
+
+    /**
+     * Takes the agents out of the catalog before an import replaces the servers they belong to;
+     * {@link #restoreAgents} puts back those whose server (by name) the import keeps.
+     */
+    static List<AgentRow> takeAgents(Connection c) throws SQLException {
+        List<AgentRow> rows = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT s.name, a.cert_sha256, a.cert_expires_ns, a.enrolled_ns,"
+                        + " a.address, a.heartbeat_ns, a.running_tasks, a.capabilities FROM agents a"
+                        + " JOIN servers s ON s.id = a.server_id")) {
+            while (rs.next()) {
+                long heartbeat = rs.getLong(6);
+                rows.add(new AgentRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
+                        rs.wasNull() ? null : heartbeat, rs.getInt(7), rs.getString(8)));
+            }
+            s.executeUpdate("DELETE FROM agents");
+        }
+        return rows;
+    }
+
+    /** Puts back the agents whose server is in the catalog again; returns the names of the others. */
+    static List<String> restoreAgents(Connection c, List<AgentRow> agents) throws SQLException {
+        List<String> dropped = new ArrayList<>();
+        for (AgentRow a : agents) {
+            String id = null;
+            try (PreparedStatement find = c.prepareStatement("SELECT id FROM servers WHERE name_key = ?")) {
+                find.setString(1, key(a.serverName()));
+                try (ResultSet rs = find.executeQuery()) {
+                    if (rs.next()) {
+                        id = rs.getString(1);
+                    }
+                }
+            }
+            if (id == null) {
+                dropped.add(a.serverName());
+                continue;
+            }
+            try (PreparedStatement put = c.prepareStatement("INSERT INTO agents (server_id, cert_sha256,"
+                    + " cert_expires_ns, enrolled_ns, address, heartbeat_ns, running_tasks, capabilities)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                put.setString(1, id);
+                put.setString(2, a.certSha256());
+                put.setLong(3, a.certExpiresNs());
+                put.setLong(4, a.enrolledNs());
+                put.setString(5, a.address());
+                if (a.heartbeatNs() == null) {
+                    put.setNull(6, java.sql.Types.BIGINT);
+                } else {
+                    put.setLong(6, a.heartbeatNs());
+                }
+                put.setInt(7, a.runningTasks());
+                put.setString(8, a.capabilities());
+                put.executeUpdate();
+            }
+        }
+        return dropped;
+    }
+
     static void deleteAll(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (String table : List.of("job_guest_proxies", "job_proxies", "job_vms", "jobs")) {

@@ -250,8 +250,15 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
                     plan.jobs.size(), false);
         }
         db.inTransaction(c -> {
+            // enrolled agents stay with their servers (by name); an agent whose server the file drops goes
+            List<InventoryStore.AgentRow> agents = InventoryStore.takeAgents(c);
             InventoryStore.deleteAll(c);
             Map<String, String> hostIds = plan.writeServersAndHosts(c);
+            List<String> dropped = InventoryStore.restoreAgents(c, agents);
+            if (!dropped.isEmpty()) {
+                LOG.warn("The imported inventory has no server {}: their agents were removed (enroll them again"
+                        + " after adding the servers back)", dropped);
+            }
             try (InventoryStore.VmWriter w = new InventoryStore.VmWriter(c)) {
                 sameBytes(digest, forEachVm(file, (vm, path) -> {
                     try {

@@ -272,4 +272,28 @@ abstract class AgentRegistryContractTest {
         inventory.removeServer("px-01");
         assertNull(database.read(c -> JdbcAgentRegistry.agentOf(c, "px-01")));
     }
+
+    /** An inventory import replaces the servers: agents stay with the servers it keeps (by name), the others go. */
+    @Test
+    void anImportKeepsTheAgentsOfTheServersItKeeps(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        registry.enrolled("px-01", CERT, T0.plus(Duration.ofDays(365)));
+        registry.enrolled("px-02", "d1".repeat(32), T0.plus(Duration.ofDays(365)));
+        registry.heartbeat("px-01", "127.0.0.1", CAPS, 1, T0.plus(Duration.ofSeconds(5)));
+        JsonInventoryTransfer transfer = new JsonInventoryTransfer(database);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        transfer.exportTo(out);
+        String exported = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        // the same inventory, but px-02 is now px-99
+        assertTrue(exported.contains("\"px-02\""), exported);
+        java.nio.file.Path file = dir.resolve("inventory.json");
+        java.nio.file.Files.writeString(file, exported.replace("\"px-02\"", "\"px-99\""));
+
+        transfer.importFrom(file, false);
+
+        List<AgentInfo> agents = Subjects.as(VIEWER, () -> registry.agents());
+        assertEquals(List.of("px-01"), agents.stream().map(AgentInfo::server).toList());
+        assertTrue(registry.accepted("px-01", CERT).isPresent(), "px-01's certificate still stands for its agent");
+        assertEquals(java.util.Optional.of(T0.plus(Duration.ofSeconds(5))), agents.get(0).lastHeartbeat());
+    }
 }

@@ -5,6 +5,7 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.ferry.agent.protocol.v1.BeginRequest;
 import io.ferry.agent.protocol.v1.ChunkRequest;
 import io.ferry.agent.protocol.v1.CommitRequest;
@@ -43,6 +44,12 @@ public final class GrpcStoreLink implements StoreLink {
 
     /** Largest message either side accepts: a sealed 4 MiB chunk, or a manifest of a large disk. */
     public static final int MAX_MESSAGE_BYTES = 64 << 20;
+
+    /**
+     * HTTP/2 flow-control window of store connections, both ends: several 4 MiB chunks in flight
+     * without waiting for window updates (gRPC's default is 1 MiB).
+     */
+    public static final int FLOW_CONTROL_WINDOW = 32 << 20;
 
     private final ManagedChannel channel;
     private final boolean ownsChannel;
@@ -131,7 +138,9 @@ public final class GrpcStoreLink implements StoreLink {
     @Override
     public CompletableFuture<Void> putChunk(String session, ChunkId id, ByteBuffer sealedImage) {
         return adapt(call().putChunk(PutChunkRequest.newBuilder().setRepository(repository).setSession(session)
-                .setId(ByteString.copyFrom(id.toBytes())).setImage(ByteString.copyFrom(sealedImage)).build()),
+                // not copied: the key side keeps the buffer unchanged until this call's future completes
+                .setId(ByteString.copyFrom(id.toBytes())).setImage(UnsafeByteOperations.unsafeWrap(sealedImage))
+                .build()),
                 d -> null, "uploading chunk " + id.hex());
     }
 
