@@ -42,7 +42,8 @@ import org.junit.runners.MethodSorters;
  * repository's files hold no plaintext;</li>
  * <li>kill -9 of an agent in the middle of its task: the task fails naming the lost agent once
  * its lease has expired, nothing of its backup is visible, and a retry after the agent is back
- * completes.</li>
+ * completes;</li>
+ * <li>a manager restart: both agents reconnect by themselves and take tasks again.</li>
  * </ul>
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
@@ -201,6 +202,30 @@ public class AgentsIT {
         Path target = Files.createDirectories(manager.home().resolve("data/ferry/restores")).resolve("big-01.raw");
         manager.ok("ferry:restore-disk --job-repo bkp-01 --disk big-01/scsi0:0 " + target);
         assertEquals(-1L, Files.mismatch(target, disks.resolve("big-01.raw")));
+    }
+
+    @Test
+    public void t5_afterAManagerRestartTheAgentsReconnectAndTakeTasksAgain() throws Exception {
+        manager.stop(Duration.ofMinutes(1));
+        java.time.Instant restarted = java.time.Instant.now();
+        manager.start();
+        manager.awaitClient("ferry:server-list", BOOT_TIMEOUT);
+        // agents retry with backoff (1 s doubling to 30 s): both are back within a minute or so
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        Set<String> back = new HashSet<>();
+        while (back.size() < 2 && System.nanoTime() < deadline) {
+            back.clear();
+            for (Map<String, Object> agent : Json.objects(Json.parse(manager.ok("ferry:agent-list --json")))) {
+                Object heartbeat = agent.get("lastHeartbeat");
+                if (heartbeat != null && java.time.Instant.parse(heartbeat.toString()).isAfter(restarted)) {
+                    back.add(String.valueOf(agent.get("server")));
+                }
+            }
+            Thread.sleep(1000);
+        }
+        assertEquals("agents with a heartbeat after the manager's restart", Set.of("px-hq", "px-br"), back);
+        Map<String, Object> session = Json.object(Json.parse(manager.ok("ferry:job-run --json agents-split")));
+        assertEquals(String.valueOf(session), "SUCCESS", session.get("status"));
     }
 
     // ---- helpers ----
