@@ -57,8 +57,8 @@ public record AgentIdentity(String server, String managerHost, int managerPort, 
         } catch (IllegalArgumentException e) {
             throw new IOException(dir.resolve(PROPERTIES) + ": manager: " + e.getMessage(), e);
         }
-        return new AgentIdentity(server, manager.host(), manager.port(), Certificates.readPrivateKey(dir.resolve(KEY)),
-                Certificates.readCertificates(dir.resolve(CERTIFICATE)).get(0),
-                Certificates.readCertificates(dir.resolve(CA)).get(0));
+        return new AgentIdentity(server, manager.host(), manager.port(), io.ferry.pki.Pem.readPrivateKey(dir.resolve(KEY)),
+                io.ferry.pki.Pem.readCertificate(dir.resolve(CERTIFICATE)),
+                io.ferry.pki.Pem.readCertificate(dir.resolve(CA)));
     }
 }

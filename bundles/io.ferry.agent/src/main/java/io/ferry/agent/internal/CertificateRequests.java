@@ -15,34 +15,13 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
-/** An agent's key pair and its PKCS#10 certificate request (BouncyCastle), and their check on the manager. */
+/**
+ * The manager's check of an agent's PKCS#10 certificate request before it redeems the token, so
+ * that a malformed request does not use the token up (the agent makes its key and request with
+ * {@link io.ferry.pki.AgentKeys}; the CA checks the request again when it issues).
+ */
 public final class CertificateRequests {
     private CertificateRequests() {
-    }
-
-    /** A new EC P-256 key pair: the agent's key, which never leaves the agent. */
-    public static KeyPair newKeyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JVM cannot make EC P-256 keys: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * A certificate request for the key pair (DER). The subject is only a placeholder: the
-     * manager names the certificate after the server the token enrolls.
-     */
-    public static byte[] create(KeyPair keys) {
-        try {
-            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate());
-            return new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=ferry-agent"), keys.getPublic())
-                    .build(signer).getEncoded();
-        } catch (OperatorCreationException | IOException e) {
-            throw new IllegalStateException("cannot make a certificate request: " + e.getMessage(), e);
-        }
     }
 
     /**

@@ -131,25 +131,25 @@ public final class EnrollTool {
      */
     public static Enrolled enroll(HostPort manager, EnrollmentToken.Text token, Path dir, Duration timeout)
             throws EnrollmentFailedException {
-        KeyPair keys = CertificateRequests.newKeyPair();
+        KeyPair keys = io.ferry.pki.AgentKeys.newKeyPair();
         EnrollRequest request = EnrollRequest.newBuilder()
                 .setProtocol(Protocol.toProto(Protocol.CURRENT))
                 .setFerryVersion(FerryVersion.current())
                 .setToken(token.toString())
-                .setCsrDer(ByteString.copyFrom(CertificateRequests.create(keys)))
+                .setCsrDer(ByteString.copyFrom(io.ferry.pki.AgentKeys.csr(keys, "ferry-agent")))
                 .build();
         EnrollReply reply = call(manager, token, request, timeout);
         X509Certificate certificate;
         X509Certificate ca;
         try {
-            certificate = Certificates.certificate(reply.getCertificateDer().toByteArray());
-            ca = Certificates.certificate(reply.getCaCertificateDer().toByteArray());
+            certificate = io.ferry.pki.Certificates.fromDer(reply.getCertificateDer().toByteArray());
+            ca = io.ferry.pki.Certificates.fromDer(reply.getCaCertificateDer().toByteArray());
         } catch (IllegalArgumentException e) {
             throw new EnrollmentFailedException("the manager's reply holds no valid certificate: " + e.getMessage());
         }
-        if (!Certificates.fingerprint(ca).equals(token.caFingerprint())) {
+        if (!io.ferry.pki.Fingerprints.sha256(ca).equals(token.caFingerprint())) {
             throw new EnrollmentFailedException("the manager answered with another CA certificate than the token's"
-                    + " (fingerprint " + Certificates.fingerprint(ca) + "): not enrolled");
+                    + " (fingerprint " + io.ferry.pki.Fingerprints.sha256(ca) + "): not enrolled");
         }
         if (!certificate.getPublicKey().equals(keys.getPublic())) {
             throw new EnrollmentFailedException("the manager's certificate is not for the key this agent made: not"
@@ -221,14 +221,14 @@ public final class EnrollTool {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
                     "rwx------")));
         }
-        writeAtomically(dir, AgentIdentity.KEY, Certificates.pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-        writeAtomically(dir, AgentIdentity.CERTIFICATE, Certificates.pem(certificate));
-        writeAtomically(dir, AgentIdentity.CA, Certificates.pem(ca));
+        writeAtomically(dir, AgentIdentity.KEY, io.ferry.pki.Pem.privateKey(keys.getPrivate()));
+        writeAtomically(dir, AgentIdentity.CERTIFICATE, io.ferry.pki.Pem.certificates(java.util.List.of(certificate)));
+        writeAtomically(dir, AgentIdentity.CA, io.ferry.pki.Pem.certificates(java.util.List.of(ca)));
         // last: its presence says the enrollment is complete
         writeAtomically(dir, AgentIdentity.PROPERTIES, "# written by ferry agent enroll at " + Instant.now() + "\n"
                 + "manager=" + manager + "\n"
                 + "server=" + server + "\n"
-                + "ca.fingerprint=" + Certificates.fingerprint(ca) + "\n");
+                + "ca.fingerprint=" + io.ferry.pki.Fingerprints.sha256(ca) + "\n");
     }
 
     /** Owner-only from creation (the key), moved into place in one step. */

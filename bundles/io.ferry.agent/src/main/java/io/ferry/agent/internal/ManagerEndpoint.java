@@ -329,7 +329,7 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
             }
             try {
                 X509Certificate certificate = tls.issueAgentCertificate(csr, serverName, settings.certificateValidity());
-                String fingerprint = Certificates.fingerprint(certificate);
+                String fingerprint = io.ferry.pki.Fingerprints.sha256(certificate);
                 registry.enrolled(serverName, fingerprint, certificate.getNotAfter().toInstant());
                 LOG.info("Enrolled the agent of {} (certificate {}, from {})", serverName, fingerprint,
                         remoteAddress());
@@ -384,8 +384,8 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
                 return new ServerCall.Listener<>() {
                 };
             }
-            String serverName = Certificates.commonName(certificate);
-            String fingerprint = Certificates.fingerprint(certificate);
+            String serverName = io.ferry.pki.Certificates.commonName(certificate).orElse("");
+            String fingerprint = io.ferry.pki.Fingerprints.sha256(certificate);
             boolean accepted;
             try {
                 accepted = registry.accepted(serverName, fingerprint).isPresent();

@@ -98,7 +98,7 @@ public final class ManagerTrust extends X509ExtendedTrustManager {
         if (anchor != null) {
             return c.equals(anchor);
         }
-        return Certificates.fingerprint(c).equals(pinnedFingerprint);
+        return io.ferry.pki.Fingerprints.sha256(c).equals(pinnedFingerprint);
     }
 
     private static boolean serverAuth(X509Certificate c) {

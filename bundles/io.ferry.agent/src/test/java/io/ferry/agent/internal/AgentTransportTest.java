@@ -80,7 +80,7 @@ class AgentTransportTest {
 
     private AgentIdentity enrolledAgent(String server, ManagerEndpoint endpoint) throws Exception {
         AgentIdentity identity = ca.agent(server, endpoint.port(), tmp.resolve(server));
-        registry.enrolled(server, Certificates.fingerprint(identity.certificate()),
+        registry.enrolled(server, io.ferry.pki.Fingerprints.sha256(identity.certificate()),
                 identity.certificate().getNotAfter().toInstant());
         return identity;
     }
@@ -141,8 +141,8 @@ class AgentTransportTest {
                 dir.resolve(AgentIdentity.KEY))));
         AgentIdentity identity = AgentIdentity.load(dir);
         assertEquals("px-01", identity.server());
-        assertEquals("px-01", Certificates.commonName(identity.certificate()));
-        assertTrue(registry.accepted("px-01", Certificates.fingerprint(identity.certificate())).isPresent(),
+        assertEquals("px-01", io.ferry.pki.Certificates.commonName(identity.certificate()).orElse(""));
+        assertTrue(registry.accepted("px-01", io.ferry.pki.Fingerprints.sha256(identity.certificate())).isPresent(),
                 "the registry knows the new certificate");
 
         List<TaskProgress> progress = new CopyOnWriteArrayList<>();
@@ -371,7 +371,7 @@ class AgentTransportTest {
         // the agent trusts the real manager (so that the refusal is the manager's), with a certificate of another CA
         AgentIdentity identity = new AgentIdentity("px-01", "127.0.0.1", endpoint.port(), foreign.key(),
                 foreign.certificate(), ca.caCertificate());
-        registry.enrolled("px-01", Certificates.fingerprint(foreign.certificate()),
+        registry.enrolled("px-01", io.ferry.pki.Fingerprints.sha256(foreign.certificate()),
                 foreign.certificate().getNotAfter().toInstant());
 
         AgentClient client = client(identity, ManagerMessageHandler.NONE, Protocol.CURRENT);

@@ -39,9 +39,9 @@ final class TestCa implements ManagerTls {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
     private static final char[] NO_PASSWORD = new char[0];
 
-    private final KeyPair caKeys = CertificateRequests.newKeyPair();
+    private final KeyPair caKeys = io.ferry.pki.AgentKeys.newKeyPair();
     private final X509Certificate ca;
-    private final KeyPair serverKeys = CertificateRequests.newKeyPair();
+    private final KeyPair serverKeys = io.ferry.pki.AgentKeys.newKeyPair();
     private final X509Certificate serverCertificate;
 
     TestCa(String name) {
@@ -80,7 +80,7 @@ final class TestCa implements ManagerTls {
     }
 
     String fingerprint() {
-        return Certificates.fingerprint(ca);
+        return io.ferry.pki.Fingerprints.sha256(ca);
     }
 
     @Override
@@ -109,13 +109,12 @@ final class TestCa implements ManagerTls {
 
     /** An enrolled agent's directory, written as the enrollment tool writes it. */
     AgentIdentity agent(String server, int managerPort, Path dir) throws IOException {
-        KeyPair keys = CertificateRequests.newKeyPair();
+        KeyPair keys = io.ferry.pki.AgentKeys.newKeyPair();
         X509Certificate certificate = agentCertificate(keys.getPublic(), server, Duration.ofDays(1));
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve(AgentIdentity.KEY), Certificates.pem("PRIVATE KEY",
-                keys.getPrivate().getEncoded()));
-        Files.writeString(dir.resolve(AgentIdentity.CERTIFICATE), Certificates.pem(certificate));
-        Files.writeString(dir.resolve(AgentIdentity.CA), Certificates.pem(ca));
+        Files.writeString(dir.resolve(AgentIdentity.KEY), io.ferry.pki.Pem.privateKey(keys.getPrivate()));
+        Files.writeString(dir.resolve(AgentIdentity.CERTIFICATE), io.ferry.pki.Pem.certificates(java.util.List.of(certificate)));
+        Files.writeString(dir.resolve(AgentIdentity.CA), io.ferry.pki.Pem.certificates(java.util.List.of(ca)));
         Files.writeString(dir.resolve(AgentIdentity.PROPERTIES), "manager=127.0.0.1:" + managerPort + "\nserver="
                 + server + "\n");
         return AgentIdentity.load(dir);
