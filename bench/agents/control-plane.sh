@@ -5,7 +5,8 @@
 # AGENTS agent clients in one JVM (mutual TLS on 127.0.0.1, heartbeat 10 s) and dispatches TASKS
 # task assignments round-robin, IN_FLIGHT at a time; prints dispatch latency and heap.
 #
-#   bench/agents/control-plane.sh [AGENTS [TASKS [IN_FLIGHT]]]   (default 500 30000 200)
+#   bench/agents/control-plane.sh [AGENTS [TASKS [IN_FLIGHT [RATE]]]]  (default 500 30000 200, no rate
+#   limit; RATE: at most so many dispatches per second)
 #
 # Builds the agent module and what it needs (offline, without tests, nothing installed) first.
 set -euo pipefail

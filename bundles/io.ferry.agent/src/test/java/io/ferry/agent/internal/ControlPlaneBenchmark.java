@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -35,7 +36,8 @@ import java.util.stream.Stream;
  * answers every TaskAssignment at once with a TaskResult on the same stream. Once all agents are
  * connected, M TaskAssignments (each with a small DiskBackupTask) are dispatched round-robin
  * over the agents from 4 manager threads, with at most W assignments in flight at a time (a
- * dispatcher waits for a result before it sends more). Per dispatch it measures the time from
+ * dispatcher waits for a result before it sends more) and, optionally, at most R per second (so
+ * that the run spans several heartbeat rounds and latency is not only the window's queueing). Per dispatch it measures the time from
  * {@link AgentChannel#send} to the manager's {@link AgentListener#result}, and prints p50, p90,
  * p99, max, throughput and the heap.
  *
@@ -46,7 +48,7 @@ import java.util.stream.Stream;
  * sessions, Netty buffers, gRPC channels), which a real manager does not carry.
  *
  * <p>Run: {@code java -cp <test classpath> io.ferry.agent.internal.ControlPlaneBenchmark [agents] [tasks]
- * [inFlight]} (default 500 agents, 30,000 tasks, 200 in flight); the command that builds the
+ * [inFlight] [rate]} (default 500 agents, 30,000 tasks, 200 in flight, no rate limit); the command that builds the
  * classpath is in docs/benchmarks.md.
  */
 public final class ControlPlaneBenchmark {
@@ -63,11 +65,13 @@ public final class ControlPlaneBenchmark {
         int agents = args.length > 0 ? positive(args[0], "agents") : 500;
         int tasks = args.length > 1 ? positive(args[1], "tasks") : 30_000;
         int inFlight = args.length > 2 ? positive(args[2], "inFlight") : 200;
+        int rate = args.length > 3 ? positive(args[3], "rate") : Integer.MAX_VALUE;
         Path tmp = Files.createTempDirectory("ferry-control-plane-bench");
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         List<AgentClient> clients = new ArrayList<>();
         System.out.printf(Locale.ROOT, "Control plane: %d agents, %d tasks, %d in flight, %d dispatcher threads,"
-                + " max heap %d MiB, %d CPUs%n", agents, tasks, inFlight, DISPATCHERS,
+                + " %s, max heap %d MiB, %d CPUs%n", agents, tasks, inFlight, DISPATCHERS,
+                rate == Integer.MAX_VALUE ? "as fast as the window allows" : "at most " + rate + " per s",
                 Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
 
         long heapBefore = usedAfterGc(memory);
@@ -149,7 +153,12 @@ public final class ControlPlaneBenchmark {
                 int first = t;
                 Thread d = new Thread(() -> {
                     try {
-                        for (int i = first; i < tasks; i += DISPATCHERS) {
+                        long every = rate == Integer.MAX_VALUE ? 0 : DISPATCHERS * 1_000_000_000L / rate;
+                        for (int i = first, k = 0; i < tasks; i += DISPATCHERS, k++) {
+                            long due = start + k * every;
+                            while (System.nanoTime() < due) {
+                                LockSupport.parkNanos(due - System.nanoTime());
+                            }
                             window.acquire();
                             ManagerMessage message = assignment(i);
                             sentAt.set(i, System.nanoTime());
