@@ -112,7 +112,7 @@ public final class ControlPlaneBenchmark {
             for (int i = 0; i < agents; i++) {
                 String server = String.format(Locale.ROOT, "px-%04d", i);
                 AgentIdentity identity = ca.agent(server, endpoint.port(), tmp.resolve(server));
-                registry.enrolled(server, Certificates.fingerprint(identity.certificate()),
+                registry.enrolled(server, io.ferry.pki.Fingerprints.sha256(identity.certificate()),
                         identity.certificate().getNotAfter().toInstant());
                 AtomicReference<AgentClient> self = new AtomicReference<>();
                 AgentClient client = new AgentClient(identity, AgentClient.Settings.defaults(tmp, "bench")
