@@ -47,6 +47,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FleecingBackup implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FleecingBackup.class);
+
     /** sun_path holds 108 bytes including the terminating NUL. */
     private static final int MAX_SOCKET_PATH = 107;
     private static final HexFormat HEX = HexFormat.of();
@@ -220,8 +222,21 @@ public final class FleecingBackup implements AutoCloseable {
             return;
         }
         // QEMU 7.2 takes a SocketAddressLegacy here: {"type":"unix","data":{"path":...}}
-        qmp.execute("nbd-server-start", Map.of("addr", Map.of("type", "unix", "data", Map.of("path", nbdSocket.toString()))),
-                timeout);
+        Map<String, Object> start = Map.of("addr", Map.of("type", "unix", "data", Map.of("path",
+                nbdSocket.toString())));
+        try {
+            qmp.execute("nbd-server-start", start, timeout);
+        } catch (QmpException e) {
+            if (!e.description().contains("already running")) {
+                throw e;
+            }
+            // only Ferry starts this VM's NBD server, one backup of a VM at a time: a running one was
+            // left by a Ferry that stopped without ending its backup (kill -9, power loss)
+            LOG.warn("QEMU's NBD server of this VM was still running, left by a Ferry process that ended without"
+                    + " stopping it (killed?): stopping it and starting this backup's");
+            qmp.execute("nbd-server-stop", Map.of(), timeout);
+            qmp.execute("nbd-server-start", start, timeout);
+        }
         nbdServerStarted = true;
     }
 

@@ -109,6 +109,34 @@ class FleecingBackupTest {
         fleecing.removeBitmap(DISK_NODE, bitmap);
     }
 
+    /**
+     * A Ferry killed during a backup leaves QEMU's NBD server running; the next Ferry process
+     * (here a second FleecingBackup on the same VM, the first one never closed) takes it over
+     * instead of failing every later backup of the VM with "NBD server already running".
+     */
+    @Test
+    void aBackupAfterAFerryThatLeftTheNbdServerRunningStillWorks(@TempDir Path dir) {
+        FleecingBackup killed = new FleecingBackup(vm.qmp(), Optional.of(vm.agent()), scratch, QemuVm.COMMAND_TIMEOUT);
+        String first;
+        try (FleecingView view = killed.start(DISK_NODE, Optional.empty())) {
+            view.commit();
+            first = view.bitmapForNextBackup(DISK_NODE).orElseThrow();
+        }
+        // `killed` is never closed: its NBD server stays up, as after kill -9
+        FleecingBackup next = new FleecingBackup(vm.qmp(), Optional.of(vm.agent()), scratch, QemuVm.COMMAND_TIMEOUT);
+        String second;
+        try (FleecingView view = next.start(DISK_NODE, Optional.empty())) {
+            Path image = ViewImages.copy(view.disk(DISK_NODE), images.resolve("after-left-server.raw"));
+            ViewImages.assertCleanExt4(image);
+            view.commit();
+            second = view.bitmapForNextBackup(DISK_NODE).orElseThrow();
+        }
+        next.removeBitmap(DISK_NODE, first);
+        next.removeBitmap(DISK_NODE, second);
+        // `next` is not closed either: the NBD server it runs stays for the other tests' FleecingBackup,
+        // which takes it over the same way when it starts one
+    }
+
     @Test
     void anIncrementalViewsBitmapListsOnlyTheChangedBlocks() {
         vm.sh("dd if=/dev/urandom of=/data/inc.bin bs=64k count=32 2>/dev/null; sync");
