@@ -1,7 +1,5 @@
 package io.ferry.repository.internal;
 
-import io.ferry.api.NotFoundException;
-import io.ferry.api.ValidationException;
 import io.ferry.api.audit.Audit;
 import io.ferry.api.audit.AuditLog;
 import io.ferry.api.repository.BackupInfo;
@@ -31,7 +29,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -164,12 +161,9 @@ final class FileRepository implements Repository {
     public Optional<BackupInfo> latest(String disk) {
         audit.read(FerryRole.VIEWER, "backups");
         requireOpen();
-        return latest(listing(), disk);
+        return listing().latest(disk);
     }
 
-    private static Optional<BackupInfo> latest(ManifestStore.Listing listing, String disk) {
-        return listing.backups().stream().filter(b -> b.disk().equals(disk)).max(ManifestStore.OLDEST_FIRST);
-    }
 
     @Override
     public BackupWriter startBackup(BackupRequest request) {
@@ -184,7 +178,7 @@ final class FileRepository implements Repository {
             lease = lock.shared("backup", "backup " + id + " of disk '" + request.disk() + "'");
             Files.createDirectories(tmpDir);
             // listed again under the lock: a prune that just finished may have removed backups
-            Optional<BackupInfo> parent = parent(listing(), request);
+            Optional<BackupInfo> parent = listing().parentOf(request, "repository " + root);
             ChunkTable parentTable = parent.isPresent() ? readParent(parent.get()) : null;
             return new FileBackupWriter(this, lease, id, request, started, parent, parentTable,
                     damaged.suspects());
@@ -197,34 +191,6 @@ final class FileRepository implements Repository {
         }
     }
 
-    /**
-     * The parent of a new backup: none for a full one, exactly the named one (refused when it
-     * is gone or of another disk: a base chosen otherwise would silently combine changed
-     * blocks with the wrong data), else the latest complete backup of the disk.
-     */
-    private Optional<BackupInfo> parent(ManifestStore.Listing listing, BackupRequest request) {
-        if (request.full()) {
-            return Optional.empty();
-        }
-        if (request.parent() == null) {
-            return latest(listing, request.disk());
-        }
-        String wanted = request.parent();
-        if (listing.unreadable().containsKey(wanted)) {
-            throw new RepositoryException(Reason.CORRUPT, "the parent backup " + wanted + " of disk '"
-                    + request.disk() + "' in repository " + root + " cannot be read ("
-                    + listing.unreadable().get(wanted) + "); run ferry:verify, or take a full backup");
-        }
-        BackupInfo parent = listing.backups().stream().filter(b -> b.id().equals(wanted)).findFirst()
-                .orElseThrow(() -> new NotFoundException("The parent backup " + wanted + " named for a backup of"
-                        + " disk '" + request.disk() + "' is not in repository " + root
-                        + " (pruned or deleted): take a full backup, or name a parent that exists"));
-        if (!parent.disk().equals(request.disk())) {
-            throw new ValidationException("parent", "backup " + wanted + " in repository " + root + " is of disk '"
-                    + parent.disk() + "', not '" + request.disk() + "': a backup's parent must be of the same disk");
-        }
-        return Optional.of(parent);
-    }
 
     private void release(RepositoryLock.Lease lease, String id) {
         if (lease != null) {
@@ -327,22 +293,7 @@ final class FileRepository implements Repository {
 
     /** The id of the one backup whose id is or starts with {@code idOrPrefix}. */
     String resolve(ManifestStore.Listing listing, String idOrPrefix) {
-        if (idOrPrefix == null || idOrPrefix.isBlank()) {
-            throw new ValidationException("backup", "no backup id given");
-        }
-        Set<String> ids = listing.allIds();
-        if (ids.contains(idOrPrefix)) {
-            return idOrPrefix;
-        }
-        List<String> matches = ids.stream().filter(id -> id.startsWith(idOrPrefix)).toList();
-        if (matches.isEmpty()) {
-            throw new NotFoundException("No backup '" + idOrPrefix + "' in repository " + root + " (see ferry:backups)");
-        }
-        if (matches.size() > 1) {
-            throw new ValidationException("backup", "'" + idOrPrefix + "' matches " + matches.size() + " backups in "
-                    + root + ": " + String.join(", ", matches) + "; give more of the id");
-        }
-        return matches.get(0);
+        return listing.resolve(idOrPrefix, "repository " + root);
     }
 
     RepositoryException unreadableManifest(String id, String problem) {

@@ -1,6 +1,11 @@
 package io.ferry.repository.internal;
 
+import io.ferry.api.NotFoundException;
+import io.ferry.api.ValidationException;
 import io.ferry.api.repository.BackupInfo;
+import io.ferry.api.repository.BackupRequest;
+import io.ferry.api.repository.RepositoryException;
+import io.ferry.api.repository.RepositoryException.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,6 +22,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -66,6 +72,67 @@ final class ManifestStore {
             backups.forEach(b -> ids.add(b.id()));
             ids.addAll(new TreeSet<>(unreadable.keySet()));
             return ids;
+        }
+
+        /** The newest complete backup of {@code disk}. */
+        Optional<BackupInfo> latest(String disk) {
+            return backups.stream().filter(b -> b.disk().equals(disk)).max(OLDEST_FIRST);
+        }
+
+        /**
+         * The parent of a new backup: none for a full one, exactly the named one (refused when it
+         * is gone or of another disk: a base chosen otherwise would silently combine changed
+         * blocks with the wrong data), else the latest complete backup of the disk.
+         *
+         * @param where the repository as messages name it ({@code repository /path})
+         */
+        Optional<BackupInfo> parentOf(BackupRequest request, String where) {
+            if (request.full()) {
+                return Optional.empty();
+            }
+            if (request.parent() == null) {
+                return latest(request.disk());
+            }
+            String wanted = request.parent();
+            if (unreadable.containsKey(wanted)) {
+                throw new RepositoryException(Reason.CORRUPT, "the parent backup " + wanted + " of disk '"
+                        + request.disk() + "' in " + where + " cannot be read (" + unreadable.get(wanted)
+                        + "); run ferry:verify, or take a full backup");
+            }
+            BackupInfo parent = backups.stream().filter(b -> b.id().equals(wanted)).findFirst()
+                    .orElseThrow(() -> new NotFoundException("The parent backup " + wanted + " named for a backup of"
+                            + " disk '" + request.disk() + "' is not in " + where
+                            + " (pruned or deleted): take a full backup, or name a parent that exists"));
+            if (!parent.disk().equals(request.disk())) {
+                throw new ValidationException("parent", "backup " + wanted + " in " + where + " is of disk '"
+                        + parent.disk() + "', not '" + request.disk() + "': a backup's parent must be of the same"
+                        + " disk");
+            }
+            return Optional.of(parent);
+        }
+
+        /**
+         * The id of the backup {@code idOrPrefix} names: a whole id, or a prefix of exactly one.
+         *
+         * @param where the repository as messages name it ({@code repository /path})
+         */
+        String resolve(String idOrPrefix, String where) {
+            if (idOrPrefix == null || idOrPrefix.isBlank()) {
+                throw new ValidationException("backup", "no backup id given");
+            }
+            Set<String> ids = allIds();
+            if (ids.contains(idOrPrefix)) {
+                return idOrPrefix;
+            }
+            List<String> matches = ids.stream().filter(id -> id.startsWith(idOrPrefix)).toList();
+            if (matches.isEmpty()) {
+                throw new NotFoundException("No backup '" + idOrPrefix + "' in " + where + " (see ferry:backups)");
+            }
+            if (matches.size() > 1) {
+                throw new ValidationException("backup", "'" + idOrPrefix + "' matches " + matches.size()
+                        + " backups in " + where + ": " + String.join(", ", matches) + "; give more of the id");
+            }
+            return matches.get(0);
         }
     }
 

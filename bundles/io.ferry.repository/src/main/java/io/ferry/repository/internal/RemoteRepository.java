@@ -1,7 +1,6 @@
 package io.ferry.repository.internal;
 
 import io.ferry.api.NotFoundException;
-import io.ferry.api.ValidationException;
 import io.ferry.api.repository.BackupInfo;
 import io.ferry.api.repository.BackupReader;
 import io.ferry.api.repository.BackupRequest;
@@ -185,12 +184,9 @@ public final class RemoteRepository implements Repository {
     @Override
     public Optional<BackupInfo> latest(String disk) {
         requireOpen();
-        return latest(listing(), disk);
+        return listing().latest(disk);
     }
 
-    private static Optional<BackupInfo> latest(ManifestStore.Listing listing, String disk) {
-        return listing.backups().stream().filter(b -> b.disk().equals(disk)).max(ManifestStore.OLDEST_FIRST);
-    }
 
     @Override
     public BackupWriter startBackup(BackupRequest request) {
@@ -200,7 +196,7 @@ public final class RemoteRepository implements Repository {
                 options, "start a backup of disk '" + request.disk() + "'"));
         try {
             // listed under the session's lock: a prune that just finished may have removed backups
-            Optional<BackupInfo> parent = parent(listing(), request);
+            Optional<BackupInfo> parent = listing().parentOf(request, describe());
             ChunkTable parentTable = parent.isPresent() ? read(parent.get().id()).table() : null;
             return new RemoteBackupWriter(this, session, request, parent, parentTable);
         } catch (RuntimeException e) {
@@ -209,29 +205,6 @@ public final class RemoteRepository implements Repository {
         }
     }
 
-    private Optional<BackupInfo> parent(ManifestStore.Listing listing, BackupRequest request) {
-        if (request.full()) {
-            return Optional.empty();
-        }
-        if (request.parent() == null) {
-            return latest(listing, request.disk());
-        }
-        String wanted = request.parent();
-        if (listing.unreadable().containsKey(wanted)) {
-            throw new RepositoryException(Reason.CORRUPT, "the parent backup " + wanted + " of disk '"
-                    + request.disk() + "' in " + describe() + " cannot be read (" + listing.unreadable().get(wanted)
-                    + "); run ferry:verify, or take a full backup");
-        }
-        BackupInfo parent = listing.backups().stream().filter(b -> b.id().equals(wanted)).findFirst()
-                .orElseThrow(() -> new NotFoundException("The parent backup " + wanted + " named for a backup of"
-                        + " disk '" + request.disk() + "' is not in " + describe()
-                        + " (pruned or deleted): take a full backup, or name a parent that exists"));
-        if (!parent.disk().equals(request.disk())) {
-            throw new ValidationException("parent", "backup " + wanted + " in " + describe() + " is of disk '"
-                    + parent.disk() + "', not '" + request.disk() + "': a backup's parent must be of the same disk");
-        }
-        return Optional.of(parent);
-    }
 
     @Override
     public BackupReader openBackup(String idOrPrefix) {
@@ -483,23 +456,8 @@ public final class RemoteRepository implements Repository {
         return new ManifestStore.Listing(backups, unreadable);
     }
 
-    private String resolve(ManifestStore.Listing listing, String idOrPrefix) {
-        if (idOrPrefix == null || idOrPrefix.isBlank()) {
-            throw new ValidationException("backup", "no backup id given");
-        }
-        var ids = listing.allIds();
-        if (ids.contains(idOrPrefix)) {
-            return idOrPrefix;
-        }
-        List<String> matches = ids.stream().filter(id -> id.startsWith(idOrPrefix)).toList();
-        if (matches.isEmpty()) {
-            throw new NotFoundException("No backup '" + idOrPrefix + "' in " + describe() + " (see ferry:backups)");
-        }
-        if (matches.size() > 1) {
-            throw new ValidationException("backup", "'" + idOrPrefix + "' matches " + matches.size() + " backups in "
-                    + describe() + ": " + String.join(", ", matches) + "; give more of the id");
-        }
-        return matches.get(0);
+    String resolve(ManifestStore.Listing listing, String idOrPrefix) {
+        return listing.resolve(idOrPrefix, describe());
     }
 
     private RepositoryException unreadable(String id, String problem) {
