@@ -589,7 +589,6 @@ public final class FileRepositoryStore implements RepositoryStore {
     private long[] sweep(ChunkIdSet marked, boolean dryRun) throws IOException {
         long count = 0;
         long bytes = 0;
-        HexFormat hex = HexFormat.of();
         if (!Files.isDirectory(chunks.dir())) {
             return new long[] {0, 0};
         }
@@ -599,35 +598,9 @@ public final class FileRepositoryStore implements RepositoryStore {
                     .sorted().toList();
         }
         for (Path dir : dirs) {
-            List<Path> garbage = new ArrayList<>();
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                for (Path f : files) {
-                    String name = f.getFileName().toString();
-                    if (FileRepository.CHUNK_NAME.matcher(name).matches()) {
-                        if (!marked.contains(hex.parseHex(name), 0)) {
-                            garbage.add(f);
-                        }
-                    } else if (name.endsWith(ChunkStore.BAD_SUFFIX) && FileRepository.CHUNK_NAME.matcher(
-                            name.substring(0, name.length() - ChunkStore.BAD_SUFFIX.length())).matches()) {
-                        String chunk = name.substring(0, name.length() - ChunkStore.BAD_SUFFIX.length());
-                        if (!marked.contains(hex.parseHex(chunk), 0) || Files.exists(dir.resolve(chunk))) {
-                            garbage.add(f);
-                        }
-                    }
-                }
-            }
-            for (Path f : garbage) {
-                try {
-                    long size = Files.size(f);
-                    if (!dryRun) {
-                        Files.delete(f);
-                    }
-                    count++;
-                    bytes += size;
-                } catch (NoSuchFileException e) {
-                    // already gone
-                }
-            }
+            long[] swept = Pruner.sweep(dir, marked, dryRun);
+            count += swept[0];
+            bytes += swept[1];
         }
         return new long[] {count, bytes};
     }

@@ -125,42 +125,57 @@ final class Pruner {
         ProgressTicker ticker = new ProgressTicker("sweep", dirs.size(), listener);
         long count = 0;
         long bytes = 0;
-        HexFormat hex = HexFormat.of();
         for (Path dir : dirs) {
             checkCancel(listener, "every remaining backup is complete; the next prune finishes the sweep");
-            List<Path> garbage = new ArrayList<>();
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                for (Path f : files) {
-                    String name = f.getFileName().toString();
-                    if (FileRepository.CHUNK_NAME.matcher(name).matches()) {
-                        if (!marked.contains(hex.parseHex(name), 0)) {
-                            garbage.add(f);
-                        }
-                    } else if (isBad(name)) {
-                        // a damaged chunk moved aside by verify: garbage once no backup needs the chunk
-                        // or it was written again
-                        String chunk = name.substring(0, name.length() - ChunkStore.BAD_SUFFIX.length());
-                        if (!marked.contains(hex.parseHex(chunk), 0) || Files.exists(dir.resolve(chunk))) {
-                            garbage.add(f);
-                        }
-                    }
-                }
-            }
-            for (Path f : garbage) {
-                try {
-                    long size = Files.size(f);
-                    if (!dryRun) {
-                        Files.delete(f);
-                    }
-                    count++;
-                    bytes += size;
-                } catch (NoSuchFileException e) {
-                    // already gone
-                }
-            }
+            long[] swept = sweep(dir, marked, dryRun);
+            count += swept[0];
+            bytes += swept[1];
             ticker.advance(1, 0, 0);
         }
         ticker.finish();
+        return new long[] {count, bytes};
+    }
+
+    /**
+     * Deletes (or, for a dry run, counts) the garbage in one chunk directory: chunk files not in
+     * {@code marked}, and damaged chunks a verify moved aside once no backup needs the chunk or
+     * it was written again. Returns {count, bytes}. The local prune and the storage side's prune
+     * sweep with this one rule.
+     */
+    static long[] sweep(Path dir, ChunkIdSet marked, boolean dryRun) throws IOException {
+        HexFormat hex = HexFormat.of();
+        List<Path> garbage = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (FileRepository.CHUNK_NAME.matcher(name).matches()) {
+                    if (!marked.contains(hex.parseHex(name), 0)) {
+                        garbage.add(f);
+                    }
+                } else if (isBad(name)) {
+                    // a damaged chunk moved aside by verify: garbage once no backup needs the chunk
+                    // or it was written again
+                    String chunk = name.substring(0, name.length() - ChunkStore.BAD_SUFFIX.length());
+                    if (!marked.contains(hex.parseHex(chunk), 0) || Files.exists(dir.resolve(chunk))) {
+                        garbage.add(f);
+                    }
+                }
+            }
+        }
+        long count = 0;
+        long bytes = 0;
+        for (Path f : garbage) {
+            try {
+                long size = Files.size(f);
+                if (!dryRun) {
+                    Files.delete(f);
+                }
+                count++;
+                bytes += size;
+            } catch (NoSuchFileException e) {
+                // already gone
+            }
+        }
         return new long[] {count, bytes};
     }
 
