@@ -20,6 +20,15 @@ record Manifest(BackupInfo info, ChunkTable table) {
         return chunkLength(info, index);
     }
 
+    /** The chunk at {@code index}, empty for a hole; an index outside the backup is refused. */
+    java.util.Optional<io.ferry.api.repository.ChunkId> chunk(long index) {
+        if (index < 0 || index >= table.count()) {
+            throw new io.ferry.api.ValidationException("index", "chunk index " + index + " is outside 0.."
+                    + (table.count() - 1) + " of backup " + info.id());
+        }
+        return table.get(index);
+    }
+
     static int chunkLength(BackupInfo info, long index) {
         return (int) Math.min(info.chunkSize(), info.size() - index * info.chunkSize());
     }

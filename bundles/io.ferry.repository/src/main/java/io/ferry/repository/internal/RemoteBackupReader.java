@@ -1,6 +1,5 @@
 package io.ferry.repository.internal;
 
-import io.ferry.api.ValidationException;
 import io.ferry.api.repository.BackupInfo;
 import io.ferry.api.repository.BackupReader;
 import io.ferry.api.repository.ChunkId;
@@ -36,11 +35,7 @@ final class RemoteBackupReader implements BackupReader {
 
     @Override
     public Optional<ChunkId> chunk(long index) {
-        if (index < 0 || index >= manifest.table().count()) {
-            throw new ValidationException("index", "chunk index " + index + " is outside 0.."
-                    + (manifest.table().count() - 1) + " of backup " + manifest.info().id());
-        }
-        return manifest.table().get(index);
+        return manifest.chunk(index);
     }
 
     @Override
