@@ -134,27 +134,7 @@ final class ChunkStore {
             }
             ChunkCodec.Sealed sealed = codec.seal(id, data);
             Path dir = file.getParent();
-            if (!existingDirs.contains(dir)) {
-                Files.createDirectories(dir);
-                existingDirs.add(dir);
-            }
-            try {
-                if (!unsynced.tryAcquire()) {
-                    long waitStart = System.nanoTime();
-                    unsynced.acquire();
-                    syncBackPressureNanos.addAndGet(System.nanoTime() - waitStart);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting to write chunk " + id);
-            }
-            Path tmp;
-            try {
-                tmp = DurableFiles.writeTemp(tmpDir, file, codec.image());
-            } catch (IOException | RuntimeException e) {
-                unsynced.release();
-                throw e;
-            }
+            Path tmp = writeTemp(id, file, codec.image());
             touchedDirs.add(dir);
             Runnable finish = () -> {
                 try {
@@ -221,27 +201,7 @@ final class ChunkStore {
                 moveAside(id);
             }
             Path dir = file.getParent();
-            if (!existingDirs.contains(dir)) {
-                Files.createDirectories(dir);
-                existingDirs.add(dir);
-            }
-            try {
-                if (!unsynced.tryAcquire()) {
-                    long waitStart = System.nanoTime();
-                    unsynced.acquire();
-                    syncBackPressureNanos.addAndGet(System.nanoTime() - waitStart);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting to write chunk " + id);
-            }
-            Path tmp;
-            try {
-                tmp = DurableFiles.writeTemp(tmpDir, file, image);
-            } catch (IOException | RuntimeException e) {
-                unsynced.release();
-                throw e;
-            }
+            Path tmp = writeTemp(id, file, image);
             Runnable finish = () -> {
                 try {
                     DurableFiles.syncAndRename(tmp, file);
@@ -271,6 +231,35 @@ final class ChunkStore {
             if (!handedOff) {
                 inFlight.remove(id, mine);
             }
+        }
+    }
+
+    /**
+     * Writes a chunk file's image to a temporary file beside it (its directory made once),
+     * after taking one of the {@link #MAX_UNSYNCED} permits (the caller's finish step releases
+     * it once the file is synced and renamed; here only when the write fails).
+     */
+    private Path writeTemp(ChunkId id, Path file, ByteBuffer image) throws IOException {
+        Path dir = file.getParent();
+        if (!existingDirs.contains(dir)) {
+            Files.createDirectories(dir);
+            existingDirs.add(dir);
+        }
+        try {
+            if (!unsynced.tryAcquire()) {
+                long waitStart = System.nanoTime();
+                unsynced.acquire();
+                syncBackPressureNanos.addAndGet(System.nanoTime() - waitStart);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to write chunk " + id);
+        }
+        try {
+            return DurableFiles.writeTemp(tmpDir, file, image);
+        } catch (IOException | RuntimeException e) {
+            unsynced.release();
+            throw e;
         }
     }
 
