@@ -49,7 +49,8 @@ public interface ManagerCa {
      * certificate, CA certificate]. The manager certificate names localhost, 127.0.0.1, ::1, this
      * machine's host name and the configured {@code subjectAltNames}; it is renewed when it is
      * thirty days from expiry, and the returned key managers serve the renewed one from the next
-     * handshake on.
+     * handshake on. The certificate has both serverAuth and clientAuth usage: the same key
+     * managers authenticate the manager when it calls a repository agent's store.
      */
     KeyManagerFactory serverKeyManagers();
 

@@ -321,6 +321,10 @@ public final class FileManagerCa implements ManagerCa {
         if (!Certificates.isManager(certificate)) {
             return "it is not a manager certificate";
         }
+        if (!clientAuth(certificate)) {
+            // before 1.1 the manager only served; it now also calls repository agents
+            return "it cannot authenticate the manager to repository agents (no clientAuth usage)";
+        }
         Instant renewAt = certificate.getNotAfter().toInstant().minus(RENEW_BEFORE);
         if (!clock.instant().isBefore(renewAt)) {
             return "it expires on " + certificate.getNotAfter().toInstant();
@@ -336,13 +340,23 @@ public final class FileManagerCa implements ManagerCa {
         return null;
     }
 
+    private static boolean clientAuth(X509Certificate certificate) {
+        try {
+            List<String> usages = certificate.getExtendedKeyUsage();
+            return usages != null && usages.contains(KeyPurposeId.id_kp_clientAuth.getId());
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+    }
+
     private synchronized SingleKeyManager.Identity issueManager(String reason) {
         KeyPair keys = AgentKeys.newKeyPair();
         String name = altNames.dnsNames().contains(hostName.toLowerCase(Locale.ROOT)) ? hostName.toLowerCase(Locale.ROOT)
                 : MANAGER_FALLBACK_NAME;
         X509Certificate certificate = CertificateIssuer.endEntity(caKey, caCertificate,
                 CertificateIssuer.subject(Certificates.MANAGER_UNIT, name), keys.getPublic(), clock.instant(),
-                MANAGER_VALIDITY, new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth}, altNames.toGeneralNames());
+                MANAGER_VALIDITY, new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth},
+                altNames.toGeneralNames());
         // key first: a crash in between leaves a key that does not match the certificate: re-issued at next start
         Pem.writePrivateKey(directory.resolve(MANAGER_KEY), keys.getPrivate());
         Pem.writeCertificates(directory.resolve(MANAGER_CERT), List.of(certificate));

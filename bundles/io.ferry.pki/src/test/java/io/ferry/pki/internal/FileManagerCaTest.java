@@ -215,11 +215,33 @@ class FileManagerCaTest {
                 PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("manager.key"))));
         assertTrue(Certificates.isManager(second));
         assertEquals("mgr01.example.test", Certificates.commonName(second).orElseThrow());
-        assertEquals(List.of("1.3.6.1.5.5.7.3.1"), second.getExtendedKeyUsage(), "serverAuth only");
+        assertEquals(Set.of(EKU_SERVER_AUTH, EKU_CLIENT_AUTH), Set.copyOf(second.getExtendedKeyUsage()),
+                "serves agents and calls repository agents");
 
         // the same list written differently names the same addresses: kept
         FileManagerCa again = start(dir, " 192.0.2.10 ,BACKUP.example.com,");
         assertEquals(second.getSerialNumber(), again.managerCertificate().getSerialNumber());
+    }
+
+    @Test
+    void managerCertificateWithoutClientAuthFromAnOlderFerryIsReissued() throws Exception {
+        Path dir = tmp.resolve("ca");
+        FileManagerCa first = start(dir, "");
+        // what Ferry 1.0 issued: serverAuth only (the manager did not call agents then)
+        KeyPair keys = AgentKeys.newKeyPair();
+        X509Certificate old = CertificateIssuer.endEntity(Pem.readPrivateKey(dir.resolve("ca.key")),
+                first.caCertificate(), CertificateIssuer.subject(Certificates.MANAGER_UNIT, "mgr01.example.test"),
+                keys.getPublic(), Instant.now(), Duration.ofDays(365),
+                new org.bouncycastle.asn1.x509.KeyPurposeId[] {org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth},
+                SubjectAltNames.of("", "mgr01.example.test").toGeneralNames());
+        Pem.writePrivateKey(dir.resolve("manager.key"), keys.getPrivate());
+        Pem.writeCertificates(dir.resolve("manager.crt"), List.of(old));
+
+        X509Certificate reissued = start(dir, "").managerCertificate();
+
+        assertNotEquals(old.getSerialNumber(), reissued.getSerialNumber());
+        assertTrue(reissued.getExtendedKeyUsage().contains(EKU_CLIENT_AUTH));
+        assertEquals(reissued, Pem.readCertificate(dir.resolve("manager.crt")));
     }
 
     @Test
