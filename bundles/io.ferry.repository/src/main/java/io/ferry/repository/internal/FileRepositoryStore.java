@@ -9,6 +9,7 @@ import io.ferry.repository.remote.ImmutableBackupException;
 import io.ferry.repository.remote.RepositoryImages;
 import io.ferry.repository.remote.RepositoryStore;
 import io.ferry.repository.remote.StorePruneResult;
+import io.ferry.repository.remote.StoreRules;
 import io.ferry.repository.remote.StoreSession;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,6 +33,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -59,7 +61,7 @@ public final class FileRepositoryStore implements RepositoryStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileRepositoryStore.class);
     /** The largest manifest image the store takes or hands out (a 32 TiB disk at 4 MiB chunks: 256 MiB). */
     static final int MAX_MANIFEST = 256 << 20;
-    private static final int MAX_SMALL_FILE = 64 << 10;
+    private static final int MAX_SMALL_FILE = NewRepository.MAX_IMAGE;
     private static final DateTimeFormatter ID_TIME =
             DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -133,9 +135,7 @@ public final class FileRepositoryStore implements RepositoryStore {
     /** With {@code locks} giving the writer lock of a directory (by its real path). */
     static FileRepositoryStore open(Path dir, Duration idleTimeout, Clock clock,
             java.util.function.Function<Path, RepositoryLock> locks) {
-        if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("the idle timeout of store sessions must be positive, not " + idleTimeout);
-        }
+        checkIdleTimeout(idleTimeout);
         Path root = dir.toAbsolutePath().normalize();
         String text = readSmall(root.resolve("config"), () -> new RepositoryException(Reason.NOT_A_REPOSITORY,
                 "no Ferry repository at " + root + " (no config file); create one with ferry:repo-init or check the path"));
@@ -170,6 +170,45 @@ public final class FileRepositoryStore implements RepositoryStore {
             return new FileRepositoryStore(real, config.chunkSize(), idleTimeout, clock, locks.apply(real));
         } catch (IOException e) {
             throw new RepositoryException(Reason.IO, "cannot open repository " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates a repository in {@code dir} (new or empty) from images made on the key side, and
+     * opens it; see {@link RepositoryStore#create(Path, RepositoryImages)}.
+     */
+    public static FileRepositoryStore create(Path dir, RepositoryImages images, Duration idleTimeout) {
+        Clock clock = Clock.systemUTC();
+        return create(dir, images, idleTimeout, clock, real -> new RepositoryLock(real, hostName(), clock));
+    }
+
+    static FileRepositoryStore create(Path dir, RepositoryImages images, Duration idleTimeout, Clock clock,
+            java.util.function.Function<Path, RepositoryLock> locks) {
+        Objects.requireNonNull(dir, "dir");
+        checkIdleTimeout(idleTimeout);
+        RepositoryConfig config = NewRepository.check(images);
+        Path root = dir.toAbsolutePath().normalize();
+        NewRepository.lay(root, images.config(), images.keyFile());
+        LOG.info("Created repository {} from images made elsewhere (id {}, chunk size {})", root, config.id(),
+                config.chunkSize());
+        return open(root, idleTimeout, clock, locks);
+    }
+
+    /** See {@link RepositoryStore#writeRules}. */
+    public static void writeRules(Path dir, StoreRules rules) {
+        Path root = dir.toAbsolutePath().normalize();
+        StorePolicy.write(root, rules);
+        LOG.info("Store rules of repository {} set: {}", root, rules);
+    }
+
+    /** See {@link RepositoryStore#rules}. */
+    public static StoreRules rules(Path dir) {
+        return StorePolicy.read(dir.toAbsolutePath().normalize()).rules();
+    }
+
+    private static void checkIdleTimeout(Duration idleTimeout) {
+        if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("the idle timeout of store sessions must be positive, not " + idleTimeout);
         }
     }
 
@@ -393,6 +432,8 @@ public final class FileRepositoryStore implements RepositoryStore {
             throw new ValidationException("lockUntil", "backup " + id + " cannot be locked until " + lockUntil.get()
                     + ": repository " + root + " allows locks of at most " + policy.maxLock().toDays() + " days");
         }
+        // the server's minimum lock applies whatever the key side asked for
+        Optional<Instant> until = policy.lockUntil(now, lockUntil);
         try {
             awaitPuts(s);
             syncChunkDirectories();
@@ -412,14 +453,14 @@ public final class FileRepositoryStore implements RepositoryStore {
                 // the store's own records first: what the backup references (for a prune without the
                 // key) and its lock date; the manifest last
                 ReferenceRecords.write(root, tmpDir, id, referenced);
-                if (lockUntil.isPresent() && lockUntil.get().isAfter(now)) {
-                    StorePolicy.writeLock(root, tmpDir, id, lockUntil.get());
+                if (until.isPresent() && until.get().isAfter(now)) {
+                    StorePolicy.writeLock(root, tmpDir, id, until.get());
                 }
                 DurableFiles.write(tmpDir, target, image);
                 DurableFiles.syncDirectory(backupsDir);
             }
             LOG.info("Committed backup {} in repository {} ({} chunks referenced{})", id, root, referenced.size(),
-                    lockUntil.map(t -> ", locked until " + t).orElse(""));
+                    until.map(t -> ", locked until " + t).orElse(""));
         } catch (IOException e) {
             throw io("cannot commit backup " + id + " (the backup is not visible; run it again)", e);
         }

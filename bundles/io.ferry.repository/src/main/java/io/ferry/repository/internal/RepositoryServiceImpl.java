@@ -16,15 +16,12 @@ import io.ferry.repository.remote.RepositoryStores;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import javax.crypto.AEADBadTagException;
 import net.jpountz.lz4.LZ4Factory;
 import io.ferry.api.paths.PathArea;
@@ -59,7 +55,6 @@ import org.slf4j.LoggerFactory;
 public final class RepositoryServiceImpl implements RepositoryService, RepositoryStores, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RepositoryServiceImpl.class);
-    static final int MIN_PASSWORD_LENGTH = 8;
 
     private final ExecutorService workers;
     private final ExecutorService background;
@@ -126,45 +121,16 @@ public final class RepositoryServiceImpl implements RepositoryService, Repositor
     private RepositoryInfo doInit(Path dir, char[] password, InitOptions options) {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(options, "options");
-        if (password == null || password.length < MIN_PASSWORD_LENGTH) {
-            throw new ValidationException("password", "is shorter than " + MIN_PASSWORD_LENGTH
-                    + " characters; choose a longer one");
-        }
+        NewRepository.checkPassword(password);
         Path root = confined(dir);
-        requireEmpty(root);
-        try {
-            OwnerOnly.directory(root);
-            // claims the directory: a concurrent init of the same directory fails here
-            Files.createFile(root.resolve("lock"), OwnerOnly.file(root));
-            for (String sub : new String[] {"keys", "chunks", "backups", "tmp", "locks"}) {
-                OwnerOnly.directory(root.resolve(sub));
-            }
-            byte[] id = new byte[16];
-            env.random().nextBytes(id);
-            RepositoryConfig config = RepositoryConfig.create(id, options.chunkSize(),
-                    env.clock().instant().truncatedTo(ChronoUnit.SECONDS));
-            byte[] material = new byte[MasterKeys.MATERIAL_LENGTH];
-            env.random().nextBytes(material);
-            MasterKeys keys = MasterKeys.fromMaterial(material);
-            Arrays.fill(material, (byte) 0);
-            KeyFile keyFile = KeyFile.create(password, config, options.kdfIterations(), keys, env.random());
-            Path tmp = root.resolve("tmp");
-            DurableFiles.write(tmp, root.resolve("keys").resolve("key"), keyFile.toJson().getBytes(StandardCharsets.UTF_8));
-            DurableFiles.syncDirectory(root.resolve("keys"));
-            // the config is written last: until it exists, the directory is not a repository
-            DurableFiles.write(tmp, root.resolve("config"), config.toJson(keys).getBytes(StandardCharsets.UTF_8));
-            DurableFiles.syncDirectory(root);
-            LOG.info("Created repository {} (id {}, chunk size {})", root, config.id(), config.chunkSize());
-            return new RepositoryInfo(root, config.id(), config.version(), config.chunkSize(), config.created(),
-                    config.encryption(), config.compression(), FileRepository.kdfDescription(keyFile), 0, 0, 0, 0);
-        } catch (FileAlreadyExistsException e) {
-            throw new RepositoryException(Reason.ALREADY_EXISTS, "cannot create a repository in " + root
-                    + ": another repository is being created there; choose an empty or new directory", e);
-        } catch (IOException e) {
-            throw new RepositoryException(Reason.IO, "cannot create a repository in " + root + ": " + e.getMessage(), e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this Java runtime cannot derive or wrap keys: " + e.getMessage(), e);
-        }
+        // before the key derivation: a taken directory is refused at once
+        NewRepository.requireEmpty(root);
+        NewRepository.Made made = NewRepository.make(password, options, env.random(), env.clock());
+        NewRepository.lay(root, made.configText(), made.keyFileText());
+        RepositoryConfig config = made.config();
+        LOG.info("Created repository {} (id {}, chunk size {})", root, config.id(), config.chunkSize());
+        return new RepositoryInfo(root, config.id(), config.version(), config.chunkSize(), config.created(),
+                config.encryption(), config.compression(), FileRepository.kdfDescription(made.keyFile()), 0, 0, 0, 0);
     }
 
     @Override
@@ -188,29 +154,6 @@ public final class RepositoryServiceImpl implements RepositoryService, Repositor
     /** The directory as the path policy resolved it (absolute and normalized without a policy). */
     private Path confined(Path dir) {
         return policy == null ? dir.toAbsolutePath().normalize() : policy.require(PathArea.REPOSITORIES, dir);
-    }
-
-    private static void requireEmpty(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        if (!Files.isDirectory(root)) {
-            throw new RepositoryException(Reason.ALREADY_EXISTS, "cannot create a repository at " + root
-                    + ": it is a file; choose an empty or new directory");
-        }
-        if (Files.exists(root.resolve("config"))) {
-            throw new RepositoryException(Reason.ALREADY_EXISTS, root + " already holds a Ferry repository;"
-                    + " open it, or choose an empty or new directory");
-        }
-        try (Stream<Path> entries = Files.list(root)) {
-            long count = entries.count();
-            if (count > 0) {
-                throw new RepositoryException(Reason.ALREADY_EXISTS, "cannot create a repository in " + root
-                        + ": the directory is not empty (" + count + " entries); choose an empty or new directory");
-            }
-        } catch (IOException e) {
-            throw new RepositoryException(Reason.IO, "cannot list " + root + ": " + e.getMessage(), e);
-        }
     }
 
     @Override
@@ -257,6 +200,13 @@ public final class RepositoryServiceImpl implements RepositoryService, Repositor
         audit.read(FerryRole.ADMIN, "repo-store");
         Objects.requireNonNull(dir, "dir");
         return FileRepositoryStore.open(confined(dir), RepositoryStore.DEFAULT_IDLE_TIMEOUT, env.clock(), env::lock);
+    }
+
+    @Override
+    public RepositoryStore create(Path dir, io.ferry.repository.remote.RepositoryImages images) {
+        Objects.requireNonNull(dir, "dir");
+        return audit.change(FerryRole.ADMIN, "repo-store-create", String.valueOf(dir), () -> FileRepositoryStore.create(
+                confined(dir), images, RepositoryStore.DEFAULT_IDLE_TIMEOUT, env.clock(), env::lock));
     }
 
     private static void authenticate(Path root, RepositoryConfig config, Map<String, Object> fields, MasterKeys keys) {

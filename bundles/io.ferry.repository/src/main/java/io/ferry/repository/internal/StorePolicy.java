@@ -2,6 +2,7 @@ package io.ferry.repository.internal;
 
 import io.ferry.api.repository.RepositoryException;
 import io.ferry.api.repository.RepositoryException.Reason;
+import io.ferry.repository.remote.StoreRules;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -22,7 +24,10 @@ import java.util.Set;
  *
  * <ul>
  * <li>{@code append-only=true}: no backup is ever deleted through the store (default false);</li>
- * <li>{@code max-lock-days=N}: the latest lock date a commit may ask for, N days ahead (default 3650).</li>
+ * <li>{@code min-lock-days=N}: every commit locks its backup for at least N days from the commit,
+ * whatever lock the key side asked for (default 0);</li>
+ * <li>{@code max-lock-days=N}: the latest lock date a commit may ask for, N days ahead (default 3650;
+ * never below min-lock-days).</li>
  * </ul>
  *
  * Per-backup lock dates are plain sidecar files {@code retention/<backup id>} holding an ISO-8601
@@ -30,13 +35,14 @@ import java.util.Set;
  * prune): the backup may not be deleted before that instant, whoever asks.
  *
  * @param appendOnly  refuse every delete
+ * @param minLock     the shortest lock every commit gets
  * @param maxLock     the longest lock a commit may ask for
  */
-record StorePolicy(boolean appendOnly, Duration maxLock) {
+record StorePolicy(boolean appendOnly, Duration minLock, Duration maxLock) {
 
     static final String FILE = "store-policy.properties";
     static final String RETENTION_DIR = "retention";
-    private static final Set<String> KEYS = Set.of("append-only", "max-lock-days");
+    private static final Set<String> KEYS = Set.of("append-only", "min-lock-days", "max-lock-days");
 
     static StorePolicy read(Path root) {
         Path file = root.resolve(FILE);
@@ -44,14 +50,14 @@ record StorePolicy(boolean appendOnly, Duration maxLock) {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
         } catch (NoSuchFileException e) {
-            return new StorePolicy(false, Duration.ofDays(3650));
+            return of(StoreRules.DEFAULT);
         } catch (IOException e) {
             throw new RepositoryException(Reason.IO, "cannot read the store policy " + file + ": " + e.getMessage(), e);
         }
         for (String key : p.stringPropertyNames()) {
             if (!KEYS.contains(key)) {
                 throw new RepositoryException(Reason.CORRUPT, "the store policy " + file + " has an unknown key '" + key
-                        + "' (known: append-only, max-lock-days); fix the file");
+                        + "' (known: append-only, min-lock-days, max-lock-days); fix the file");
             }
         }
         String appendOnly = p.getProperty("append-only", "false").strip();
@@ -59,17 +65,75 @@ record StorePolicy(boolean appendOnly, Duration maxLock) {
             throw new RepositoryException(Reason.CORRUPT, "the store policy " + file + ": append-only is '" + appendOnly
                     + "', not true or false; fix the file");
         }
+        int minDays = days(file, p, "min-lock-days", StoreRules.DEFAULT.minLockDays());
+        int maxDays = days(file, p, "max-lock-days", StoreRules.DEFAULT.maxLockDays());
+        if (minDays > maxDays) {
+            throw new RepositoryException(Reason.CORRUPT, "the store policy " + file + ": min-lock-days (" + minDays
+                    + ") is above max-lock-days (" + maxDays + "), so no commit could be locked as both demand;"
+                    + " fix the file");
+        }
+        return of(new StoreRules(Boolean.parseBoolean(appendOnly), minDays, maxDays));
+    }
+
+    private static int days(Path file, Properties p, String key, int byDefault) {
+        String text = p.getProperty(key);
+        if (text == null) {
+            return byDefault;
+        }
         long days;
         try {
-            days = Long.parseLong(p.getProperty("max-lock-days", "3650").strip());
+            days = Long.parseLong(text.strip());
         } catch (NumberFormatException e) {
             days = -1;
         }
-        if (days < 0 || days > 36500) {
-            throw new RepositoryException(Reason.CORRUPT, "the store policy " + file + ": max-lock-days is '"
-                    + p.getProperty("max-lock-days") + "', not a number of days from 0 to 36500; fix the file");
+        if (days < 0 || days > StoreRules.MAX_DAYS) {
+            throw new RepositoryException(Reason.CORRUPT, "the store policy " + file + ": " + key + " is '" + text
+                    + "', not a number of days from 0 to " + StoreRules.MAX_DAYS + "; fix the file");
         }
-        return new StorePolicy(Boolean.parseBoolean(appendOnly), Duration.ofDays(days));
+        return (int) days;
+    }
+
+    static StorePolicy of(StoreRules rules) {
+        return new StorePolicy(rules.appendOnly(), Duration.ofDays(rules.minLockDays()),
+                Duration.ofDays(rules.maxLockDays()));
+    }
+
+    StoreRules rules() {
+        return new StoreRules(appendOnly, (int) minLock.toDays(), (int) maxLock.toDays());
+    }
+
+    /**
+     * Writes {@code rules} as the store policy of the repository in {@code root}: a temporary
+     * file in its {@code tmp/}, fsynced, renamed over the policy file (0600), the directory synced.
+     */
+    static void write(Path root, StoreRules rules) {
+        Objects.requireNonNull(rules, "rules");
+        if (!Files.isRegularFile(root.resolve("config"))) {
+            throw new RepositoryException(Reason.NOT_A_REPOSITORY, "no Ferry repository at " + root
+                    + " (no config file); store rules belong to a repository: create it first, or check the path");
+        }
+        String text = "# The repository server's own rules for this repository (docs/repository-format.md)\n"
+                + "append-only=" + rules.appendOnly() + "\n"
+                + "min-lock-days=" + rules.minLockDays() + "\n"
+                + "max-lock-days=" + rules.maxLockDays() + "\n";
+        try {
+            Path tmp = root.resolve("tmp");
+            OwnerOnly.directory(tmp);
+            DurableFiles.write(tmp, root.resolve(FILE), text.getBytes(StandardCharsets.UTF_8));
+            DurableFiles.syncDirectory(root);
+        } catch (IOException e) {
+            throw new RepositoryException(Reason.IO, "cannot write the store policy " + root.resolve(FILE) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** When a backup committed at {@code now} is locked until: the later of the asked date and the minimum lock. */
+    Optional<Instant> lockUntil(Instant now, Optional<Instant> asked) {
+        if (minLock.isZero()) {
+            return asked;
+        }
+        Instant least = now.plus(minLock);
+        return Optional.of(asked.filter(least::isBefore).orElse(least));
     }
 
     /** The lock date of a backup, if it has one. */

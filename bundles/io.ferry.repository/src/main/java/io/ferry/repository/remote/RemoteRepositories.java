@@ -1,6 +1,8 @@
 package io.ferry.repository.remote;
 
+import io.ferry.api.repository.InitOptions;
 import io.ferry.api.repository.Repository;
+import io.ferry.repository.internal.NewRepository;
 import io.ferry.repository.internal.RemoteRepository;
 import java.util.Objects;
 
@@ -47,6 +49,21 @@ public final class RemoteRepositories {
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(options, "options");
         return RemoteRepository.open(link, keys.encoded(), options);
+    }
+
+    /**
+     * Makes a new repository's {@code config} and {@code keys/key}, here on the key side, exactly
+     * as a local init does (a random 16-byte id, the chunk size of {@code options}, created now
+     * to the second, fresh master keys wrapped under {@code password} with
+     * {@code options.kdfIterations()}), without any directory. The repository server creates
+     * the repository from them with {@link RepositoryStores#create(java.nio.file.Path, RepositoryImages)}
+     * (they are harmless without the password); then {@link #open(StoreLink, char[])} opens it.
+     *
+     * @throws io.ferry.api.ValidationException {@code password} when it is shorter than 8 characters
+     * @since 1.1
+     */
+    public static RepositoryImages newImages(char[] password, InitOptions options) {
+        return NewRepository.images(password, options);
     }
 
     /** Exports the key material of the repository behind {@code link}, unlocked with the password. */

@@ -23,6 +23,19 @@ public interface RepositoryStores {
     RepositoryStore openStore(Path dir);
 
     /**
+     * Creates a repository in {@code dir} (new or empty, within the repository roots) from the
+     * images made on the key side by {@link RemoteRepositories#newImages}, and opens it for
+     * storing (the caller needs the admin role). As {@link RepositoryStore#create(Path, RepositoryImages)},
+     * sharing this service's writer lock of the directory.
+     *
+     * @throws io.ferry.api.paths.PathNotAllowedException outside the repository roots
+     * @throws io.ferry.api.ValidationException naming {@code config} or {@code keyFile} for malformed images
+     * @throws io.ferry.api.repository.RepositoryException ALREADY_EXISTS when {@code dir} is not new or empty
+     * @since 1.1
+     */
+    RepositoryStore create(Path dir, RepositoryImages images);
+
+    /**
      * The key material of a repository this service opened here (with its password), for
      * handing one task its key over a mutually authenticated channel without the password.
      * Close (zero) it as soon as it is sent.

@@ -12,7 +12,7 @@
  * with {@link io.ferry.repository.remote.KeyMaterial} exported for one task.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.ferry.repository.remote;
 
 import org.osgi.annotation.bundle.Export;

@@ -171,4 +171,22 @@ class RepositoryRolesTest {
         BackupRequest request = BackupRequest.of("web-02/disk0", "test", TestRepositories.SMALL_CHUNK);
         repo.startBackup(request).close();
     }
+
+    @Test
+    void onlyAnAdministratorCreatesARepositoryFromImagesAndTheCreationIsAudited() {
+        io.ferry.repository.remote.RepositoryImages images =
+                io.ferry.repository.remote.RemoteRepositories.newImages(TestRepositories.PASSWORD, TestRepositories.SMALL);
+        Path dir = tmp.resolve("created");
+        for (Subject notAdmin : List.of(VIEWER, OPERATOR)) {
+            AccessDeniedException e = assertThrows(AccessDeniedException.class,
+                    () -> as(notAdmin, () -> service.create(dir, images)));
+            assertEquals(FerryRole.ADMIN, e.required());
+        }
+        assertTrue(Files.notExists(dir));
+        as(ADMIN, () -> service.create(dir, images)).close();
+        assertTrue(Files.exists(dir.resolve("config")));
+        assertEquals(List.of("vera repo-store-create DENIED", "otto repo-store-create DENIED",
+                "ann repo-store-create OK"), audited.stream().map(a -> a.user() + " " + a.action() + " " + a.result())
+                .toList());
+    }
 }

@@ -21,10 +21,13 @@ import io.ferry.api.repository.StoredChunk;
 import io.ferry.repository.remote.ImmutableBackupException;
 import io.ferry.repository.remote.RemoteRepositories;
 import io.ferry.repository.remote.RepositoryStore;
+import io.ferry.repository.remote.StorePruneResult;
+import io.ferry.repository.remote.StoreRules;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -259,5 +262,103 @@ class StorePolicyTest {
         Files.writeString(dir.resolve("store-policy.properties"), "append-only=yes\n");
         RepositoryException e = assertThrows(RepositoryException.class, () -> RepositoryStore.open(dir));
         assertTrue(e.getMessage().contains("append-only is 'yes'"), e.getMessage());
+    }
+
+    @Test
+    void withAMinimumLockABackupCommittedWithoutALockRequestCannotBeDeletedOrPrunedBeforeItsDate() {
+        Path dir = newRepository();
+        RepositoryStore.writeRules(dir, new StoreRules(false, 1, 3650));
+        MovableClock clock = new MovableClock();
+        try (FileRepositoryStore store = FileRepositoryStore.open(dir, Duration.ofMinutes(10), clock)) {
+            BackupInfo b = backup(store, "d", Map.of());
+            Instant until = clock.instant().plus(Duration.ofDays(1));
+
+            Throwable refused = deleteFailure(store, b.id());
+            assertInstanceOf(ImmutableBackupException.class, refused);
+            assertTrue(refused.getMessage().contains("immutable until " + until), refused.getMessage());
+
+            StorePruneResult pruned = store.prune(List.of(b.id()), false).join();
+            assertEquals(List.of(), pruned.removed());
+            assertEquals(List.of(b.id()), pruned.locked(), "the prune reports the backup kept as locked");
+            assertTrue(Files.exists(dir.resolve("backups").resolve(b.id())));
+
+            clock.advance(Duration.ofDays(1).plusSeconds(1));
+            store.deleteBackup(b.id()).join();
+            assertFalse(Files.exists(dir.resolve("backups").resolve(b.id())));
+        }
+    }
+
+    @Test
+    void aLockAskedForBeyondTheMinimumIsKeptAndOneBelowItIsRaisedToIt() throws IOException {
+        Path dir = newRepository();
+        RepositoryStore.writeRules(dir, new StoreRules(false, 7, 30));
+        MovableClock clock = new MovableClock();
+        try (FileRepositoryStore store = FileRepositoryStore.open(dir, Duration.ofMinutes(10), clock)) {
+            Instant far = clock.instant().plus(Duration.ofDays(20));
+            BackupInfo asked = backup(store, "d", RemoteRepositoryTest.labels(far.toString()), 1);
+            assertEquals(far.toString(), Files.readString(dir.resolve("retention").resolve(asked.id())).strip());
+
+            Instant near = clock.instant().plus(Duration.ofDays(2));
+            BackupInfo raised = backup(store, "d", RemoteRepositoryTest.labels(near.toString()), 2);
+            assertEquals(clock.instant().plus(Duration.ofDays(7)).toString(),
+                    Files.readString(dir.resolve("retention").resolve(raised.id())).strip());
+        }
+    }
+
+    @Test
+    void storeRulesWrittenOnTheRepositorysMachineReadBackTheSameAndTheFileIsOwnerOnly() throws IOException {
+        Path dir = newRepository();
+        assertEquals(StoreRules.DEFAULT, RepositoryStore.rules(dir), "no policy file: the defaults");
+        StoreRules rules = new StoreRules(true, 14, 400);
+        RepositoryStore.writeRules(dir, rules);
+        assertEquals(rules, RepositoryStore.rules(dir));
+        Path file = dir.resolve("store-policy.properties");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(0, TestRepositories.countEntries(dir.resolve("tmp")), "no temporary file is left");
+
+        // a file made readable by others is replaced, not rewritten in place
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        RepositoryStore.writeRules(dir, StoreRules.DEFAULT);
+        assertEquals(StoreRules.DEFAULT, RepositoryStore.rules(dir));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    @Test
+    void rulesWrittenWhileAStoreIsOpenApplyToItsNextDelete() {
+        Path dir = newRepository();
+        try (RepositoryStore store = RepositoryStore.open(dir)) {
+            BackupInfo b = backup(store, "d", Map.of());
+            RepositoryStore.writeRules(dir, new StoreRules(true, 0, 3650));
+            assertInstanceOf(ImmutableBackupException.class, deleteFailure(store, b.id()));
+            RepositoryStore.writeRules(dir, StoreRules.DEFAULT);
+            store.deleteBackup(b.id()).join();
+        }
+    }
+
+    @Test
+    void badRulesAreRefusedNamingWhatIsWrong() throws IOException {
+        assertEquals("minLockDays", assertThrows(ValidationException.class, () -> new StoreRules(false, 31, 30)).field());
+        assertEquals("minLockDays", assertThrows(ValidationException.class, () -> new StoreRules(false, -1, 30)).field());
+        assertEquals("maxLockDays", assertThrows(ValidationException.class,
+                () -> new StoreRules(false, 0, 36501)).field());
+        new StoreRules(false, 36500, 36500);
+
+        Path dir = newRepository();
+        Path file = dir.resolve("store-policy.properties");
+        Files.writeString(file, "min-lock-days=40\nmax-lock-days=30\n");
+        RepositoryException above = assertThrows(RepositoryException.class, () -> RepositoryStore.rules(dir));
+        assertEquals(RepositoryException.Reason.CORRUPT, above.reason());
+        assertTrue(above.getMessage().contains("min-lock-days (40) is above max-lock-days (30)"), above.getMessage());
+        assertThrows(RepositoryException.class, () -> RepositoryStore.open(dir), "a store does not open on it");
+
+        Files.writeString(file, "min-lock-days=a week\n");
+        RepositoryException notANumber = assertThrows(RepositoryException.class, () -> RepositoryStore.rules(dir));
+        assertTrue(notANumber.getMessage().contains("min-lock-days is 'a week'"), notANumber.getMessage());
+
+        Path notARepository = Files.createDirectories(tmp.resolve("plain"));
+        RepositoryException none = assertThrows(RepositoryException.class,
+                () -> RepositoryStore.writeRules(notARepository, StoreRules.DEFAULT));
+        assertEquals(RepositoryException.Reason.NOT_A_REPOSITORY, none.reason());
+        assertFalse(Files.exists(notARepository.resolve("store-policy.properties")));
     }
 }
