@@ -9,6 +9,9 @@ public interface AgentChannel {
     /** The managed server the agent acts for (its certificate's CN). */
     String server();
 
+    /** The SHA-256 fingerprint (hex) of the certificate the agent connected with. */
+    String fingerprint();
+
     /** The address the connection comes from. */
     String address();
 

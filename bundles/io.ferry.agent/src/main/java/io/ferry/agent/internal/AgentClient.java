@@ -49,8 +49,14 @@ public final class AgentClient implements AutoCloseable {
      * @param welcomeTimeout how long to wait for the manager's Welcome after the Hello
      */
     public record Settings(Path scratchDir, int taskSlots, String ferryVersion, List<String> platforms,
-            Duration initialBackoff, Duration maxBackoff, Duration welcomeTimeout) {
+            Duration initialBackoff, Duration maxBackoff, Duration welcomeTimeout, String storeAddress) {
+        public Settings(Path scratchDir, int taskSlots, String ferryVersion, List<String> platforms,
+                Duration initialBackoff, Duration maxBackoff, Duration welcomeTimeout) {
+            this(scratchDir, taskSlots, ferryVersion, platforms, initialBackoff, maxBackoff, welcomeTimeout, "");
+        }
+
         public Settings {
+            storeAddress = storeAddress == null ? "" : storeAddress;
             Objects.requireNonNull(ferryVersion, "ferryVersion");
             platforms = List.copyOf(platforms);
             if (taskSlots < 1) {
@@ -68,7 +74,14 @@ public final class AgentClient implements AutoCloseable {
         }
 
         public Settings withBackoff(Duration initial, Duration max) {
-            return new Settings(scratchDir, taskSlots, ferryVersion, platforms, initial, max, welcomeTimeout);
+            return new Settings(scratchDir, taskSlots, ferryVersion, platforms, initial, max, welcomeTimeout,
+                    storeAddress);
+        }
+
+        /** A repository agent's: where it serves its repositories. */
+        public Settings withStoreAddress(String address) {
+            return new Settings(scratchDir, taskSlots, ferryVersion, platforms, initialBackoff, maxBackoff,
+                    welcomeTimeout, address);
         }
     }
 
@@ -200,6 +213,7 @@ public final class AgentClient implements AutoCloseable {
                 .addAllPlatforms(settings.platforms())
                 .setScratchFreeBytes(MachineFacts.freeBytes(settings.scratchDir()))
                 .setTaskSlots(settings.taskSlots())
+                .setStoreAddress(settings.storeAddress())
                 .build();
     }
 
@@ -342,6 +356,8 @@ public final class AgentClient implements AutoCloseable {
                     }
                     case ASSIGN -> handler.assigned(message.getAssign());
                     case CANCEL -> handler.cancelled(message.getCancel());
+                    case GRANT -> handler.granted(message.getGrant());
+                    case REVOKE -> handler.revoked(message.getRevoke());
                     default -> LOG.warn("Ignored an empty message from the manager");
                 }
             } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package io.ferry.agent.internal;
 
+import io.ferry.agent.internal.store.RepositoryAgentStore;
+import io.ferry.repository.remote.StoreRules;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +27,7 @@ public final class AgentClientComponent {
     private final AgentClient client;
 
     private final TaskExecutor executor;
+    private final StoreListener store;
 
     /**
      * With the local data mover and disk sources (an agent installation has them) the agent
@@ -38,7 +41,9 @@ public final class AgentClientComponent {
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
             io.ferry.api.mover.DataMover mover,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-            io.ferry.api.mover.DiskSources sources) throws IOException {
+            io.ferry.api.mover.DiskSources sources,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            io.ferry.repository.remote.RepositoryStores stores) throws IOException {
         Path dir = Path.of(config.dir().strip());
         AgentIdentity identity = AgentIdentity.load(dir);
         Path scratch = config.scratch_dir().isBlank() ? dir : Path.of(config.scratch_dir().strip());
@@ -47,15 +52,77 @@ public final class AgentClientComponent {
         AgentClient.Settings settings = new AgentClient.Settings(scratch, config.task_slots(),
                 defaults.ferryVersion(), List.of(), defaults.initialBackoff(), defaults.maxBackoff(),
                 defaults.welcomeTimeout());
+        RepositoryAgentStore repositories = null;
+        if (!config.store_listen().isBlank()) {
+            HostPort listen = HostPort.parse(config.store_listen());
+            if (stores == null) {
+                throw new IOException("store.listen is set but the repository bundle is not running: this agent cannot"
+                        + " serve repositories");
+            }
+            Path root = config.store_dir().isBlank()
+                    ? Path.of(System.getProperty("karaf.data", dir.toString()), "ferry", "repositories")
+                    : Path.of(config.store_dir().strip());
+            repositories = new RepositoryAgentStore(root, new StoreRules(config.store_append_only(),
+                    config.store_min_lock_days(), config.store_max_lock_days()), System::nanoTime);
+            repositories.applyRules();
+            this.store = StoreListener.start(listen.host(), listen.port(), identity, repositories, stores);
+            String advertised = config.store_advertised_address().isBlank()
+                    ? new HostPort(listen.host(), store.port()).toString()
+                    : HostPort.parse(config.store_advertised_address()).toString();
+            settings = settings.withStoreAddress(advertised);
+        } else {
+            this.store = null;
+        }
         AgentClient[] self = new AgentClient[1];
         this.executor = mover == null || sources == null ? null
                 : new TaskExecutor(mover, sources, identity, m -> self[0] != null && self[0].send(m),
                         config.task_slots());
-        ManagerMessageHandler messages = executor != null ? executor
+        ManagerMessageHandler tasks = executor != null ? executor
                 : handler == null ? ManagerMessageHandler.NONE : handler;
+        ManagerMessageHandler messages = repositories == null ? tasks : withGrants(tasks, repositories);
         this.client = new AgentClient(identity, settings, messages);
         self[0] = client;
         client.start();
+    }
+
+    /** A repository agent takes the manager's grants; everything else goes to task execution. */
+    private static ManagerMessageHandler withGrants(ManagerMessageHandler tasks, RepositoryAgentStore repositories) {
+        return new ManagerMessageHandler() {
+            @Override
+            public void assigned(io.ferry.agent.protocol.v1.TaskAssignment assignment) {
+                tasks.assigned(assignment);
+            }
+
+            @Override
+            public void cancelled(io.ferry.agent.protocol.v1.CancelTask cancel) {
+                tasks.cancelled(cancel);
+            }
+
+            @Override
+            public List<io.ferry.agent.protocol.v1.TaskRef> running() {
+                return tasks.running();
+            }
+
+            @Override
+            public void welcomed(io.ferry.agent.protocol.v1.Welcome welcome) {
+                tasks.welcomed(welcome);
+            }
+
+            @Override
+            public void disconnected(String reason) {
+                tasks.disconnected(reason);
+            }
+
+            @Override
+            public void granted(io.ferry.agent.protocol.v1.StoreGrant grant) {
+                repositories.grant(grant);
+            }
+
+            @Override
+            public void revoked(io.ferry.agent.protocol.v1.StoreRevoke revoke) {
+                repositories.revoke(revoke.getHandle());
+            }
+        };
     }
 
     /** The running client: for task execution to report progress and results. */
@@ -69,5 +136,8 @@ public final class AgentClientComponent {
             executor.close();
         }
         client.close();
+        if (store != null) {
+            store.close();
+        }
     }
 }

@@ -17,4 +17,28 @@ public @interface AgentClientConfig {
 
     @AttributeDefinition(name = "task.slots", description = "How many tasks the agent runs at once")
     int task_slots() default 2;
+
+    @AttributeDefinition(name = "store.listen", description = "A repository server's agent: HOST:PORT where it"
+            + " serves its repositories to the manager and the proxies' agents (mutual TLS). Empty: the agent serves"
+            + " no repositories")
+    String store_listen() default "";
+
+    @AttributeDefinition(name = "store.advertised.address", description = "HOST:PORT the manager and proxies dial"
+            + " for store.listen (default: store.listen itself)")
+    String store_advertised_address() default "";
+
+    @AttributeDefinition(name = "store.dir", description = "Where a repository agent keeps its repositories"
+            + " (default: repositories/ next to the agent directory's data)")
+    String store_dir() default "";
+
+    @AttributeDefinition(name = "store.append.only", description = "Refuse every delete and prune of backups,"
+            + " whoever asks (the manager included)")
+    boolean store_append_only() default false;
+
+    @AttributeDefinition(name = "store.min.lock.days", description = "Every backup stored here is immutable for at"
+            + " least this many days after it is written: delete and prune refused before, whoever asks")
+    int store_min_lock_days() default 0;
+
+    @AttributeDefinition(name = "store.max.lock.days", description = "The longest lock a backup may ask for")
+    int store_max_lock_days() default 3650;
 }

@@ -561,6 +561,7 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
 
     private final class Connection implements AgentChannel {
         private final String server;
+        private final String fingerprint;
         private final String address;
         private final Hello hello;
         private final ServerCallStreamObserver<ManagerMessage> out;
@@ -570,6 +571,7 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
 
         Connection(AgentPeer peer, Hello hello, ServerCallStreamObserver<ManagerMessage> out) {
             this.server = peer.server;
+            this.fingerprint = peer.fingerprint;
             this.address = peer.address;
             this.hello = hello;
             this.out = out;
@@ -578,6 +580,11 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
         @Override
         public String server() {
             return server;
+        }
+
+        @Override
+        public String fingerprint() {
+            return fingerprint;
         }
 
         @Override

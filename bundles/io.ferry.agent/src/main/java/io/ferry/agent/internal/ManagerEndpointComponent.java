@@ -4,6 +4,8 @@ import io.ferry.api.agent.AgentRegistry;
 import io.ferry.agent.internal.store.StoreGrants;
 import io.ferry.agent.internal.store.StoreService;
 import io.ferry.api.agent.AgentTasks;
+import io.ferry.api.agent.RepositoryAgents;
+import io.ferry.api.repository.InitOptions;
 import io.ferry.api.agent.DiskBackupOrder;
 import io.ferry.api.agent.EnrollmentEndpoint;
 import io.ferry.api.repository.BackupInfo;
@@ -26,12 +28,14 @@ import org.osgi.service.metatype.annotations.Designate;
  * Waits for the agent registry (catalog) and the manager's TLS material (CA): it stays
  * unsatisfied until both are there.
  */
-@Component(service = {AgentConnections.class, EnrollmentEndpoint.class, AgentTasks.class},
+@Component(service = {AgentConnections.class, EnrollmentEndpoint.class, AgentTasks.class, RepositoryAgents.class},
         configurationPid = "io.ferry.agent.manager",
         immediate = true)
 @Designate(ocd = ManagerEndpointConfig.class)
-public final class ManagerEndpointComponent implements AgentConnections, EnrollmentEndpoint, AgentTasks {
+public final class ManagerEndpointComponent implements AgentConnections, EnrollmentEndpoint, AgentTasks,
+        RepositoryAgents {
     private final ManagerEndpoint endpoint;
+    private final AgentRepositories repositoryAgents;
     private final StoreService store;
     private final TaskDispatcher dispatcher;
     private final String caFingerprint;
@@ -44,13 +48,15 @@ public final class ManagerEndpointComponent implements AgentConnections, Enrollm
                 Duration.ofSeconds(config.heartbeat_seconds()), Duration.ofSeconds(config.lease_seconds()),
                 Duration.ofDays(config.certificate_days()));
         StoreGrants grants = new StoreGrants();
-        this.store = new StoreService(grants, stores, ManagerEndpoint::callerServer);
+        this.store = new StoreService(grants.access(ManagerEndpoint::callerServer), stores,
+                () -> "agent of " + ManagerEndpoint.callerServer());
         this.endpoint = new ManagerEndpoint(settings, tls, registry).withAgentService(store).start();
         this.caFingerprint = io.ferry.pki.Fingerprints.sha256(tls.caCertificate());
         String advertised = config.advertised_address().strip();
         this.address = advertised.isEmpty() ? new HostPort(settings.host(), endpoint.port()).toString() : advertised;
-        this.dispatcher = new TaskDispatcher(this, registry, grants, stores, () -> address, settings.lease(),
-                Clock.systemUTC());
+        this.repositoryAgents = new AgentRepositories(registry, tls);
+        this.dispatcher = new TaskDispatcher(this, registry, grants, stores, repositoryAgents, () -> address,
+                settings.lease(), Clock.systemUTC());
         endpoint.addListener(dispatcher);
     }
 
@@ -71,6 +77,16 @@ public final class ManagerEndpointComponent implements AgentConnections, Enrollm
     }
 
     @Override
+    public boolean servesRepositories(String server) {
+        return repositoryAgents.servesRepositories(server);
+    }
+
+    @Override
+    public Repository open(String server, String name, char[] password, InitOptions create) {
+        return repositoryAgents.open(server, name, password, create);
+    }
+
+    @Override
     public String caFingerprint() {
         return caFingerprint;
     }
@@ -85,6 +101,7 @@ public final class ManagerEndpointComponent implements AgentConnections, Enrollm
         endpoint.removeListener(dispatcher);
         endpoint.close();
         store.close();
+        repositoryAgents.close();
     }
 
     /** The port the endpoint listens on. */

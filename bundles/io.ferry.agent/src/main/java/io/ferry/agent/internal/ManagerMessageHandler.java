@@ -17,6 +17,14 @@ public interface ManagerMessageHandler {
 
     void cancelled(CancelTask cancel);
 
+    /** A repository agent's: the manager lets a proxy's agent use one of its repositories. */
+    default void granted(io.ferry.agent.protocol.v1.StoreGrant grant) {
+    }
+
+    /** A repository agent's: a grant ends. */
+    default void revoked(io.ferry.agent.protocol.v1.StoreRevoke revoke) {
+    }
+
     /** The tasks the agent runs now: sent in Hello and in every heartbeat. */
     List<TaskRef> running();
 

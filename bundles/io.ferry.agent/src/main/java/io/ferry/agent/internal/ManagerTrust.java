@@ -32,26 +32,49 @@ public final class ManagerTrust extends X509ExtendedTrustManager {
 
     private final String pinnedFingerprint;
     private final X509Certificate anchor;
+    /** Which certificate of the CA the peer must present, and its name in messages. */
+    private final java.util.function.Predicate<X509Certificate> peer;
+    private final String peerName;
+    private final String peerRule;
 
-    private ManagerTrust(String pinnedFingerprint, X509Certificate anchor) {
+    private ManagerTrust(String pinnedFingerprint, X509Certificate anchor,
+            java.util.function.Predicate<X509Certificate> peer, String peerName, String peerRule) {
         this.pinnedFingerprint = pinnedFingerprint;
         this.anchor = anchor;
+        this.peer = peer;
+        this.peerName = peerName;
+        this.peerRule = peerRule;
     }
 
-    /** Trusts a chain that contains the CA certificate with this SHA-256 fingerprint (hex). */
+    /** Trusts a manager whose chain contains the CA certificate with this SHA-256 fingerprint (hex). */
     public static ManagerTrust pinned(String caFingerprint) {
-        return new ManagerTrust(Objects.requireNonNull(caFingerprint, "caFingerprint").toLowerCase(), null);
+        return new ManagerTrust(Objects.requireNonNull(caFingerprint, "caFingerprint").toLowerCase(), null,
+                io.ferry.pki.Certificates::isManager, "the manager", "the manager's (OU=manager)");
     }
 
-    /** Trusts a chain issued by this CA certificate. */
+    /** Trusts a manager whose chain is issued by this CA certificate. */
     public static ManagerTrust anchoredAt(X509Certificate ca) {
-        return new ManagerTrust(null, Objects.requireNonNull(ca, "ca"));
+        return new ManagerTrust(null, Objects.requireNonNull(ca, "ca"), io.ferry.pki.Certificates::isManager,
+                "the manager", "the manager's (OU=manager)");
+    }
+
+    /**
+     * Trusts the repository agent of {@code server} (a store listener): a certificate of this CA
+     * with {@code OU=agent, CN=<server>} and serverAuth usage, so that neither another agent nor a
+     * proxy's certificate can pose as that repository server.
+     */
+    public static ManagerTrust repositoryAgent(X509Certificate ca, String server) {
+        Objects.requireNonNull(server, "server");
+        return new ManagerTrust(null, Objects.requireNonNull(ca, "ca"),
+                c -> io.ferry.pki.Certificates.isAgent(c) && io.ferry.pki.Certificates.commonName(c)
+                        .filter(n -> n.equalsIgnoreCase(server)).isPresent(),
+                "the repository agent of " + server, "the agent of " + server + "'s (OU=agent, CN=" + server + ")");
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         if (chain == null || chain.length == 0) {
-            throw new CertificateException("the manager presented no certificate");
+            throw new CertificateException(peerName + " presented no certificate");
         }
         List<X509Certificate> path = new ArrayList<>();
         X509Certificate ca = null;
@@ -66,12 +89,12 @@ public final class ManagerTrust extends X509ExtendedTrustManager {
             ca = anchor;
         }
         if (ca == null) {
-            throw new CertificateException("the manager's certificate chain does not contain the CA certificate with"
+            throw new CertificateException(peerName + "'s certificate chain does not contain the CA certificate with"
                     + " SHA-256 fingerprint " + pinnedFingerprint + " (the one in the token): this is not the manager"
                     + " the token was made for");
         }
         if (path.isEmpty()) {
-            throw new CertificateException("the manager presented its CA certificate, not a server certificate");
+            throw new CertificateException(peerName + " presented its CA certificate, not a server certificate");
         }
         try {
             PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(ca, null)));
@@ -79,18 +102,18 @@ public final class ManagerTrust extends X509ExtendedTrustManager {
             java.security.cert.CertPathValidator.getInstance("PKIX")
                     .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
         } catch (GeneralSecurityException e) {
-            throw new CertificateException("the manager's certificate " + path.get(0).getSubjectX500Principal()
+            throw new CertificateException(peerName + "'s certificate " + path.get(0).getSubjectX500Principal()
                     + " is not valid under the manager's CA " + ca.getSubjectX500Principal() + ": " + e.getMessage(), e);
         }
-        if (!io.ferry.pki.Certificates.isManager(path.get(0))) {
+        if (!peer.test(path.get(0))) {
             throw new CertificateException("the certificate " + path.get(0).getSubjectX500Principal()
-                    + " is not the manager's (OU=manager) but another certificate of its CA: refusing to take it for"
-                    + " the manager");
+                    + " is not " + peerRule + " but another certificate of its CA: refusing to take it for "
+                    + peerName);
         }
         if (!serverAuth(path.get(0))) {
             throw new CertificateException("the certificate " + path.get(0).getSubjectX500Principal()
-                    + " is not a server certificate (extended key usage serverAuth): refusing to take it for the"
-                    + " manager");
+                    + " is not a server certificate (extended key usage serverAuth): refusing to take it for "
+                    + peerName);
         }
     }
 

@@ -8,7 +8,7 @@ import io.ferry.api.agent.ProtocolVersion;
 public final class Protocol {
 
     /** The one place where this build's protocol version is set (agent.proto, "Versioning"). */
-    public static final ProtocolVersion CURRENT = new ProtocolVersion(1, 0);
+    public static final ProtocolVersion CURRENT = new ProtocolVersion(1, 1);
 
     private Protocol() {
     }
@@ -35,6 +35,7 @@ public final class Protocol {
 
     public static AgentCapabilities fromProto(Capabilities c) {
         return new AgentCapabilities(c.getFerryVersion(), fromProto(c.getProtocol()), c.getOs(), c.getLibnbdVersion(),
-                c.getQemuVersion(), c.getPlatformsList(), c.getScratchFreeBytes(), c.getTaskSlots());
+                c.getQemuVersion(), c.getPlatformsList(), c.getScratchFreeBytes(), c.getTaskSlots(),
+                c.getStoreAddress());
     }
 }

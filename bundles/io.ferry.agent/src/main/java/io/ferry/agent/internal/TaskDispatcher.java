@@ -6,6 +6,8 @@ import io.ferry.agent.protocol.v1.CancelTask;
 import io.ferry.agent.protocol.v1.DiskBackupTask;
 import io.ferry.agent.protocol.v1.ManagerMessage;
 import io.ferry.agent.protocol.v1.RepositoryEndpoint;
+import io.ferry.agent.protocol.v1.StoreGrant;
+import io.ferry.agent.protocol.v1.StoreRevoke;
 import io.ferry.agent.protocol.v1.TaskAssignment;
 import io.ferry.agent.protocol.v1.TaskProgress;
 import io.ferry.agent.protocol.v1.TaskRef;
@@ -62,6 +64,8 @@ public final class TaskDispatcher implements AgentTasks, AgentListener {
     private final AgentRegistry registry;
     private final StoreGrants grants;
     private final RepositoryStores stores;
+    private final AgentRepositories repositoryAgents;
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
     private final Supplier<String> storeAddress;
     private final Duration lease;
     private final Clock clock;
@@ -72,11 +76,13 @@ public final class TaskDispatcher implements AgentTasks, AgentListener {
      * @param lease        how long a task survives its agent's lost connection
      */
     public TaskDispatcher(AgentConnections connections, AgentRegistry registry, StoreGrants grants,
-            RepositoryStores stores, Supplier<String> storeAddress, Duration lease, Clock clock) {
+            RepositoryStores stores, AgentRepositories repositoryAgents, Supplier<String> storeAddress,
+            Duration lease, Clock clock) {
         this.connections = Objects.requireNonNull(connections, "connections");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.grants = Objects.requireNonNull(grants, "grants");
         this.stores = Objects.requireNonNull(stores, "stores");
+        this.repositoryAgents = Objects.requireNonNull(repositoryAgents, "repositoryAgents");
         this.storeAddress = Objects.requireNonNull(storeAddress, "storeAddress");
         this.lease = Objects.requireNonNull(lease, "lease");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -132,27 +138,145 @@ public final class TaskDispatcher implements AgentTasks, AgentListener {
         if (pending.putIfAbsent(key, task) != null) {
             throw new IllegalStateException("task " + order.taskId() + " attempt " + order.attempt() + " already runs");
         }
-        StoreGrants.Grant grant = grants.grant(channel.server(), repository.info().path());
+        StoreTicket ticket = ticket(channel, repository);
         try {
-            send(channel, order, grant, repository);
-            TaskResult result = await(task, channel.server());
+            send(channel, order, ticket);
+            TaskResult result = await(task, channel.server(), ticket);
             return outcome(server, result, repository);
         } finally {
             pending.remove(key, task);
-            grants.revoke(grant);
+            ticket.revoke();
         }
     }
 
-    private void send(AgentChannel channel, DiskBackupOrder order, StoreGrants.Grant grant, Repository repository) {
-        byte[] material;
-        try (KeyMaterial keys = stores.exportKey(repository)) {
-            material = keys.toBytes();
+    /** The repository a task writes to, as the proxy's agent reaches it, for the task's life. */
+    private interface StoreTicket {
+        /** {@code HOST:PORT} of the store serving it. */
+        String address();
+
+        /** The handle the agent names in its store calls. */
+        String handle();
+
+        /** A copy of the repository's key material (the caller zeroes it). */
+        byte[] keyMaterial();
+
+        /** Keeps the grant alive (a repository agent's grants expire unless renewed). */
+        void renew();
+
+        void revoke();
+    }
+
+    private StoreTicket ticket(AgentChannel proxy, Repository repository) {
+        Optional<AgentRepositories.Target> remote = repositoryAgents.target(repository);
+        if (remote.isPresent()) {
+            return new RepositoryAgentTicket(proxy, remote.get());
         }
+        StoreGrants.Grant grant = grants.grant(proxy.server(), repository.info().path());
+        return new StoreTicket() {
+            @Override
+            public String address() {
+                return storeAddress.get();
+            }
+
+            @Override
+            public String handle() {
+                return grant.handle();
+            }
+
+            @Override
+            public byte[] keyMaterial() {
+                try (KeyMaterial keys = stores.exportKey(repository)) {
+                    return keys.toBytes();
+                }
+            }
+
+            @Override
+            public void renew() {
+                // the manager's own grants last until revoked
+            }
+
+            @Override
+            public void revoke() {
+                grants.revoke(grant);
+            }
+        };
+    }
+
+    /**
+     * A repository held by a repository agent: the manager grants it to the proxy's agent
+     * (named by server and certificate fingerprint) on the repository agent's control channel,
+     * for the lease time, renewed while the task runs; the proxy's agent then talks to the
+     * repository agent directly.
+     */
+    private final class RepositoryAgentTicket implements StoreTicket {
+        private final AgentChannel proxy;
+        private final AgentRepositories.Target target;
+        private final String handle;
+
+        RepositoryAgentTicket(AgentChannel proxy, AgentRepositories.Target target) {
+            this.proxy = proxy;
+            this.target = target;
+            byte[] bytes = new byte[16];
+            random.nextBytes(bytes);
+            this.handle = java.util.HexFormat.of().formatHex(bytes);
+            AgentChannel repositoryAgent = connections.connection(target.server()).filter(AgentChannel::isOpen)
+                    .orElseThrow(() -> new AgentLostException("the repository agent of " + target.server()
+                            + " is not connected: start it (./ferry agent start " + target.server() + " on that"
+                            + " machine) and retry the session"));
+            send(repositoryAgent);
+        }
+
+        private void send(AgentChannel repositoryAgent) {
+            repositoryAgent.send(ManagerMessage.newBuilder().setGrant(StoreGrant.newBuilder().setHandle(handle)
+                    .setServer(proxy.server()).setCertificateSha256(proxy.fingerprint())
+                    .setRepository(target.name()).setValidForMillis(lease.toMillis())).build());
+        }
+
+        @Override
+        public String address() {
+            return target.address();
+        }
+
+        @Override
+        public String handle() {
+            return handle;
+        }
+
+        @Override
+        public byte[] keyMaterial() {
+            return target.keys().toBytes();
+        }
+
+        @Override
+        public void renew() {
+            connections.connection(target.server()).filter(AgentChannel::isOpen).ifPresent(c -> {
+                try {
+                    send(c);
+                } catch (IllegalStateException e) {
+                    LOG.debug("The repository agent of {} is gone; the grant of {} lapses", target.server(), handle);
+                }
+            });
+        }
+
+        @Override
+        public void revoke() {
+            connections.connection(target.server()).filter(AgentChannel::isOpen).ifPresent(c -> {
+                try {
+                    c.send(ManagerMessage.newBuilder().setRevoke(StoreRevoke.newBuilder().setHandle(handle)).build());
+                } catch (IllegalStateException e) {
+                    LOG.debug("The repository agent of {} is gone; the grant of {} lapses", target.server(), handle);
+                }
+            });
+        }
+    }
+
+    private void send(AgentChannel channel, DiskBackupOrder order, StoreTicket ticket) {
+        byte[] material = ticket.keyMaterial();
         try {
             DiskBackupTask.Builder work = DiskBackupTask.newBuilder().setLocation(order.location())
                     .setChainKey(order.disk()).putAllLabels(order.labels())
-                    .setRepository(RepositoryEndpoint.newBuilder().setAddress(storeAddress.get())
-                            .setRepository(grant.handle()).setKeyMaterial(ByteString.copyFrom(material)));
+                    .setRepository(RepositoryEndpoint.newBuilder().setAddress(ticket.address())
+                            .setRepository(ticket.handle()).setKeyMaterial(ByteString.copyFrom(material)));
             if (order.dirtyBitmap() != null) {
                 work.setDirtyBitmap(order.dirtyBitmap());
             }
@@ -168,12 +292,14 @@ public final class TaskDispatcher implements AgentTasks, AgentListener {
         } finally {
             Arrays.fill(material, (byte) 0);
         }
-        LOG.info("Task {} (attempt {}, {}) sent to the agent of {}", order.taskId(), order.attempt(), order.disk(),
-                channel.server());
+        LOG.info("Task {} (attempt {}, {}) sent to the agent of {} (repository at {})", order.taskId(),
+                order.attempt(), order.disk(), channel.server(), ticket.address());
     }
 
-    private TaskResult await(Pending task, String server) {
+    private TaskResult await(Pending task, String server, StoreTicket ticket) {
         Instant cancelSent = null;
+        Instant renewed = clock.instant();
+        Duration renewEvery = lease.dividedBy(3);
         while (true) {
             TaskResult result;
             try {
@@ -188,6 +314,10 @@ public final class TaskDispatcher implements AgentTasks, AgentListener {
                 return result;
             }
             Instant now = clock.instant();
+            if (now.isAfter(renewed.plus(renewEvery))) {
+                ticket.renew();
+                renewed = now;
+            }
             if (cancelSent == null && task.listener.cancelRequested()) {
                 cancel(task, "stopped by an operator");
                 cancelSent = now;

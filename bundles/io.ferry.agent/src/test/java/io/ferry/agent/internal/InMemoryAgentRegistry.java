@@ -81,6 +81,9 @@ final class InMemoryAgentRegistry implements AgentRegistry {
     public void heartbeat(String server, String address, AgentCapabilities capabilities, int runningTasks,
             Instant at) {
         heartbeats.add(new Beat(server, address, capabilities, runningTasks, at));
+        agents.computeIfPresent(server, (name, a) -> new AgentInfo(name, a.certificateFingerprint(),
+                a.certificateExpires(), a.enrolled(), Optional.of(address), Optional.of(at), runningTasks,
+                Optional.of(capabilities)));
     }
 
     @Override

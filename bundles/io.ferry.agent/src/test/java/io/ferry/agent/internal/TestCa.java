@@ -53,7 +53,9 @@ final class TestCa implements ManagerTls {
             ca = sign(b);
             X509v3CertificateBuilder s = builder(subject, new X500Principal("CN=ferry-manager, OU=manager, O=Ferry"),
                     serverKeys.getPublic(), Duration.ofDays(30));
-            s.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            // like io.ferry.pki's: it serves agents and calls repository agents
+            s.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
+                KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
             s.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                 new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
             serverCertificate = sign(s);

@@ -14,9 +14,18 @@ import java.util.Objects;
  * @param platforms        the platform plugins active on the agent ({@code vmware}, {@code proxmox}, ...)
  * @param scratchFreeBytes free bytes in the agent's scratch directory
  * @param taskSlots        how many tasks the agent runs at once
+ * @param storeAddress     {@code HOST:PORT} where a repository agent serves its repositories to
+ *                         the manager and to proxy agents (mutual TLS); empty when the agent
+ *                         serves none (since 1.1)
  */
 public record AgentCapabilities(String ferryVersion, ProtocolVersion protocol, String os, String libnbdVersion,
-        String qemuVersion, List<String> platforms, long scratchFreeBytes, int taskSlots) {
+        String qemuVersion, List<String> platforms, long scratchFreeBytes, int taskSlots, String storeAddress) {
+
+    /** An agent that serves no repositories. */
+    public AgentCapabilities(String ferryVersion, ProtocolVersion protocol, String os, String libnbdVersion,
+            String qemuVersion, List<String> platforms, long scratchFreeBytes, int taskSlots) {
+        this(ferryVersion, protocol, os, libnbdVersion, qemuVersion, platforms, scratchFreeBytes, taskSlots, "");
+    }
 
     public AgentCapabilities {
         Objects.requireNonNull(ferryVersion, "ferryVersion");
@@ -25,5 +34,11 @@ public record AgentCapabilities(String ferryVersion, ProtocolVersion protocol, S
         libnbdVersion = libnbdVersion == null ? "" : libnbdVersion;
         qemuVersion = qemuVersion == null ? "" : qemuVersion;
         platforms = List.copyOf(platforms);
+        storeAddress = storeAddress == null ? "" : storeAddress;
+    }
+
+    /** Whether the agent serves repositories ({@link #storeAddress} is set). */
+    public boolean servesRepositories() {
+        return !storeAddress.isEmpty();
     }
 }

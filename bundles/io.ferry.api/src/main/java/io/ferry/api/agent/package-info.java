@@ -8,10 +8,11 @@
  * <p>The {@link io.ferry.api.agent.AgentRegistry} keeps tokens and agents in the catalog and
  * enforces the roles: creating tokens and removing agents needs {@code ferry-admin}, listing
  * agents {@code ferry-viewer}. {@link io.ferry.api.agent.TaskLeases} hands the tasks of running
- * sessions to agents, also in the catalog.
+ * sessions to agents, also in the catalog. {@link io.ferry.api.agent.RepositoryAgents} opens
+ * the repositories that repository agents hold (since 1.1).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.ferry.api.agent;
 
 import org.osgi.annotation.bundle.Export;

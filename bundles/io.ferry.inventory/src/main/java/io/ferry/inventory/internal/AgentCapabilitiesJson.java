@@ -50,6 +50,9 @@ final class AgentCapabilitiesJson {
             g.writeEndArray();
             g.writeNumberField("scratchFreeBytes", caps.scratchFreeBytes());
             g.writeNumberField("taskSlots", caps.taskSlots());
+            if (caps.servesRepositories()) {
+                g.writeStringField("storeAddress", text("storeAddress", caps.storeAddress()));
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringWriter does not fail
@@ -75,6 +78,7 @@ final class AgentCapabilitiesJson {
         List<String> platforms = new ArrayList<>();
         long scratch = 0;
         int slots = 0;
+        String store = "";
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw damaged(server, json);
@@ -90,6 +94,7 @@ final class AgentCapabilitiesJson {
                     case "qemu" -> qemu = p.getText();
                     case "scratchFreeBytes" -> scratch = p.getLongValue();
                     case "taskSlots" -> slots = p.getIntValue();
+                    case "storeAddress" -> store = p.getText();
                     case "platforms" -> {
                         if (t != JsonToken.START_ARRAY) {
                             throw damaged(server, json);
@@ -102,7 +107,7 @@ final class AgentCapabilitiesJson {
                 }
             }
             return new AgentCapabilities(ferryVersion, ProtocolVersion.parse(protocol), os, libnbd, qemu, platforms,
-                    scratch, slots);
+                    scratch, slots, store);
         } catch (IOException | IllegalArgumentException e) {
             throw damaged(server, json);
         }

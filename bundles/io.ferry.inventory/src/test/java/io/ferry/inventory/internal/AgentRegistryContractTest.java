@@ -249,6 +249,15 @@ abstract class AgentRegistryContractTest {
         assertEquals(Optional.of(CAPS), px02.capabilities());
         assertEquals(Optional.empty(), agents.get(0).lastHeartbeat());
 
+        // a repository agent's store address is kept with its capabilities
+        AgentCapabilities store = new AgentCapabilities("0.1.0", new ProtocolVersion(1, 1), "Linux", "", "",
+                List.of(), 1L << 30, 2, "127.0.0.21:8144");
+        registry.heartbeat("px-01", "127.0.0.21:40111", store, 0, at);
+        AgentInfo px01 = Subjects.as(VIEWER, registry::agents).get(0);
+        assertEquals(Optional.of(store), px01.capabilities());
+        assertTrue(px01.capabilities().orElseThrow().servesRepositories());
+        assertFalse(CAPS.servesRepositories());
+
         assertThrows(AccessDeniedException.class, () -> Subjects.as(Subjects.user("sam", "viewer"), registry::agents));
         assertThrows(NotFoundException.class, () -> registry.heartbeat("backup-01", "x", CAPS, 0, at));
         AgentCapabilities huge = new AgentCapabilities("0.1.0", new ProtocolVersion(1, 0), "x".repeat(256), "", "",

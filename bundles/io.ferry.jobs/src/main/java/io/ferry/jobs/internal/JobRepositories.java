@@ -1,6 +1,7 @@
 package io.ferry.jobs.internal;
 
 import io.ferry.api.FerryException;
+import io.ferry.api.agent.RepositoryAgents;
 import io.ferry.api.repository.InitOptions;
 import io.ferry.api.repository.Repository;
 import io.ferry.api.repository.RepositoryException;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -43,6 +45,8 @@ final class JobRepositories implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRepositories.class);
     private static final int PASSWORD_BYTES = 24;
+    /** The name of the jobs' repository on a repository agent. */
+    static final String AGENT_REPOSITORY = "jobs";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final RepositoryService service;
@@ -51,6 +55,7 @@ final class JobRepositories implements AutoCloseable {
     private final InitOptions initOptions;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Repository> open = new HashMap<>();
+    private volatile RepositoryAgents agents;
     private boolean closed;
 
     JobRepositories(RepositoryService service, Path root, Path passwordFile, InitOptions initOptions) {
@@ -68,6 +73,47 @@ final class JobRepositories implements AutoCloseable {
         return passwordFile;
     }
 
+    /**
+     * Repository servers with an agent that serves repositories keep the jobs' repository on
+     * their own disks (null: none, every job repository is under {@link #root()}).
+     */
+    void agents(RepositoryAgents agents) {
+        this.agents = agents;
+    }
+
+    /** The agent that holds the repository of {@code server}, if one does. */
+    private Optional<RepositoryAgents> agentOf(String server) {
+        RepositoryAgents a = agents;
+        return a != null && a.servesRepositories(server) ? Optional.of(a) : Optional.empty();
+    }
+
+    /**
+     * Whether the jobs have stored to {@code server} yet: its repository exists here, or on the
+     * server's repository agent.
+     */
+    boolean exists(String server) {
+        synchronized (this) {
+            if (open.containsKey(server)) {
+                return true;
+            }
+        }
+        if (agentOf(server).isPresent()) {
+            try {
+                open(server, false);
+                return true;
+            } catch (io.ferry.api.NotFoundException e) {
+                return false;
+            }
+        }
+        return Files.isRegularFile(directory(server).resolve("config"));
+    }
+
+    /** Where the repository of {@code server} is, for messages. */
+    String location(String server) {
+        return agentOf(server).map(a -> "repository " + AGENT_REPOSITORY + " on the repository agent of " + server)
+                .orElseGet(() -> directory(server).toString());
+    }
+
     /** The directory of the repository on {@code server}. */
     Path directory(String server) {
         return root.resolve(server);
@@ -79,15 +125,37 @@ final class JobRepositories implements AutoCloseable {
      * to run the job or restore from it was checked by the job runner.
      */
     Repository open(String server) {
-        return Caller.asSystem(() -> openAsSystem(server));
+        return open(server, true);
     }
 
-    private synchronized Repository openAsSystem(String server) {
+    private Repository open(String server, boolean create) {
+        return Caller.asSystem(() -> openAsSystem(server, create));
+    }
+
+    private synchronized Repository openAsSystem(String server, boolean create) {
         if (closed) {
             throw new FerryException("The job runner is stopping; repository " + server + " is closed");
         }
         Repository repository = open.get(server);
         if (repository != null) {
+            return repository;
+        }
+        Optional<RepositoryAgents> agent = agentOf(server);
+        if (agent.isPresent()) {
+            char[] password = password();
+            try {
+                repository = agent.get().open(server, AGENT_REPOSITORY, password, create ? initOptions : null);
+            } catch (RepositoryException e) {
+                if (e.reason() == RepositoryException.Reason.WRONG_PASSWORD) {
+                    throw new RepositoryException(e.reason(), "The password in " + passwordFile + " does not open"
+                            + " the jobs' repository on the repository agent of " + server + ": put back the password"
+                            + " file it was created with", e);
+                }
+                throw e;
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+            open.put(server, repository);
             return repository;
         }
         Path dir = directory(server);

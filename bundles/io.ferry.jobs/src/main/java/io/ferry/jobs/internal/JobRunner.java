@@ -182,6 +182,16 @@ public final class JobRunner implements SessionService {
         sessions.agentTasks(null);
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindRepositoryAgents")
+    void bindRepositoryAgents(io.ferry.api.agent.RepositoryAgents agents) {
+        sessions.repositoryAgents(agents);
+    }
+
+    void unbindRepositoryAgents(io.ferry.api.agent.RepositoryAgents agents) {
+        sessions.repositoryAgents(null);
+    }
+
     private void post(String topic, Map<String, Object> properties) {
         EventAdmin admin = eventAdmin.get();
         if (admin != null) {

@@ -121,6 +121,10 @@ final class JobSessions implements SessionService, AutoCloseable {
     }
 
     /** The agents that run tasks on the proxies' machines; null: every task runs in this process. */
+    void repositoryAgents(io.ferry.api.agent.RepositoryAgents agents) {
+        repositories.agents(agents);
+    }
+
     void agentTasks(AgentTasks tasks) {
         this.agents = tasks;
     }
@@ -237,10 +241,9 @@ final class JobSessions implements SessionService, AutoCloseable {
         String name = repositoryServer == null ? "" : repositoryServer.strip();
         ManagedServer server = inventory.server(name).orElseThrow(() -> new NotFoundException("No managed server '"
                 + name + "': name the repository server the jobs store to (ferry:job-list shows it)"));
-        Path directory = repositories.directory(server.name());
-        if (!Files.isRegularFile(directory.resolve("config"))) {
+        if (!repositories.exists(server.name())) {
             throw new NotFoundException("No job has stored to " + server.name() + " yet: its job repository "
-                    + directory + " does not exist");
+                    + repositories.location(server.name()) + " does not exist");
         }
         return new SharedRepository(repositories.open(server.name()));
     }

@@ -9,6 +9,9 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.ferry.agent.protocol.v1.BeginRequest;
 import io.ferry.agent.protocol.v1.ChunkRequest;
 import io.ferry.agent.protocol.v1.CommitRequest;
+import io.ferry.agent.protocol.v1.CreateRequest;
+import io.ferry.agent.protocol.v1.DeleteBackupRequest;
+import io.ferry.agent.protocol.v1.PruneRequest;
 import io.ferry.agent.protocol.v1.ManifestRequest;
 import io.ferry.agent.protocol.v1.MissingRequest;
 import io.ferry.agent.protocol.v1.PutChunkRequest;
@@ -37,8 +40,8 @@ import java.util.function.Function;
  * The key side's {@link StoreLink} to a repository served over gRPC ({@link StoreService}):
  * every call is an asynchronous unary call with its own deadline, so the key side's batches of
  * {@code missing} questions and chunk uploads are in flight together on one HTTP/2 connection
- * (pipelined, never one round trip per chunk). Deleting and pruning are not offered over this
- * link: the manager prunes the repositories it serves itself.
+ * (pipelined, never one round trip per chunk). Deleting, pruning and creating are for the
+ * manager calling a repository agent; a proxy's agent is refused them.
  */
 public final class GrpcStoreLink implements StoreLink {
 
@@ -173,17 +176,24 @@ public final class GrpcStoreLink implements StoreLink {
 
     @Override
     public CompletableFuture<Void> deleteBackup(String backupId) {
-        return CompletableFuture.failedFuture(notHere("deleting backup " + backupId));
+        return adapt(call().deleteBackup(DeleteBackupRequest.newBuilder().setRepository(repository)
+                .setBackupId(backupId).build()), d -> null, "deleting backup " + backupId);
     }
 
     @Override
     public CompletableFuture<StorePruneResult> prune(List<String> backupIds, boolean dryRun) {
-        return CompletableFuture.failedFuture(notHere("pruning"));
+        return adapt(call().prune(PruneRequest.newBuilder().setRepository(repository).addAllBackupIds(backupIds)
+                .setDryRun(dryRun).build()), r -> new StorePruneResult(r.getRemovedList(), r.getLockedList(),
+                        r.getRemovedChunks(), r.getFreedBytes(), r.getDryRun()), "pruning");
     }
 
-    private static RepositoryException notHere(String what) {
-        return new RepositoryException(RepositoryException.Reason.IO, what + " is not done through an agent's task"
-                + " link: the manager applies retention to the repositories it serves");
+    /**
+     * Creates the repository this link names from images made on the key side (a repository
+     * agent's, asked by the manager). Fails with {@code ALREADY_EXISTS} when it exists.
+     */
+    public CompletableFuture<Void> create(RepositoryImages images) {
+        return adapt(call().create(CreateRequest.newBuilder().setRepository(repository).setConfig(images.config())
+                .setKeyFile(images.keyFile()).build()), d -> null, "creating the repository");
     }
 
     @Override

@@ -59,6 +59,11 @@ public final class StoreErrors {
         String message = e.getStatus().getDescription() == null ? e.getStatus().getCode().name()
                 : e.getStatus().getDescription();
         String kind = e.getTrailers() == null ? null : e.getTrailers().get(KIND);
+        if (kind == null && (e.getStatus().getCode() == Status.Code.PERMISSION_DENIED
+                || e.getStatus().getCode() == Status.Code.UNAUTHENTICATED)) {
+            return new RepositoryException(RepositoryException.Reason.IO, what + " was refused by the repository"
+                    + " server: " + message, e);
+        }
         if (kind == null) {
             // the transport, not the store: the repository server is unreachable, the deadline passed, ...
             return new RepositoryException(RepositoryException.Reason.IO, what + " failed: the repository server did"

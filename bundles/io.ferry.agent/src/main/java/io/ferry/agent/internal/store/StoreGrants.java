@@ -58,6 +58,28 @@ public final class StoreGrants {
         return grant;
     }
 
+    /**
+     * The manager's store access for agents: sessions on granted handles only; creating,
+     * deleting and pruning the manager's repositories is the manager's own work, never an agent's.
+     *
+     * @param caller the managed server of the calling agent (its certificate's name)
+     */
+    public StoreAccess access(java.util.function.Supplier<String> caller) {
+        return new StoreAccess() {
+            @Override
+            public Path directory(String handle) {
+                return check(handle, caller.get()).directory();
+            }
+
+            @Override
+            public Path managed(String handle) {
+                throw Status.PERMISSION_DENIED.withDescription("the agent of " + caller.get() + " may not create,"
+                        + " delete from or prune the manager's repositories: the manager applies retention to them"
+                        + " itself").asRuntimeException();
+            }
+        };
+    }
+
     int size() {
         return grants.size();
     }

@@ -7,10 +7,14 @@ import io.ferry.agent.protocol.v1.Blob;
 import io.ferry.agent.protocol.v1.ChunkIds;
 import io.ferry.agent.protocol.v1.ChunkRequest;
 import io.ferry.agent.protocol.v1.CommitRequest;
+import io.ferry.agent.protocol.v1.CreateRequest;
+import io.ferry.agent.protocol.v1.DeleteBackupRequest;
 import io.ferry.agent.protocol.v1.Done;
 import io.ferry.agent.protocol.v1.ImagesReply;
 import io.ferry.agent.protocol.v1.ManifestRequest;
 import io.ferry.agent.protocol.v1.MissingRequest;
+import io.ferry.agent.protocol.v1.PruneReply;
+import io.ferry.agent.protocol.v1.PruneRequest;
 import io.ferry.agent.protocol.v1.PutChunkRequest;
 import io.ferry.agent.protocol.v1.RepositoryStoreGrpc;
 import io.ferry.agent.protocol.v1.SessionRef;
@@ -18,6 +22,7 @@ import io.ferry.agent.protocol.v1.SessionReply;
 import io.ferry.agent.protocol.v1.StoreRef;
 import io.ferry.api.ValidationException;
 import io.ferry.api.repository.ChunkId;
+import io.ferry.repository.remote.RepositoryImages;
 import io.ferry.repository.remote.RepositoryStore;
 import io.ferry.repository.remote.RepositoryStores;
 import io.ferry.repository.remote.StoreSession;
@@ -38,32 +43,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The storage side of repositories over gRPC: each call names a granted handle
- * ({@link StoreGrants}), which must be granted to the calling agent's certificate, and is
- * passed to the {@link RepositoryStore} of the handle's directory. The store checks every
- * chunk image and manifest it is given; nothing here decrypts anything.
+ * The storage side of repositories over gRPC: each call names a handle that the
+ * {@link StoreAccess} resolves for the caller's certificate (a task's grant, or a repository
+ * name when the manager calls a repository agent), and is passed to the {@link RepositoryStore}
+ * of that directory. The store checks every chunk image and manifest it is given and applies
+ * its own rules (append-only, lock dates); nothing here decrypts anything.
  */
 public final class StoreService extends RepositoryStoreGrpc.RepositoryStoreImplBase implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
 
-    private final StoreGrants grants;
+    private final StoreAccess access;
     private final RepositoryStores stores;
     private final Supplier<String> caller;
     private final Map<Path, RepositoryStore> open = new ConcurrentHashMap<>();
 
     /**
-     * @param caller the managed server of the calling agent (from its certificate), for the grant check
+     * @param caller who calls (from the certificate), for the session's lock detail
      */
-    public StoreService(StoreGrants grants, RepositoryStores stores, Supplier<String> caller) {
-        this.grants = Objects.requireNonNull(grants, "grants");
+    public StoreService(StoreAccess access, RepositoryStores stores, Supplier<String> caller) {
+        this.access = Objects.requireNonNull(access, "access");
         this.stores = Objects.requireNonNull(stores, "stores");
         this.caller = Objects.requireNonNull(caller, "caller");
     }
 
     private RepositoryStore store(String handle) {
-        StoreGrants.Grant grant = grants.check(handle, caller.get());
-        return open.computeIfAbsent(grant.directory(), stores::openStore);
+        return open.computeIfAbsent(access.directory(handle), stores::openStore);
+    }
+
+    private RepositoryStore managedStore(String handle) {
+        return open.computeIfAbsent(access.managed(handle), stores::openStore);
     }
 
     @Override
@@ -87,7 +96,7 @@ public final class StoreService extends RepositoryStoreGrpc.RepositoryStoreImplB
     @Override
     public void begin(BeginRequest request, StreamObserver<SessionReply> out) {
         answer(out, () -> store(request.getRepository()).begin(kind(request.getKind()),
-                "agent of " + caller.get() + ": " + request.getDetail()), s -> SessionReply.newBuilder()
+                "" + caller.get() + ": " + request.getDetail()), s -> SessionReply.newBuilder()
                         .setToken(s.token()).setKind(s.kind().name()).setBackupId(s.backupId())
                         .setStartedUnixMillis(s.started().toEpochMilli()).build());
     }
@@ -122,6 +131,41 @@ public final class StoreService extends RepositoryStoreGrpc.RepositoryStoreImplB
     @Override
     public void end(SessionRef request, StreamObserver<Done> out) {
         answer(out, () -> store(request.getRepository()).end(request.getSession()), v -> Done.getDefaultInstance());
+    }
+
+    @Override
+    public void create(CreateRequest request, StreamObserver<Done> out) {
+        try {
+            Path dir = access.managed(request.getRepository());
+            synchronized (open) {
+                RepositoryStore created = stores.create(dir, new RepositoryImages(request.getConfig(),
+                        request.getKeyFile()));
+                RepositoryStore before = open.put(dir, created);
+                if (before != null) {
+                    before.close();
+                }
+            }
+            access.created(dir);
+            LOG.info("Created repository {} in {} for {}", request.getRepository(), dir, caller.get());
+            out.onNext(Done.getDefaultInstance());
+            out.onCompleted();
+        } catch (RuntimeException e) {
+            out.onError(StoreErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void deleteBackup(DeleteBackupRequest request, StreamObserver<Done> out) {
+        answer(out, () -> managedStore(request.getRepository()).deleteBackup(request.getBackupId()),
+                v -> Done.getDefaultInstance());
+    }
+
+    @Override
+    public void prune(PruneRequest request, StreamObserver<PruneReply> out) {
+        answer(out, () -> managedStore(request.getRepository()).prune(List.copyOf(request.getBackupIdsList()),
+                request.getDryRun()), r -> PruneReply.newBuilder().addAllRemoved(r.removed())
+                        .addAllLocked(r.locked()).setRemovedChunks(r.removedChunks()).setFreedBytes(r.freedBytes())
+                        .setDryRun(r.dryRun()).build());
     }
 
     private static <T, R> void answer(StreamObserver<R> out, Supplier<CompletableFuture<T>> call, Function<T, R> reply) {
