@@ -43,7 +43,13 @@ import org.junit.runners.MethodSorters;
  * <li>kill -9 of an agent in the middle of its task: the task fails naming the lost agent once
  * its lease has expired, nothing of its backup is visible, and a retry after the agent is back
  * completes;</li>
- * <li>a manager restart: both agents reconnect by themselves and take tasks again.</li>
+ * <li>a manager restart: both agents reconnect by themselves and take tasks again;</li>
+ * <li>a repository server's agent ({@code --store-listen}) holds the jobs' repository: both
+ * proxies' agents upload to it directly with the manager's grants, its files hold no
+ * plaintext, restores are byte-identical, and its own minimum lock keeps backups that the
+ * manager's admin prunes;</li>
+ * <li>kill -9 of the repository agent in the middle of an upload: the task fails, no partial
+ * backup is visible, and after the agent is back the retry is complete.</li>
  * </ul>
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
@@ -228,6 +234,108 @@ public class AgentsIT {
         assertEquals(String.valueOf(session), "SUCCESS", session.get("status"));
     }
 
+    @Test
+    public void t6_aRepositoryAgentHoldsTheJobsRepositoryAndItsLocksHoldAgainstTheManager() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Result enrolled = ferry(List.of("agent", "enroll", "--manager", managerAddress, "--token", token("repo-01"),
+                "--store-listen", "127.0.0.1:" + port), Duration.ofMinutes(4));
+        assertEquals(enrolled.output(), 0, enrolled.exitCode());
+        // the repository server's own rule: every backup immutable for a day, whoever asks
+        Path cfg = agents.resolve("repo-01/etc/io.ferry.agent.client.cfg");
+        UnpackedDistribution.setProperty(cfg, "store.min.lock.days", "1");
+        assertEquals(0, ferry(List.of("agent", "stop", "repo-01"), Duration.ofMinutes(2)).exitCode());
+        Result start = ferry(List.of("agent", "start", "repo-01"), Duration.ofMinutes(3));
+        assertEquals(start.output(), 0, start.exitCode());
+        awaitStoreAddress("repo-01", "127.0.0.1:" + port);
+
+        Map<String, Object> session = Json.object(Json.parse(manager.ok("ferry:job-run --json agents-remote")));
+        assertEquals(String.valueOf(session), "SUCCESS", session.get("status"));
+        Set<String> proxies = new HashSet<>();
+        for (Map<String, Object> task : Json.objects(session.get("tasks"))) {
+            proxies.add(String.valueOf(task.get("proxy")));
+        }
+        assertEquals(Set.of("px-hq", "px-br"), proxies);
+        Path repository = agents.resolve("repo-01/data/ferry/repositories/jobs");
+        assertTrue("the jobs' repository is on the repository agent", Files.isRegularFile(repository.resolve("config")));
+        assertFalse("and not on the manager", Files.exists(manager.home().resolve("data/ferry/repositories/repo-01")));
+        String storeLog = Files.readString(agents.resolve("repo-01/data/log/karaf.log"), UTF_8);
+        assertTrue(storeLog, storeLog.contains("Created repository jobs"));
+        assertEquals("repository agent files holding plaintext", List.of(), filesContaining(repository, MARKER));
+
+        Path restores = Files.createDirectories(manager.home().resolve("data/ferry/restores"));
+        for (String vm : List.of("app-01", "app-02")) {
+            Path target = restores.resolve(vm + "-remote.raw");
+            manager.ok("ferry:restore-disk --job-repo repo-01 --disk " + vm + "/scsi0:0 " + target);
+            assertEquals(vm + " restores byte-identical", -1L, Files.mismatch(target, disks.resolve(vm + ".raw")));
+        }
+
+        Map<String, Object> second = Json.object(Json.parse(manager.ok("ferry:job-run --json agents-remote")));
+        assertEquals(String.valueOf(second), "SUCCESS", second.get("status"));
+        int before = Json.objects(Json.parse(manager.ok("ferry:backups --json --job-repo repo-01"))).size();
+        assertEquals(4, before);
+        manager.ok("ferry:prune --job-repo repo-01 --keep-last 1 --no-progress");
+        int after = Json.objects(Json.parse(manager.ok("ferry:backups --json --job-repo repo-01"))).size();
+        assertEquals("the manager's admin cannot prune backups the repository agent locked", before, after);
+    }
+
+    @Test
+    public void t7_aRepositoryAgentKilledMidUploadLeavesNoPartialBackupAndTheRetryCompletes() throws Exception {
+        Path log = manager.home().resolve("data/log/karaf.log");
+        long before = Files.size(log);
+        CompletableFuture<UnpackedDistribution.Streams> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return manager.clientStreams("ferry:job-run --json agents-big-remote", Map.of());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        awaitInLog(log, before, "sent to the agent of px-hq", Duration.ofMinutes(2));
+        Thread.sleep(1500);
+        long pid = Long.parseLong(Files.readString(agents.resolve("repo-01/karaf.pid")).strip());
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        UnpackedDistribution.Streams result = run.get(4, TimeUnit.MINUTES);
+        Map<String, Object> session = Json.object(Json.parse(result.stdout()));
+        assertEquals(result.stdout(), "FAILED", session.get("status"));
+
+        Result back = ferry(List.of("agent", "start", "repo-01"), Duration.ofMinutes(3));
+        assertEquals(back.output(), 0, back.exitCode());
+        awaitStoreAddress("repo-01", null);
+        String backups = manager.ok("ferry:backups --json --job-repo repo-01");
+        assertFalse("no partial backup of the killed upload is visible: " + backups, backups.contains("big-01"));
+        Map<String, Object> retried = Json.object(Json.parse(manager.ok("ferry:job-retry --json "
+                + session.get("id"))));
+        assertEquals(String.valueOf(retried), "SUCCESS", retried.get("status"));
+        Path target = Files.createDirectories(manager.home().resolve("data/ferry/restores")).resolve("big-remote.raw");
+        manager.ok("ferry:restore-disk --job-repo repo-01 --disk big-01/scsi0:0 " + target);
+        assertEquals(-1L, Files.mismatch(target, disks.resolve("big-01.raw")));
+    }
+
+    /** Waits until the agent of {@code server} reports a store address (this one, when given) after now. */
+    private static void awaitStoreAddress(String server, String address) throws Exception {
+        java.time.Instant since = java.time.Instant.now();
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = manager.ok("ferry:agent-list --json");
+            for (Map<String, Object> agent : Json.objects(Json.parse(last))) {
+                Object heartbeat = agent.get("lastHeartbeat");
+                if (!server.equals(agent.get("server")) || heartbeat == null
+                        || !java.time.Instant.parse(heartbeat.toString()).isAfter(since)) {
+                    continue;
+                }
+                Object store = Json.object(agent.get("capabilities")).get("storeAddress");
+                if (store != null && (address == null || address.equals(store))) {
+                    return;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the agent of " + server + " reported no store address " + address + ":\n" + last);
+    }
+
     // ---- helpers ----
 
     private record Result(int exitCode, String output) {
@@ -370,6 +478,9 @@ public class AgentsIT {
                   {"name": "bkp-01", "address": "10.10.1.10", "os": "linux:debian:12", "machineKind": "PHYSICAL",
                    "networks": ["10.10.1.0/24"], "site": "hq", "maxConcurrentTasks": 2,
                    "roles": [{"type": "BACKUP_SERVER"}, {"type": "REPOSITORY"}]},
+                  {"name": "repo-01", "address": "10.10.1.30", "os": "linux:debian:12", "machineKind": "PHYSICAL",
+                   "networks": ["10.10.1.0/24"], "site": "hq", "maxConcurrentTasks": 2,
+                   "roles": [{"type": "REPOSITORY"}]},
                   %s,
                   %s],
                  "hosts": [
@@ -381,6 +492,10 @@ public class AgentsIT {
                   {"name": "agents-split", "platform": "VMWARE", "vms": ["app-01", "app-02"], "repository": "bkp-01",
                    "proxies": {"automatic": false, "servers": ["px-hq", "px-br"]}, "schedule": "manual"},
                   {"name": "agents-big", "platform": "VMWARE", "vms": ["big-01"], "repository": "bkp-01",
+                   "proxies": {"automatic": false, "servers": ["px-hq"]}, "schedule": "manual"},
+                  {"name": "agents-remote", "platform": "VMWARE", "vms": ["app-01", "app-02"], "repository": "repo-01",
+                   "proxies": {"automatic": false, "servers": ["px-hq", "px-br"]}, "schedule": "manual"},
+                  {"name": "agents-big-remote", "platform": "VMWARE", "vms": ["big-01"], "repository": "repo-01",
                    "proxies": {"automatic": false, "servers": ["px-hq"]}, "schedule": "manual"}]}
                 """.formatted(server.formatted("px-hq", "10.10.1.21"), server.formatted("px-br", "10.10.1.22"),
                 vm.formatted("app-01", 48L << 20, disks.resolve("app-01.raw")),

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * repository lives where, so that a task writing to it can be granted to a proxy's agent
  * ({@link TaskDispatcher}) with the key material it needs.
  */
-public final class AgentRepositories implements RepositoryAgents, AutoCloseable {
+public final class AgentRepositories implements RepositoryAgents, AgentListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentRepositories.class);
     /** Every call to a repository agent has a deadline. */
@@ -86,20 +86,22 @@ public final class AgentRepositories implements RepositoryAgents, AutoCloseable 
         String address = storeAddress(server).orElseThrow(() -> new AgentLostException("the agent of " + server
                 + " serves no repositories (no store address in its heartbeats): enroll it with --store-listen, or"
                 + " start it"));
-        GrpcStoreLink link = new GrpcStoreLink(channel(server, address), false, name, CALL_DEADLINE);
+        ManagedChannel channel = channel(server, address);
+        // the first calls fail at once when the agent cannot be reached (or is not who it should be)
+        RepositoryImages images;
+        try (GrpcStoreLink probe = new GrpcStoreLink(channel, false, name, CALL_DEADLINE)) {
+            images = images(probe, server, name, address, password, create);
+        }
+        // the repository's own link outlives a restart of the agent: its calls wait for it (within their deadline)
+        GrpcStoreLink link = new GrpcStoreLink(channel, false, name, CALL_DEADLINE, true);
+        KeyMaterial keys = KeyMaterial.unlock(images, password);
         try {
-            RepositoryImages images = images(link, server, name, address, password, create);
-            KeyMaterial keys = KeyMaterial.unlock(images, password);
-            try {
-                Repository repository = RemoteRepositories.open(link, keys);
-                targets.put(repository, new Target(server, name, address, keys));
-                LOG.info("Opened repository {} on the repository agent of {} at {}", name, server, address);
-                return repository;
-            } catch (RuntimeException e) {
-                keys.close();
-                throw e;
-            }
+            Repository repository = RemoteRepositories.open(link, keys);
+            targets.put(repository, new Target(server, name, address, keys));
+            LOG.info("Opened repository {} on the repository agent of {} at {}", name, server, address);
+            return repository;
         } catch (RuntimeException e) {
+            keys.close();
             link.close();
             throw e;
         }
@@ -182,6 +184,22 @@ public final class AgentRepositories implements RepositoryAgents, AutoCloseable 
             Throwable cause = e.getCause();
             throw cause instanceof RuntimeException r ? r
                     : new RepositoryException(RepositoryException.Reason.IO, "cannot " + what + ": " + cause, cause);
+        }
+    }
+
+    /**
+     * A repository agent is back on its control channel: its store is back too, so the links to
+     * it reconnect now rather than after gRPC's growing backoff.
+     */
+    @Override
+    public void connected(AgentChannel agent) {
+        String prefix = agent.server().toLowerCase(Locale.ROOT) + "@";
+        synchronized (this) {
+            channels.forEach((key, channel) -> {
+                if (key.startsWith(prefix)) {
+                    channel.resetConnectBackoff();
+                }
+            });
         }
     }
 

@@ -58,6 +58,7 @@ public final class ManagerEndpointComponent implements AgentConnections, Enrollm
         this.dispatcher = new TaskDispatcher(this, registry, grants, stores, repositoryAgents, () -> address,
                 settings.lease(), Clock.systemUTC());
         endpoint.addListener(dispatcher);
+        endpoint.addListener(repositoryAgents);
     }
 
     @Override
@@ -99,6 +100,7 @@ public final class ManagerEndpointComponent implements AgentConnections, Enrollm
     @Deactivate
     void deactivate() {
         endpoint.removeListener(dispatcher);
+        endpoint.removeListener(repositoryAgents);
         endpoint.close();
         store.close();
         repositoryAgents.close();

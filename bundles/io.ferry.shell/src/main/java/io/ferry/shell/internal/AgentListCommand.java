@@ -24,8 +24,9 @@ import org.apache.karaf.shell.support.table.ShellTable;
                 and how long ago, its state (ok; lost when the last heartbeat is older
                 than 30 s, whose tasks the manager gives up or moves; waiting before the
                 first heartbeat), the tasks it runs, the libnbd and qemu versions and
-                platform plugins on its machine, and the free space in its scratch
-                directory.
+                platform plugins on its machine, the free space in its scratch
+                directory, and, for a repository server's agent, the address where it
+                serves its repositories.
 
                 Examples:
                   ferry:agent-list
@@ -62,6 +63,7 @@ public class AgentListCommand implements Action {
         table.column("qemu");
         table.column("Platforms");
         table.column("Scratch free").alignRight();
+        table.column("Serves repositories");
         table.emptyTableText("No agents are enrolled (ferry:agent-token SERVER makes a token to enroll one)");
         for (AgentInfo a : all) {
             Optional<AgentCapabilities> caps = a.capabilities();
@@ -71,7 +73,8 @@ public class AgentListCommand implements Action {
                     a.runningTasks(), caps.map(c -> orMissing(c.libnbdVersion())).orElse(""),
                     caps.map(c -> orMissing(c.qemuVersion())).orElse(""),
                     caps.map(c -> String.join(",", c.platforms())).orElse(""),
-                    caps.map(c -> ByteSize.format(c.scratchFreeBytes())).orElse(""));
+                    caps.map(c -> ByteSize.format(c.scratchFreeBytes())).orElse(""),
+                    caps.map(AgentCapabilities::storeAddress).orElse(""));
         }
         table.print(System.out);
         return null;
@@ -140,6 +143,7 @@ public class AgentListCommand implements Action {
                 + ", \"qemu\" : " + JsonText.quote(c.qemuVersion())
                 + ", \"platforms\" : " + platforms.append(']')
                 + ", \"scratchFreeBytes\" : " + c.scratchFreeBytes()
-                + ", \"taskSlots\" : " + c.taskSlots() + " }";
+                + ", \"taskSlots\" : " + c.taskSlots()
+                + ", \"storeAddress\" : " + (c.servesRepositories() ? JsonText.quote(c.storeAddress()) : "null") + " }";
     }
 }

@@ -176,7 +176,7 @@ class AgentCommandsTest {
                 + " \"2027-03-06T21:00:00Z\", \"enrolled\" : \"2026-12-06T20:00:00Z\", \"capabilities\" : {"
                 + " \"ferryVersion\" : \"0.1.0\", \"protocol\" : \"1.0\", \"os\" : \"Linux 6.1.0-28-amd64\", \"libnbd\" :"
                 + " \"1.14.2\", \"qemu\" : \"\", \"platforms\" : [\"proxmox\", \"vmware\"], \"scratchFreeBytes\" :"
-                + " 42949672960, \"taskSlots\" : 4 } }\n]\n", json);
+                + " 42949672960, \"taskSlots\" : 4, \"storeAddress\" : null } }\n]\n", json);
         assertEquals("[]\n", AgentListCommand.json(List.of(), NOW));
     }
 

@@ -67,12 +67,24 @@ public final class GrpcStoreLink implements StoreLink {
      * @param deadline    the longest any one call may take
      */
     public GrpcStoreLink(ManagedChannel channel, boolean ownsChannel, String repository, Duration deadline) {
+        this(channel, ownsChannel, repository, deadline, false);
+    }
+
+    /**
+     * @param waitForReady whether a call made while the store is unreachable waits (within its
+     *                     deadline) for the connection to come back instead of failing at once:
+     *                     the manager's long-lived links to repository agents, which outlive
+     *                     a restart of the agent
+     */
+    public GrpcStoreLink(ManagedChannel channel, boolean ownsChannel, String repository, Duration deadline,
+            boolean waitForReady) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.ownsChannel = ownsChannel;
         this.repository = Objects.requireNonNull(repository, "repository");
         this.deadline = Objects.requireNonNull(deadline, "deadline");
-        this.stub = RepositoryStoreGrpc.newFutureStub(channel).withMaxInboundMessageSize(MAX_MESSAGE_BYTES)
-                .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
+        RepositoryStoreGrpc.RepositoryStoreFutureStub s = RepositoryStoreGrpc.newFutureStub(channel)
+                .withMaxInboundMessageSize(MAX_MESSAGE_BYTES).withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
+        this.stub = waitForReady ? s.withWaitForReady() : s;
     }
 
     private RepositoryStoreGrpc.RepositoryStoreFutureStub call() {
