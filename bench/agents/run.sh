@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 #
 # Issue "Real proxies", benchmark 1: a full backup of bench/mover's os.raw (4 GiB, 2.3 GiB of
-# data) by a proxy AGENT (a separate Karaf process: reads, chunks, compresses, encrypts, asks
-# the manager's repository store which chunks are missing and uploads them over mutual-TLS
-# gRPC on loopback) against the same backup IN-PROCESS (a proxy without an agent: the manager's
-# JVM does everything), side by side in one run, alternating, each into a fresh repository,
-# page cache dropped before each. Prints wall time, throughput and CPU seconds per process.
+# data) three ways, side by side in one run, alternating, each into a fresh repository, page
+# cache dropped before each:
+#   remote: a proxy AGENT (a separate Karaf process: reads, chunks, compresses, encrypts) asks a
+#           REPOSITORY AGENT (another Karaf process, its own repository) which chunks are missing
+#           and uploads them to it over mutual-TLS gRPC on loopback; the manager only coordinates;
+#   agent:  the same proxy agent uploading to the manager's own repository store;
+#   local:  the backup IN-PROCESS (a proxy without an agent: the manager's JVM does everything).
+# Prints wall time, throughput and CPU seconds per process.
 #
 #   bench/agents/run.sh [ROUNDS]        (default 3 rounds = 6 backups)
 #
@@ -38,9 +41,10 @@ cpu_seconds() { # user+sys of a pid, in seconds
 size=$(stat -c %s "$IMG")
 repos="" jobs=""
 for r in $(seq 1 "$ROUNDS"); do
-    for mode in agent local; do
+    for mode in remote agent local; do
         repos+="$(printf '{"name": "repo-%s-%d", "address": "10.10.1.%d", "os": "linux:debian:12", "machineKind": "PHYSICAL", "networks": ["10.10.1.0/24"], "site": "hq", "maxConcurrentTasks": 2, "roles": [{"type": "REPOSITORY"}]},' "$mode" "$r" "$((100 + r * 2 + ${#mode}))")"
-        jobs+="$(printf '{"name": "bench-%s-%d", "platform": "VMWARE", "vms": ["os-%s"], "repository": "repo-%s-%d", "proxies": {"automatic": false, "servers": ["px-%s"]}, "schedule": "manual"},' "$mode" "$r" "$mode" "$mode" "$r" "$mode")"
+        px="$mode"; [[ "$mode" == remote ]] && px=agent
+        jobs+="$(printf '{"name": "bench-%s-%d", "platform": "VMWARE", "vms": ["os-%s"], "repository": "repo-%s-%d", "proxies": {"automatic": false, "servers": ["px-%s"]}, "schedule": "manual"},' "$mode" "$r" "$px" "$mode" "$r" "$px")"
     done
 done
 proxy() {
@@ -77,21 +81,30 @@ AGENT_CONFIGURE_HOOK=allow_images "$FERRY" agent enroll --manager "127.0.0.1:814
     || { cat "$WORK/enroll.log"; exit 1; }
 manager_pid="$(cat "$FERRY_RUN_DIR/karaf.pid")"
 agent_pid="$(cat "$FERRY_AGENTS_DIR/px-agent/karaf.pid")"
-echo "manager pid $manager_pid, agent pid $agent_pid; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-
-printf '%-16s %8s %10s %12s %10s\n' "run" "wall s" "MiB/s" "manager cpu" "agent cpu"
+# one repository agent per round (each holds one fresh repository), ports 8150 + round
 for r in $(seq 1 "$ROUNDS"); do
-    for mode in agent local; do
+    token="$("$FERRY" client "ferry:agent-token repo-remote-$r" | grep -o 'FE1\.[A-Za-z0-9_.-]*' | head -n 1)"
+    "$FERRY" agent enroll --manager "127.0.0.1:8143" --token "$token" --store-listen "127.0.0.1:$((8150 + r))" \
+        >"$WORK/enroll-repo-$r.log" 2>&1 || { cat "$WORK/enroll-repo-$r.log"; exit 1; }
+done
+sleep 12 # a heartbeat with the store address from each
+echo "manager pid $manager_pid, proxy agent pid $agent_pid; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+printf '%-16s %8s %10s %12s %10s %10s\n' "run" "wall s" "MiB/s" "manager cpu" "proxy cpu" "repo cpu"
+for r in $(seq 1 "$ROUNDS"); do
+    repo_pid="$(cat "$FERRY_AGENTS_DIR/repo-remote-$r/karaf.pid")"
+    for mode in remote agent local; do
         sync
         echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true
-        m0=$(cpu_seconds "$manager_pid") a0=$(cpu_seconds "$agent_pid")
+        m0=$(cpu_seconds "$manager_pid") a0=$(cpu_seconds "$agent_pid") s0=$(cpu_seconds "$repo_pid")
         t0=$(date +%s.%N)
         "$FERRY" client "ferry:job-run --json bench-$mode-$r" >"$WORK/run-$mode-$r.json"
         t1=$(date +%s.%N)
-        m1=$(cpu_seconds "$manager_pid") a1=$(cpu_seconds "$agent_pid")
+        m1=$(cpu_seconds "$manager_pid") a1=$(cpu_seconds "$agent_pid") s1=$(cpu_seconds "$repo_pid")
         grep -q '"status" : "SUCCESS"' "$WORK/run-$mode-$r.json" || { echo "bench-$mode-$r did not succeed:"; cat "$WORK/run-$mode-$r.json"; exit 1; }
-        awk -v n="bench-$mode-$r" -v t0="$t0" -v t1="$t1" -v s="$size" -v m="$(echo "$m1 - $m0" | bc)" -v a="$(echo "$a1 - $a0" | bc)" \
-            'BEGIN { w = t1 - t0; printf "%-16s %8.2f %10.0f %12.2f %10.2f\n", n, w, s / 1048576 / w, m, a }'
+        awk -v n="bench-$mode-$r" -v t0="$t0" -v t1="$t1" -v s="$size" -v m="$(echo "$m1 - $m0" | bc)" \
+            -v a="$(echo "$a1 - $a0" | bc)" -v p="$(echo "$s1 - $s0" | bc)" \
+            'BEGIN { w = t1 - t0; printf "%-16s %8.2f %10.0f %12.2f %10.2f %10.2f\n", n, w, s / 1048576 / w, m, a, p }'
     done
 done
-echo "(wall: the whole ferry:job-run through bin/client, session bookkeeping included; cpu: user+sys seconds of each JVM during the run)"
+echo "(wall: the whole ferry:job-run through bin/client, session bookkeeping included; cpu: user+sys seconds of each JVM during the run; repo cpu: the round's repository agent)"

@@ -154,6 +154,11 @@ public final class TaskDispatcher implements AgentTasks, AgentListener {
         /** {@code HOST:PORT} of the store serving it. */
         String address();
 
+        /** The repository agent's server serving it; empty: the manager. */
+        default String server() {
+            return "";
+        }
+
         /** The handle the agent names in its store calls. */
         String handle();
 
@@ -238,6 +243,11 @@ public final class TaskDispatcher implements AgentTasks, AgentListener {
         }
 
         @Override
+        public String server() {
+            return target.server();
+        }
+
+        @Override
         public String handle() {
             return handle;
         }
@@ -276,6 +286,7 @@ public final class TaskDispatcher implements AgentTasks, AgentListener {
             DiskBackupTask.Builder work = DiskBackupTask.newBuilder().setLocation(order.location())
                     .setChainKey(order.disk()).putAllLabels(order.labels())
                     .setRepository(RepositoryEndpoint.newBuilder().setAddress(ticket.address())
+                            .setServer(ticket.server())
                             .setRepository(ticket.handle()).setKeyMaterial(ByteString.copyFrom(material)));
             if (order.dirtyBitmap() != null) {
                 work.setDirtyBitmap(order.dirtyBitmap());

@@ -161,7 +161,8 @@ public final class TaskExecutor implements ManagerMessageHandler, AutoCloseable 
                     .channelType(NioSocketChannel.class)
                     .eventLoopGroup(eventLoops)
                     .sslContext(TlsContexts.agent(identity.key(), List.of(identity.certificate()),
-                            ManagerTrust.anchoredAt(identity.ca())))
+                            work.getRepository().getServer().isEmpty() ? ManagerTrust.anchoredAt(identity.ca())
+                                    : ManagerTrust.repositoryAgent(identity.ca(), work.getRepository().getServer())))
                     .maxInboundMessageSize(GrpcStoreLink.MAX_MESSAGE_BYTES)
                     .flowControlWindow(GrpcStoreLink.FLOW_CONTROL_WINDOW)
                     .build();

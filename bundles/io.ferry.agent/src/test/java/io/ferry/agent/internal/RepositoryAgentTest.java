@@ -247,6 +247,7 @@ class RepositoryAgentTest {
         RepositoryException e = assertThrows(RepositoryException.class,
                 () -> manager.open("repo-02", "jobs", PASSWORD, OPTIONS));
         assertTrue(e.getMessage().contains("UNAVAILABLE"), e.getMessage());
+        assertTrue(e.getMessage().contains("refusing to take it for the repository agent of repo-02"), e.getMessage());
         assertEquals(List.of(), store.root().toFile().list() == null ? List.of()
                 : Arrays.asList(store.root().toFile().list()), "no repository was created");
         assertThrows(AgentLostException.class, () -> manager.open("px-09", "jobs", PASSWORD, OPTIONS));

@@ -68,7 +68,8 @@ public final class StoreErrors {
             // the transport, not the store: the repository server is unreachable, the deadline passed, ...
             return new RepositoryException(RepositoryException.Reason.IO, what + " failed: the repository server did"
                     + " not answer (" + e.getStatus().getCode() + (e.getStatus().getDescription() == null ? ""
-                            : ": " + e.getStatus().getDescription()) + ")", e);
+                            : ": " + e.getStatus().getDescription().lines().findFirst().orElse(""))
+                    + rootCause(e) + ")", e);
         }
         if (kind.startsWith("REPOSITORY:")) {
             RepositoryException.Reason reason;
@@ -89,6 +90,19 @@ public final class StoreErrors {
             return new NotFoundException(message);
         }
         return new RepositoryException(RepositoryException.Reason.IO, what + " failed: " + message, e);
+    }
+
+    /** The deepest cause's message (a TLS refusal says there which certificate was not trusted). */
+    private static String rootCause(Throwable t) {
+        Throwable root = t.getCause();
+        if (root == null) {
+            return "";
+        }
+        int depth = 0;
+        while (root.getCause() != null && root.getCause() != root && depth++ < 16) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? "; " + root.getClass().getSimpleName() : "; " + root.getMessage();
     }
 
     private static Throwable unwrap(Throwable t) {
