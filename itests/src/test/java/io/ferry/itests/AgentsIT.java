@@ -178,22 +178,7 @@ public class AgentsIT {
 
     @Test
     public void t4_anAgentKilledMidTaskFailsItsTaskAfterTheLeaseAndARetryCompletes() throws Exception {
-        Path log = manager.home().resolve("data/log/karaf.log");
-        long before = Files.size(log);
-        CompletableFuture<UnpackedDistribution.Streams> run = CompletableFuture.supplyAsync(() -> {
-            try {
-                return manager.clientStreams("ferry:job-run --json agents-big", Map.of());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        awaitInLog(log, before, "sent to the agent of px-hq", Duration.ofMinutes(2));
-        Thread.sleep(500);
-        long pid = Long.parseLong(Files.readString(agents.resolve("px-hq/karaf.pid")).strip());
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        UnpackedDistribution.Streams result = run.get(3, TimeUnit.MINUTES);
-        Map<String, Object> session = Json.object(Json.parse(result.stdout()));
-        assertEquals(result.stdout(), "FAILED", session.get("status"));
+        Map<String, Object> session = runAndKill("agents-big", "px-hq", Duration.ofMillis(500));
         Map<String, Object> task = Json.objects(session.get("tasks")).get(0);
         String error = String.valueOf(task.get("error"));
         assertTrue(error, error.contains("px-hq") && error.contains("lease"));
@@ -283,22 +268,9 @@ public class AgentsIT {
 
     @Test
     public void t7_aRepositoryAgentKilledMidUploadLeavesNoPartialBackupAndTheRetryCompletes() throws Exception {
-        Path log = manager.home().resolve("data/log/karaf.log");
-        long before = Files.size(log);
-        CompletableFuture<UnpackedDistribution.Streams> run = CompletableFuture.supplyAsync(() -> {
-            try {
-                return manager.clientStreams("ferry:job-run --json agents-big-remote", Map.of());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        awaitInLog(log, before, "sent to the agent of px-hq", Duration.ofMinutes(2));
-        Thread.sleep(1500);
-        long pid = Long.parseLong(Files.readString(agents.resolve("repo-01/karaf.pid")).strip());
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        UnpackedDistribution.Streams result = run.get(4, TimeUnit.MINUTES);
-        Map<String, Object> session = Json.object(Json.parse(result.stdout()));
-        assertEquals(result.stdout(), "FAILED", session.get("status"));
+        Map<String, Object> session = runAndKill("agents-big-remote", "repo-01", Duration.ofMillis(1500));
+        String error = String.valueOf(Json.objects(session.get("tasks")).get(0).get("error"));
+        assertTrue(error, error.contains("px-hq") && error.contains("repository server"));
 
         Result back = ferry(List.of("agent", "start", "repo-01"), Duration.ofMinutes(3));
         assertEquals(back.output(), 0, back.exitCode());
@@ -311,6 +283,30 @@ public class AgentsIT {
         Path target = Files.createDirectories(manager.home().resolve("data/ferry/restores")).resolve("big-remote.raw");
         manager.ok("ferry:restore-disk --job-repo repo-01 --disk big-01/scsi0:0 " + target);
         assertEquals(-1L, Files.mismatch(target, disks.resolve("big-01.raw")));
+    }
+
+    /**
+     * Runs {@code job} (its task goes to px-hq's agent), kills the agent of {@code victim} with
+     * SIGKILL {@code after} the task was sent, and returns the session, which must have FAILED.
+     */
+    private static Map<String, Object> runAndKill(String job, String victim, Duration after) throws Exception {
+        Path log = manager.home().resolve("data/log/karaf.log");
+        long before = Files.size(log);
+        CompletableFuture<UnpackedDistribution.Streams> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return manager.clientStreams("ferry:job-run --json " + job, Map.of());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        awaitInLog(log, before, "sent to the agent of px-hq", Duration.ofMinutes(2));
+        Thread.sleep(after.toMillis());
+        long pid = Long.parseLong(Files.readString(agents.resolve(victim + "/karaf.pid")).strip());
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        UnpackedDistribution.Streams result = run.get(4, TimeUnit.MINUTES);
+        Map<String, Object> session = Json.object(Json.parse(result.stdout()));
+        assertEquals(result.stdout(), "FAILED", session.get("status"));
+        return session;
     }
 
     /** Waits until the agent of {@code server} reports a store address (this one, when given) after now. */

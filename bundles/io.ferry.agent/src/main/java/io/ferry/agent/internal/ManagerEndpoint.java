@@ -33,7 +33,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.GeneralSecurityException;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,8 +48,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -376,9 +373,8 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                 ServerCallHandler<Q, R> next) {
-            SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-            X509Certificate certificate = session == null ? null : peerCertificate(session);
-            if (certificate == null || !issuedByCa(certificate)) {
+            X509Certificate certificate = PeerCertificates.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+            if (certificate == null || !PeerCertificates.issuedBy(certificate, tls.caCertificate())) {
                 call.close(Status.UNAUTHENTICATED.withDescription("the control channel needs the agent's certificate"
                         + " from this manager's CA (mutual TLS): enroll the agent first"), new Metadata());
                 return new ServerCall.Listener<>() {
@@ -406,25 +402,6 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
             String address = address(call);
             Context context = Context.current().withValue(PEER, new AgentPeer(serverName, fingerprint, address));
             return Contexts.interceptCall(context, call, headers, next);
-        }
-
-        private X509Certificate peerCertificate(SSLSession session) {
-            try {
-                Certificate[] chain = session.getPeerCertificates();
-                return chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
-            } catch (SSLPeerUnverifiedException e) {
-                return null;
-            }
-        }
-
-        private boolean issuedByCa(X509Certificate certificate) {
-            try {
-                certificate.verify(tls.caCertificate().getPublicKey());
-                certificate.checkValidity();
-                return true;
-            } catch (GeneralSecurityException e) {
-                return false;
-            }
         }
     }
 

@@ -23,15 +23,11 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.security.GeneralSecurityException;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,9 +118,9 @@ final class StoreListener implements AutoCloseable {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                 ServerCallHandler<Q, R> next) {
-            SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-            X509Certificate certificate = session == null ? null : peerCertificate(session);
-            RepositoryAgentStore.Peer peer = certificate == null || !issuedByCa(certificate) ? null : peer(certificate);
+            X509Certificate certificate = PeerCertificates.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+            RepositoryAgentStore.Peer peer = certificate == null || !PeerCertificates.issuedBy(certificate, ca) ? null
+                    : peer(certificate);
             if (peer == null) {
                 call.close(Status.UNAUTHENTICATED.withDescription("a repository server serves only the manager and"
                         + " the agents of its CA (mutual TLS)"), new Metadata());
@@ -145,25 +141,6 @@ final class StoreListener implements AutoCloseable {
                 return new RepositoryAgentStore.Peer(false, name, fingerprint);
             }
             return null;
-        }
-
-        private static X509Certificate peerCertificate(SSLSession session) {
-            try {
-                Certificate[] chain = session.getPeerCertificates();
-                return chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
-            } catch (SSLPeerUnverifiedException e) {
-                return null;
-            }
-        }
-
-        private boolean issuedByCa(X509Certificate certificate) {
-            try {
-                certificate.verify(ca.getPublicKey());
-                certificate.checkValidity();
-                return true;
-            } catch (GeneralSecurityException e) {
-                return false;
-            }
         }
     }
 

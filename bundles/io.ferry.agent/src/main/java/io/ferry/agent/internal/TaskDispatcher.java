@@ -45,7 +45,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The manager's side of running a task on an agent ({@link AgentTasks}): grants the task's
  * repository to the agent, sends the assignment with the repository's key material, relays
- * progress, passes a stop on, and waits for the result.
+ * progress, passes a stop on, and waits for the result. The repository is served either by
+ * this manager's store service (a local repository: the grant is kept here) or by a repository
+ * agent (opened through {@link AgentRepositories}: the grant is sent to that agent, naming the
+ * proxy's certificate, and renewed while the task runs).
  *
  * <p>The task's lease: while the agent's connection is open the task is alive (the endpoint
  * closes a connection that sends nothing, heartbeats included, for the lease time). When the
@@ -228,13 +231,18 @@ public final class TaskDispatcher implements AgentTasks, AgentListener {
                     .orElseThrow(() -> new AgentLostException("the repository agent of " + target.server()
                             + " is not connected: start it (./ferry agent start " + target.server() + " on that"
                             + " machine) and retry the session"));
-            send(repositoryAgent);
+            try {
+                repositoryAgent.send(ManagerMessage.newBuilder().setGrant(grant()).build());
+            } catch (IllegalStateException e) {
+                throw new AgentLostException("the repository agent of " + target.server() + " disconnected as the"
+                        + " manager granted its repository to the agent of " + proxy.server() + ": retry the session");
+            }
         }
 
-        private void send(AgentChannel repositoryAgent) {
-            repositoryAgent.send(ManagerMessage.newBuilder().setGrant(StoreGrant.newBuilder().setHandle(handle)
-                    .setServer(proxy.server()).setCertificateSha256(proxy.fingerprint())
-                    .setRepository(target.name()).setValidForMillis(lease.toMillis())).build());
+        private StoreGrant grant() {
+            return StoreGrant.newBuilder().setHandle(handle).setServer(proxy.server())
+                    .setCertificateSha256(proxy.fingerprint()).setRepository(target.name())
+                    .setValidForMillis(lease.toMillis()).build();
         }
 
         @Override
@@ -259,20 +267,19 @@ public final class TaskDispatcher implements AgentTasks, AgentListener {
 
         @Override
         public void renew() {
-            connections.connection(target.server()).filter(AgentChannel::isOpen).ifPresent(c -> {
-                try {
-                    send(c);
-                } catch (IllegalStateException e) {
-                    LOG.debug("The repository agent of {} is gone; the grant of {} lapses", target.server(), handle);
-                }
-            });
+            tell(ManagerMessage.newBuilder().setGrant(grant()).build());
         }
 
         @Override
         public void revoke() {
+            tell(ManagerMessage.newBuilder().setRevoke(StoreRevoke.newBuilder().setHandle(handle)).build());
+        }
+
+        /** Sends to the repository agent if it is connected; otherwise the grant lapses by itself. */
+        private void tell(ManagerMessage message) {
             connections.connection(target.server()).filter(AgentChannel::isOpen).ifPresent(c -> {
                 try {
-                    c.send(ManagerMessage.newBuilder().setRevoke(StoreRevoke.newBuilder().setHandle(handle)).build());
+                    c.send(message);
                 } catch (IllegalStateException e) {
                     LOG.debug("The repository agent of {} is gone; the grant of {} lapses", target.server(), handle);
                 }

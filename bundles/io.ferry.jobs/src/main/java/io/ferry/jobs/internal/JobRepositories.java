@@ -141,35 +141,22 @@ final class JobRepositories implements AutoCloseable {
             return repository;
         }
         Optional<RepositoryAgents> agent = agentOf(server);
-        if (agent.isPresent()) {
-            char[] password = password();
-            try {
-                repository = agent.get().open(server, AGENT_REPOSITORY, password, create ? initOptions : null);
-            } catch (RepositoryException e) {
-                if (e.reason() == RepositoryException.Reason.WRONG_PASSWORD) {
-                    throw new RepositoryException(e.reason(), "The password in " + passwordFile + " does not open"
-                            + " the jobs' repository on the repository agent of " + server + ": put back the password"
-                            + " file it was created with", e);
-                }
-                throw e;
-            } finally {
-                Arrays.fill(password, '\0');
-            }
-            open.put(server, repository);
-            return repository;
-        }
-        Path dir = directory(server);
         char[] password = password();
         try {
-            if (!Files.exists(dir.resolve("config"))) {
-                initialise(server, dir, password);
+            if (agent.isPresent()) {
+                repository = agent.get().open(server, AGENT_REPOSITORY, password, create ? initOptions : null);
+            } else {
+                Path dir = directory(server);
+                if (!Files.exists(dir.resolve("config"))) {
+                    initialise(server, dir, password);
+                }
+                repository = service.open(dir, password);
             }
-            repository = service.open(dir, password);
         } catch (RepositoryException e) {
             if (e.reason() == RepositoryException.Reason.WRONG_PASSWORD) {
                 throw new RepositoryException(e.reason(), "The password in " + passwordFile + " does not open the"
-                        + " repository of " + server + " at " + dir + ": put back the password file it was created"
-                        + " with", e);
+                        + " repository of " + server + " (" + location(server) + "): put back the password file it"
+                        + " was created with", e);
             }
             throw e;
         } finally {
