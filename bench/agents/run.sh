@@ -10,7 +10,8 @@
 #   local:  the backup IN-PROCESS (a proxy without an agent: the manager's JVM does everything).
 # Prints wall time, throughput and CPU seconds per process.
 #
-#   bench/agents/run.sh [ROUNDS]        (default 3 rounds = 6 backups)
+#   bench/agents/run.sh [ROUNDS]        (default 3 rounds = 9 backups)
+#   FERRY_BENCH_JFR=1 bench/agents/run.sh 1   (also JFR profiles of every JVM, in $FERRY_BENCH_DATA/agents/)
 #
 # Needs the images of bench/mover (bench/mover/make-images.sh; FERRY_BENCH_DATA, default
 # /var/tmp/ferry-bench) and a built distribution (./mvnw -B -DskipTests install).
@@ -90,6 +91,10 @@ done
 sleep 12 # a heartbeat with the store address from each
 echo "manager pid $manager_pid, proxy agent pid $agent_pid; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+if [[ -n "${FERRY_BENCH_JFR:-}" ]]; then # profiles of every JVM, dumped to $WORK/*.jfr at the end
+    jfr_pids="$manager_pid $agent_pid $(cat "$FERRY_AGENTS_DIR"/repo-remote-*/karaf.pid)"
+    for pid in $jfr_pids; do jcmd "$pid" JFR.start settings=profile name=bench >/dev/null; done
+fi
 printf '%-16s %8s %10s %12s %10s %10s\n' "run" "wall s" "MiB/s" "manager cpu" "proxy cpu" "repo cpu"
 for r in $(seq 1 "$ROUNDS"); do
     repo_pid="$(cat "$FERRY_AGENTS_DIR/repo-remote-$r/karaf.pid")"
@@ -107,4 +112,8 @@ for r in $(seq 1 "$ROUNDS"); do
             'BEGIN { w = t1 - t0; printf "%-16s %8.2f %10.0f %12.2f %10.2f %10.2f\n", n, w, s / 1048576 / w, m, a, p }'
     done
 done
+if [[ -n "${FERRY_BENCH_JFR:-}" ]]; then
+    for pid in $jfr_pids; do jcmd "$pid" JFR.dump name=bench filename="$WORK/jfr-$pid.jfr" >/dev/null; done
+    echo "profiles: $WORK/jfr-*.jfr (manager $manager_pid, proxy agent $agent_pid)"
+fi
 echo "(wall: the whole ferry:job-run through bin/client, session bookkeeping included; cpu: user+sys seconds of each JVM during the run; repo cpu: the round's repository agent)"

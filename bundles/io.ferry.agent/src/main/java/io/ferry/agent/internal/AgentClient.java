@@ -261,8 +261,8 @@ public final class AgentClient implements AutoCloseable {
         lastFailure = null;
         long every = Math.max(1, w.getHeartbeatSeconds());
         s.heartbeats = scheduler.scheduleAtFixedRate(() -> heartbeat(s), every, every, TimeUnit.SECONDS);
-        LOG.info("Connected to the manager at {}:{} as the agent of {} (heartbeat every {} s)",
-                identity.managerHost(), identity.managerPort(), w.getServer(), every);
+        LOG.info("Connected to the manager at {}:{} as the agent of {} (heartbeat every {} s, TLS 1.3 by {})",
+                identity.managerHost(), identity.managerPort(), w.getServer(), every, TlsContexts.implementation());
     }
 
     private void ended(Session s, Throwable error) {

@@ -15,12 +15,9 @@ import io.ferry.repository.remote.KeyMaterial;
 import io.ferry.repository.remote.RemoteRepositories;
 import io.ferry.repository.remote.RepositoryImages;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
@@ -153,11 +150,8 @@ public final class AgentRepositories implements RepositoryAgents, AgentListener,
             channel = NettyChannelBuilder.forAddress(store.host(), store.port())
                     .channelType(NioSocketChannel.class)
                     .eventLoopGroup(eventLoops)
-                    .sslContext(GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
-                            .keyManager(tls.serverKeyManagers())
-                            .trustManager(ManagerTrust.repositoryAgent(tls.caCertificate(), server))
-                            .protocols(TlsContexts.TLS_1_3)
-                            .build())
+                    .sslContext(TlsContexts.managerClient(tls.serverKeyManagers(),
+                            ManagerTrust.repositoryAgent(tls.caCertificate(), server)))
                     .maxInboundMessageSize(GrpcStoreLink.MAX_MESSAGE_BYTES)
                     .flowControlWindow(GrpcStoreLink.FLOW_CONTROL_WINDOW)
                     .keepAliveTime(60, TimeUnit.SECONDS)

@@ -195,7 +195,8 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
         }
         long check = Math.max(200, settings.heartbeat().toMillis() / 4);
         watchdog.scheduleWithFixedDelay(this::closeSilentConnections, check, check, TimeUnit.MILLISECONDS);
-        LOG.info("Agent endpoint listening on {}:{} (TLS 1.3, protocol {})", settings.host(), port(), protocol);
+        LOG.info("Agent endpoint listening on {}:{} (TLS 1.3 by {}, protocol {})", settings.host(), port(),
+                TlsContexts.implementation(), protocol);
         return this;
     }
 

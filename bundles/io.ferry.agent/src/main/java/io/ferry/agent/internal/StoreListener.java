@@ -13,14 +13,10 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
@@ -68,12 +64,7 @@ final class StoreListener implements AutoCloseable {
         EventLoopGroup workers = NettyResources.eventLoops(2, "ferry-store-io");
         ExecutorService executor = Executors.newFixedThreadPool(4, NettyResources.daemonThreads("ferry-store"));
         try {
-            SslContext tls = GrpcSslContexts.configure(SslContextBuilder.forServer(identity.key(),
-                    identity.certificate(), identity.ca()), SslProvider.JDK)
-                    .trustManager(identity.ca())
-                    .clientAuth(ClientAuth.REQUIRE)
-                    .protocols(TlsContexts.TLS_1_3)
-                    .build();
+            SslContext tls = TlsContexts.store(identity);
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                     .channelType(NioServerSocketChannel.class)
                     .bossEventLoopGroup(boss)
@@ -89,7 +80,8 @@ final class StoreListener implements AutoCloseable {
                     .addService(ServerInterceptors.intercept(service, new CallerCheck(identity.ca())))
                     .build()
                     .start();
-            LOG.info("Serving the repositories in {} on {} (mutual TLS)", access.root(), address);
+            LOG.info("Serving the repositories in {} on {} (mutual TLS 1.3 by {})", access.root(), address,
+                    TlsContexts.implementation());
             return new StoreListener(server, boss, workers, executor, service);
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();

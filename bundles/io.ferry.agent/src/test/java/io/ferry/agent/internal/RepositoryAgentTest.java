@@ -255,12 +255,8 @@ class RepositoryAgentTest {
 
     private ManagedChannel channelAsManager() throws javax.net.ssl.SSLException {
         return NettyChannelBuilder.forAddress("127.0.0.1", listener.port())
-                .sslContext(io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.configure(
-                        io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder.forClient(),
-                        io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider.JDK)
-                        .keyManager(ca.serverKeyManagers())
-                        .trustManager(ManagerTrust.repositoryAgent(ca.caCertificate(), "repo-01"))
-                        .protocols(TlsContexts.TLS_1_3).build())
+                .sslContext(TlsContexts.managerClient(ca.serverKeyManagers(),
+                        ManagerTrust.repositoryAgent(ca.caCertificate(), "repo-01")))
                 .build();
     }
 
