@@ -40,7 +40,34 @@ cpu_seconds() { # user+sys of a pid, in seconds
 }
 
 size=$(stat -c %s "$IMG")
+# The warm-up image: 512 MiB of os.raw with the first bytes of every 4 MiB changed, so that it
+# exercises the same paths (LZ4, sparse runs) without sharing a chunk with os.raw. Every JVM
+# backs it up once, untimed, before the measured runs: a fresh JVM spends seconds of CPU in its
+# JIT compilers on the first gigabytes (a repository agent's C2 thread used more CPU than its
+# network thread in the first profile), which a long-running agent pays once.
+WARM="$DATA/images/warm.raw"
+if [[ ! -f "$WARM" ]]; then
+    python3 - "$IMG" "$WARM" <<'PY'
+import os, sys
+src, dst = sys.argv[1], sys.argv[2]
+with open(src, 'rb') as i, open(dst + '.tmp', 'wb') as o:
+    i.seek(1 << 30)
+    for n in range(128):
+        block = bytearray(i.read(4 << 20))
+        block[0:16] = os.urandom(16)
+        o.write(block)
+os.rename(dst + '.tmp', dst)
+PY
+fi
+warm_size=$(stat -c %s "$WARM")
 repos="" jobs=""
+for r in $(seq 1 "$ROUNDS"); do
+    jobs+="$(printf '{"name": "warm-remote-%d", "platform": "VMWARE", "vms": ["warm-agent"], "repository": "repo-remote-%d", "proxies": {"automatic": false, "servers": ["px-agent"]}, "schedule": "manual"},' "$r" "$r")"
+done
+for mode in agent local; do
+    repos+="$(printf '{"name": "repo-warm-%s", "address": "10.10.1.%d", "os": "linux:debian:12", "machineKind": "PHYSICAL", "networks": ["10.10.1.0/24"], "site": "hq", "maxConcurrentTasks": 2, "roles": [{"type": "REPOSITORY"}]},' "$mode" "$((90 + ${#mode}))")"
+    jobs+="$(printf '{"name": "warm-%s", "platform": "VMWARE", "vms": ["warm-%s"], "repository": "repo-warm-%s", "proxies": {"automatic": false, "servers": ["px-%s"]}, "schedule": "manual"},' "$mode" "$mode" "$mode" "$mode")"
+done
 for r in $(seq 1 "$ROUNDS"); do
     for mode in remote agent local; do
         repos+="$(printf '{"name": "repo-%s-%d", "address": "10.10.1.%d", "os": "linux:debian:12", "machineKind": "PHYSICAL", "networks": ["10.10.1.0/24"], "site": "hq", "maxConcurrentTasks": 2, "roles": [{"type": "REPOSITORY"}]},' "$mode" "$r" "$((100 + r * 2 + ${#mode}))")"
@@ -51,8 +78,8 @@ done
 proxy() {
     printf '{"name": "px-%s", "address": "%s", "os": "linux:debian:12", "machineKind": "PHYSICAL", "networks": ["10.10.1.0/24"], "site": "hq", "facts": {"san.access": "ds-01"}, "maxConcurrentTasks": 1, "roles": [{"type": "VMWARE_PROXY", "transportMode": "DIRECT_STORAGE_ACCESS", "failoverToNetwork": false, "encryptNetworkTraffic": false}]}' "$1" "$2"
 }
-vm() {
-    printf '{"name": "os-%s", "host": "esx-01", "guestOs": "linux:debian:12", "networks": ["10.10.1.0/24"], "disks": [{"label": "scsi0:0", "capacityBytes": %d, "format": "RAW", "location": "%s", "storage": "ds-01"}]}' "$1" "$size" "$IMG"
+vm() { # NAME SIZE IMAGE
+    printf '{"name": "%s", "host": "esx-01", "guestOs": "linux:debian:12", "networks": ["10.10.1.0/24"], "disks": [{"label": "scsi0:0", "capacityBytes": %d, "format": "RAW", "location": "%s", "storage": "ds-01"}]}' "$1" "$2" "$3"
 }
 cat >"$WORK/inventory.json" <<EOF
 {"format": "ferry-inventory", "formatVersion": 1,
@@ -63,7 +90,7 @@ cat >"$WORK/inventory.json" <<EOF
  "hosts": [
   {"name": "vc-01", "kind": "VCENTER", "address": "10.10.1.100", "platformVersion": "8.0u2", "storage": [{"name": "ds-01", "kind": "VMFS", "deduplicated": false}]},
   {"name": "esx-01", "kind": "ESXI", "address": "10.10.1.101", "parent": "vc-01", "platformVersion": "8.0u2"}],
- "vms": [$(vm agent), $(vm local)],
+ "vms": [$(vm os-agent "$size" "$IMG"), $(vm os-local "$size" "$IMG"), $(vm warm-agent "$warm_size" "$WARM"), $(vm warm-local "$warm_size" "$WARM")],
  "jobs": [${jobs%,}]}
 EOF
 
@@ -91,6 +118,11 @@ done
 sleep 12 # a heartbeat with the store address from each
 echo "manager pid $manager_pid, proxy agent pid $agent_pid; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+echo "== warm-up (untimed): every JVM backs up $WARM once"
+for job in warm-agent warm-local $(for r in $(seq 1 "$ROUNDS"); do echo "warm-remote-$r"; done); do
+    "$FERRY" client "ferry:job-run --json $job" >"$WORK/$job.json"
+    grep -q '"status" : "SUCCESS"' "$WORK/$job.json" || { echo "$job did not succeed:"; cat "$WORK/$job.json"; exit 1; }
+done
 if [[ -n "${FERRY_BENCH_JFR:-}" ]]; then # profiles of every JVM, dumped to $WORK/*.jfr at the end
     jfr_pids="$manager_pid $agent_pid $(cat "$FERRY_AGENTS_DIR"/repo-remote-*/karaf.pid)"
     for pid in $jfr_pids; do jcmd "$pid" JFR.start settings=profile name=bench >/dev/null; done

@@ -19,6 +19,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
@@ -54,7 +55,13 @@ final class JobRepositories implements AutoCloseable {
     private final Path passwordFile;
     private final InitOptions initOptions;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Repository> open = new HashMap<>();
+    /** The open repository of each repository server, and whether its agent holds it. */
+    private record Opened(Repository repository, boolean onAgent) {
+    }
+
+    private final Map<String, Opened> open = new HashMap<>();
+    /** Repositories replaced after their server's agent came or went: still used by runs that started before. */
+    private final List<Repository> retired = new ArrayList<>();
     private volatile RepositoryAgents agents;
     private boolean closed;
 
@@ -92,12 +99,14 @@ final class JobRepositories implements AutoCloseable {
      * server's repository agent.
      */
     boolean exists(String server) {
+        boolean onAgent = agentOf(server).isPresent();
         synchronized (this) {
-            if (open.containsKey(server)) {
+            Opened cached = open.get(server);
+            if (cached != null && cached.onAgent() == onAgent) {
                 return true;
             }
         }
-        if (agentOf(server).isPresent()) {
+        if (onAgent) {
             try {
                 open(server, false);
                 return true;
@@ -136,11 +145,18 @@ final class JobRepositories implements AutoCloseable {
         if (closed) {
             throw new FerryException("The job runner is stopping; repository " + server + " is closed");
         }
-        Repository repository = open.get(server);
-        if (repository != null) {
-            return repository;
-        }
         Optional<RepositoryAgents> agent = agentOf(server);
+        Opened cached = open.get(server);
+        if (cached != null && cached.onAgent() == agent.isPresent()) {
+            return cached.repository();
+        }
+        if (cached != null) {
+            // the server's repository agent was enrolled (or removed) since: from now on its runs store there
+            LOG.info("Repository server {} {}: its jobs' repository is now {}", server, agent.isPresent()
+                    ? "has a repository agent" : "no longer has a repository agent", location(server));
+            retired.add(cached.repository());
+        }
+        Repository repository;
         char[] password = password();
         try {
             if (agent.isPresent()) {
@@ -162,7 +178,7 @@ final class JobRepositories implements AutoCloseable {
         } finally {
             Arrays.fill(password, '\0');
         }
-        open.put(server, repository);
+        open.put(server, new Opened(repository, agent.isPresent()));
         return repository;
     }
 
@@ -170,7 +186,9 @@ final class JobRepositories implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        for (Repository r : List.copyOf(open.values())) {
+        List<Repository> all = new ArrayList<>(retired);
+        open.values().forEach(o -> all.add(o.repository()));
+        for (Repository r : all) {
             try {
                 r.close();
             } catch (RuntimeException e) {
@@ -178,6 +196,7 @@ final class JobRepositories implements AutoCloseable {
             }
         }
         open.clear();
+        retired.clear();
     }
 
     private void initialise(String server, Path dir, char[] password) {

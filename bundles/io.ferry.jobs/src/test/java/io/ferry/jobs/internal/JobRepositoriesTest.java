@@ -32,11 +32,12 @@ class JobRepositoriesTest {
     private final class Agents implements RepositoryAgents {
         final RepositoryServiceImpl service = new RepositoryServiceImpl();
         final List<String> opened = new ArrayList<>();
+        final java.util.Set<String> serving = new java.util.HashSet<>(java.util.Set.of("repo-01"));
         char[] lastPassword;
 
         @Override
         public boolean servesRepositories(String server) {
-            return server.equals("repo-01");
+            return serving.contains(server);
         }
 
         @Override
@@ -75,9 +76,16 @@ class JobRepositoriesTest {
         assertFalse(Files.exists(tmp.resolve("repositories/repo-01")), "nothing on the manager for repo-01");
 
         // a repository server without an agent keeps its repository under the manager's root
-        repositories.open("bkp-01");
+        Repository local = repositories.open("bkp-01");
         assertTrue(Files.isRegularFile(tmp.resolve("repositories/bkp-01/config")));
         assertEquals(2, agents.opened.size(), "the agents were not asked for bkp-01");
+
+        // bkp-01's repository agent is enrolled later: the next runs store there, without a restart
+        agents.serving.add("bkp-01");
+        Repository moved = repositories.open("bkp-01");
+        assertFalse(moved == local, "a new repository on the agent");
+        assertEquals("bkp-01/jobs (create)", agents.opened.get(agents.opened.size() - 1));
+        assertSame(moved, repositories.open("bkp-01"));
 
         // without the agents service (unbound), every repository is the manager's again
         repositories.agents(null);
