@@ -221,12 +221,14 @@ public class AgentsIT {
 
     @Test
     public void t6_aRepositoryAgentHoldsTheJobsRepositoryAndItsLocksHoldAgainstTheManager() throws Exception {
+        // the repository server's "machine": its own loopback address
+        java.net.InetAddress site = java.net.InetAddress.getByName("127.0.0.21");
         int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, site)) {
             port = free.getLocalPort();
         }
         Result enrolled = ferry(List.of("agent", "enroll", "--manager", managerAddress, "--token", token("repo-01"),
-                "--store-listen", "127.0.0.1:" + port), Duration.ofMinutes(4));
+                "--store-listen", "127.0.0.21:" + port), Duration.ofMinutes(4));
         assertEquals(enrolled.output(), 0, enrolled.exitCode());
         // the repository server's own rule: every backup immutable for a day, whoever asks
         Path cfg = agents.resolve("repo-01/etc/io.ferry.agent.client.cfg");
@@ -234,7 +236,7 @@ public class AgentsIT {
         assertEquals(0, ferry(List.of("agent", "stop", "repo-01"), Duration.ofMinutes(2)).exitCode());
         Result start = ferry(List.of("agent", "start", "repo-01"), Duration.ofMinutes(3));
         assertEquals(start.output(), 0, start.exitCode());
-        awaitStoreAddress("repo-01", "127.0.0.1:" + port);
+        awaitStoreAddress("repo-01", "127.0.0.21:" + port);
 
         Map<String, Object> session = Json.object(Json.parse(manager.ok("ferry:job-run --json agents-remote")));
         assertEquals(String.valueOf(session), "SUCCESS", session.get("status"));
