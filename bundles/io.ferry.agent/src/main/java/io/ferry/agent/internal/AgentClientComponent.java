@@ -28,6 +28,7 @@ public final class AgentClientComponent {
 
     private final TaskExecutor executor;
     private final StoreListener store;
+    private final java.util.concurrent.ScheduledExecutorService storePrune;
 
     /**
      * With the local data mover and disk sources (an agent installation has them) the agent
@@ -70,8 +71,10 @@ public final class AgentClientComponent {
                     ? new HostPort(listen.host(), store.port()).toString()
                     : HostPort.parse(config.store_advertised_address()).toString();
             settings = settings.withStoreAddress(advertised);
+            this.storePrune = schedulePrune(repositories, stores, config.store_prune_hours());
         } else {
             this.store = null;
+            this.storePrune = null;
         }
         AgentClient[] self = new AgentClient[1];
         this.executor = mover == null || sources == null ? null
@@ -83,6 +86,24 @@ public final class AgentClientComponent {
         this.client = new AgentClient(identity, settings, messages);
         self[0] = client;
         client.start();
+    }
+
+    private static java.util.concurrent.ScheduledExecutorService schedulePrune(RepositoryAgentStore repositories,
+            io.ferry.repository.remote.RepositoryStores stores, int hours) {
+        if (hours <= 0) {
+            return null;
+        }
+        java.util.concurrent.ScheduledExecutorService executor = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(NettyResources.daemonThreads("ferry-store-prune"));
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                repositories.collectGarbage(stores, java.time.Duration.ofHours(1));
+            } catch (IOException | RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(AgentClientComponent.class).warn("The repositories' own prune"
+                        + " failed", e);
+            }
+        }, hours, hours, java.util.concurrent.TimeUnit.HOURS);
+        return executor;
     }
 
     /** A repository agent takes the manager's grants; everything else goes to task execution. */
@@ -136,6 +157,9 @@ public final class AgentClientComponent {
             executor.close();
         }
         client.close();
+        if (storePrune != null) {
+            storePrune.shutdownNow();
+        }
         if (store != null) {
             store.close();
         }

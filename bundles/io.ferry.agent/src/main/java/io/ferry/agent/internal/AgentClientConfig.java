@@ -41,4 +41,8 @@ public @interface AgentClientConfig {
 
     @AttributeDefinition(name = "store.max.lock.days", description = "The longest lock a backup may ask for")
     int store_max_lock_days() default 3650;
+
+    @AttributeDefinition(name = "store.prune.hours", description = "A repository agent's own prune: every N hours"
+            + " it deletes the chunk files that no backup references in its repositories (never a backup). 0: never")
+    int store_prune_hours() default 24;
 }

@@ -239,6 +239,41 @@ class RepositoryAgentTest {
     }
 
     @Test
+    void theRepositoryServersOwnPruneRemovesWhatAnAbandonedUploadLeftAndKeepsEveryBackup() throws Exception {
+        Repository jobs = manager.open("repo-01", "jobs", PASSWORD, OPTIONS);
+        open.add(jobs::close);
+        byte[] kept = disk();
+        BackupInfo committed = write(jobs, "vm-01/disk-0", kept);
+        Path chunks = tmp.resolve("repositories/jobs/chunks");
+        long before = files(chunks).size();
+
+        // an upload that ends without its commit (its task failed or its proxy was killed)
+        byte[] other = new byte[70 << 20]; // more chunks than one "missing" batch: uploads start before the commit
+        new java.util.Random(7).nextBytes(other);
+        try (BackupWriter writer = jobs.startBackup(new BackupRequest("vm-02/disk-0", "test", other.length, true,
+                Map.of()))) {
+            for (int i = 0; i < 70; i++) {
+                writer.store(ByteBuffer.wrap(other, i << 20, 1 << 20));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (files(chunks).size() <= before + 32 && System.nanoTime() < deadline) {
+                Thread.sleep(100); // the first batch's uploads land
+            }
+        }
+        assertTrue(files(chunks).size() > before, "the abandoned upload left chunk files");
+
+        List<RepositoryAgentStore.Collected> done = store.collectGarbage(new RepositoryServiceImpl(),
+                Duration.ofMinutes(1));
+
+        assertEquals(1, done.size());
+        assertEquals(null, done.get(0).skipped());
+        assertEquals(files(chunks).size(), before, "only the unreferenced chunk files went");
+        assertTrue(done.get(0).chunks() > 0);
+        assertEquals(List.of(committed.id()), jobs.backups().stream().map(BackupInfo::id).toList());
+        assertArrayEquals(kept, read(jobs, committed.id(), kept.length));
+    }
+
+    @Test
     void theManagerTrustsOnlyTheNamedServersAgentAtAStoreAddress() {
         // the registry says repo-02 serves at repo-01's listener: the certificate does not match, nothing is sent
         registry.enrolled("repo-02", "ab".repeat(32), Instant.now().plusSeconds(86400));

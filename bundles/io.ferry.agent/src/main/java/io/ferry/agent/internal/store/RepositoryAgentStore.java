@@ -92,6 +92,53 @@ public final class RepositoryAgentStore implements StoreAccess {
         RepositoryStore.writeRules(dir, rules);
     }
 
+    /** What one repository's own prune did. */
+    public record Collected(String repository, long chunks, long bytes, String skipped) {
+    }
+
+    /**
+     * The repository server's own prune, under its own configuration: in every repository it
+     * holds, deletes the chunk files that no backup references any more (uploads of tasks that
+     * failed or were killed before their commit, chunks of backups the manager pruned). It
+     * deletes no backup; it waits for no one: a repository with sessions open is skipped until
+     * the next time.
+     */
+    public java.util.List<Collected> collectGarbage(io.ferry.repository.remote.RepositoryStores stores,
+            Duration timeout) throws IOException {
+        java.util.List<Collected> done = new java.util.ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return done;
+        }
+        java.util.List<Path> dirs;
+        try (Stream<Path> list = Files.list(root)) {
+            dirs = list.filter(d -> Files.isRegularFile(d.resolve("config"))).sorted().toList();
+        }
+        for (Path dir : dirs) {
+            String name = dir.getFileName().toString();
+            try (RepositoryStore store = stores.openStore(dir)) {
+                io.ferry.repository.remote.StorePruneResult r = store.prune(java.util.List.of(), false)
+                        .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                done.add(new Collected(name, r.removedChunks(), r.freedBytes(), null));
+                LOG.info("Repository {}: its own prune removed {} chunk files ({} bytes) that no backup references",
+                        name, r.removedChunks(), r.freedBytes());
+            } catch (java.util.concurrent.ExecutionException e) {
+                String why = e.getCause() == null ? e.toString() : e.getCause().getMessage();
+                done.add(new Collected(name, 0, 0, why));
+                LOG.info("Repository {}: its own prune skipped this time: {}", name, why);
+            } catch (java.util.concurrent.TimeoutException e) {
+                done.add(new Collected(name, 0, 0, "not done within " + timeout.toSeconds() + " s"));
+                LOG.warn("Repository {}: its own prune did not end within {} s", name, timeout.toSeconds());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                done.add(new Collected(name, 0, 0, e.getMessage()));
+                LOG.warn("Repository {}: its own prune failed", name, e);
+            }
+        }
+        return done;
+    }
+
     /** Takes (or renews) a grant from the manager. */
     public void grant(StoreGrant grant) {
         String name = name(grant.getRepository());
