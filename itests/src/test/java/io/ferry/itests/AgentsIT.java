@@ -31,9 +31,11 @@ import org.junit.Test;
 import org.junit.runners.MethodSorters;
 
 /**
- * Issue "Real proxies": a manager and two proxy agents as separate Karaf processes on this
- * machine, enrolled and started the way an operator does it ({@code ./ferry agent enroll}),
- * talking mutual TLS on loopback.
+ * Issue "Real proxies": a manager, two proxy agents and a repository agent as separate Karaf
+ * processes on this machine, enrolled and started the way an operator does it
+ * ({@code ./ferry agent enroll}), talking mutual TLS on loopback; the two proxies are two
+ * "sites" (their connections come from 127.0.0.11 and 127.0.0.12), the repository agent serves
+ * on 127.0.0.21.
  * <ul>
  * <li>tokens: a viewer cannot make one; a wrong secret, a reused token and a token that pins
  * another CA are refused and install nothing;</li>
@@ -130,21 +132,32 @@ public class AgentsIT {
     }
 
     @Test
-    public void t2_bothProxiesHaveConnectedAgents() throws Exception {
+    public void t2_bothProxiesHaveConnectedAgentsFromTheirOwnSites() throws Exception {
         if (!Files.isDirectory(agents.resolve("px-hq"))) {
             assertEquals(0, enroll(token("px-hq")).exitCode());
         }
-        Result br = enroll(token("px-br"));
+        // two sites on one machine: each proxy's connections come from its own loopback address
+        Result br = ferry(List.of("agent", "enroll", "--manager", managerAddress, "--token", token("px-br"),
+                "--source-address", "127.0.0.12"), Duration.ofMinutes(4));
         assertEquals(br.output(), 0, br.exitCode());
+        UnpackedDistribution.setProperty(agents.resolve("px-hq/etc/io.ferry.agent.client.cfg"), "source.address",
+                "127.0.0.11");
         allowDisks("px-hq");
         allowDisks("px-br");
-        List<Map<String, Object>> list = Json.objects(Json.parse(manager.ok("ferry:agent-list --json")));
-        Set<String> servers = new HashSet<>();
-        for (Map<String, Object> agent : list) {
-            servers.add(String.valueOf(agent.get("server")));
-            assertTrue("a heartbeat of " + agent, agent.get("lastHeartbeat") != null);
+        java.time.Instant restarted = java.time.Instant.now();
+        Map<String, String> addresses = new java.util.TreeMap<>();
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (addresses.size() < 2 && System.nanoTime() < deadline) {
+            addresses.clear();
+            for (Map<String, Object> agent : Json.objects(Json.parse(manager.ok("ferry:agent-list --json")))) {
+                Object heartbeat = agent.get("lastHeartbeat");
+                if (heartbeat != null && java.time.Instant.parse(heartbeat.toString()).isAfter(restarted)) {
+                    addresses.put(String.valueOf(agent.get("server")), String.valueOf(agent.get("address")));
+                }
+            }
+            Thread.sleep(500);
         }
-        assertEquals(Set.of("px-hq", "px-br"), servers);
+        assertEquals(Map.of("px-br", "127.0.0.12", "px-hq", "127.0.0.11"), addresses);
         for (String server : List.of("px-hq", "px-br")) {
             Path key = agents.resolve(server).resolve("etc/ferry-agent/agent.key");
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(

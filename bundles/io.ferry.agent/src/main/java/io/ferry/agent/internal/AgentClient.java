@@ -49,14 +49,16 @@ public final class AgentClient implements AutoCloseable {
      * @param welcomeTimeout how long to wait for the manager's Welcome after the Hello
      */
     public record Settings(Path scratchDir, int taskSlots, String ferryVersion, List<String> platforms,
-            Duration initialBackoff, Duration maxBackoff, Duration welcomeTimeout, String storeAddress) {
+            Duration initialBackoff, Duration maxBackoff, Duration welcomeTimeout, String storeAddress,
+            String sourceAddress) {
         public Settings(Path scratchDir, int taskSlots, String ferryVersion, List<String> platforms,
                 Duration initialBackoff, Duration maxBackoff, Duration welcomeTimeout) {
-            this(scratchDir, taskSlots, ferryVersion, platforms, initialBackoff, maxBackoff, welcomeTimeout, "");
+            this(scratchDir, taskSlots, ferryVersion, platforms, initialBackoff, maxBackoff, welcomeTimeout, "", "");
         }
 
         public Settings {
             storeAddress = storeAddress == null ? "" : storeAddress;
+            sourceAddress = sourceAddress == null ? "" : sourceAddress.strip();
             Objects.requireNonNull(ferryVersion, "ferryVersion");
             platforms = List.copyOf(platforms);
             if (taskSlots < 1) {
@@ -75,13 +77,19 @@ public final class AgentClient implements AutoCloseable {
 
         public Settings withBackoff(Duration initial, Duration max) {
             return new Settings(scratchDir, taskSlots, ferryVersion, platforms, initial, max, welcomeTimeout,
-                    storeAddress);
+                    storeAddress, sourceAddress);
         }
 
         /** A repository agent's: where it serves its repositories. */
         public Settings withStoreAddress(String address) {
             return new Settings(scratchDir, taskSlots, ferryVersion, platforms, initialBackoff, maxBackoff,
-                    welcomeTimeout, address);
+                    welcomeTimeout, address, sourceAddress);
+        }
+
+        /** Connections to the manager from this address of the machine (blank: the system's choice). */
+        public Settings withSourceAddress(String address) {
+            return new Settings(scratchDir, taskSlots, ferryVersion, platforms, initialBackoff, maxBackoff,
+                    welcomeTimeout, storeAddress, address);
         }
     }
 
@@ -121,7 +129,8 @@ public final class AgentClient implements AutoCloseable {
             throw new IllegalStateException("the agent client is already started");
         }
         eventLoops = NettyResources.eventLoops(1, "ferry-agent-client-io");
-        channel = NettyChannelBuilder.forAddress(identity.managerHost(), identity.managerPort())
+        channel = NettyResources.fromSource(NettyChannelBuilder.forAddress(identity.managerHost(),
+                identity.managerPort()), settings.sourceAddress())
                 .channelType(NioSocketChannel.class)
                 .eventLoopGroup(eventLoops)
                 .executor(scheduler)

@@ -52,7 +52,7 @@ public final class AgentClientComponent {
                 .toString());
         AgentClient.Settings settings = new AgentClient.Settings(scratch, config.task_slots(),
                 defaults.ferryVersion(), List.of(), defaults.initialBackoff(), defaults.maxBackoff(),
-                defaults.welcomeTimeout());
+                defaults.welcomeTimeout()).withSourceAddress(config.source_address());
         RepositoryAgentStore repositories = null;
         if (!config.store_listen().isBlank()) {
             HostPort listen = HostPort.parse(config.store_listen());
@@ -79,7 +79,7 @@ public final class AgentClientComponent {
         AgentClient[] self = new AgentClient[1];
         this.executor = mover == null || sources == null ? null
                 : new TaskExecutor(mover, sources, identity, m -> self[0] != null && self[0].send(m),
-                        config.task_slots());
+                        config.task_slots(), config.source_address());
         ManagerMessageHandler tasks = executor != null ? executor
                 : handler == null ? ManagerMessageHandler.NONE : handler;
         ManagerMessageHandler messages = repositories == null ? tasks : withGrants(tasks, repositories);

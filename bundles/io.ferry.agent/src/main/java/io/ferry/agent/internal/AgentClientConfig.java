@@ -45,4 +45,8 @@ public @interface AgentClientConfig {
     @AttributeDefinition(name = "store.prune.hours", description = "A repository agent's own prune: every N hours"
             + " it deletes the chunk files that no backup references in its repositories (never a backup). 0: never")
     int store_prune_hours() default 24;
+
+    @AttributeDefinition(name = "source.address", description = "The address of this machine the agent's"
+            + " connections (to the manager, to repository agents) come from; empty: the system's choice")
+    String source_address() default "";
 }

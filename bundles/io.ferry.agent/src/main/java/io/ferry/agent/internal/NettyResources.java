@@ -28,6 +28,29 @@ final class NettyResources {
         };
     }
 
+    /**
+     * Connections from {@code address} (an IP of this machine, any port): an agent's "site" when
+     * several agents share a machine, or the one interface a multi-homed proxy must use. Blank:
+     * the system chooses.
+     */
+    static io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder fromSource(
+            io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder builder, String address) {
+        if (address == null || address.isBlank()) {
+            return builder;
+        }
+        java.net.InetSocketAddress local = new java.net.InetSocketAddress(address.strip(), 0);
+        if (local.isUnresolved()) {
+            throw new IllegalArgumentException("source address '" + address + "' is not an address of this machine");
+        }
+        return builder.localSocketPicker(new io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.LocalSocketPicker() {
+            @Override
+            public java.net.SocketAddress createSocketAddress(java.net.SocketAddress remote,
+                    io.grpc.Attributes attributes) {
+                return local;
+            }
+        });
+    }
+
     static void shutdown(EventLoopGroup group) {
         if (group != null) {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS);

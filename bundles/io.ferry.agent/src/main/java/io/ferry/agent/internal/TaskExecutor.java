@@ -68,6 +68,7 @@ public final class TaskExecutor implements ManagerMessageHandler, AutoCloseable 
             NettyResources.eventLoops(1, "ferry-agent-store-io");
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Queue<AgentMessage> unsent = new ConcurrentLinkedQueue<>();
+    private final String sourceAddress;
 
     /**
      * @param sender sends a message to the manager; false when it could not (not connected)
@@ -75,6 +76,13 @@ public final class TaskExecutor implements ManagerMessageHandler, AutoCloseable 
      */
     public TaskExecutor(DataMover mover, DiskSources sources, AgentIdentity identity, Predicate<AgentMessage> sender,
             int slots) {
+        this(mover, sources, identity, sender, slots, "");
+    }
+
+    /** @param sourceAddress the address of this machine its store connections come from (blank: any) */
+    public TaskExecutor(DataMover mover, DiskSources sources, AgentIdentity identity, Predicate<AgentMessage> sender,
+            int slots, String sourceAddress) {
+        this.sourceAddress = sourceAddress == null ? "" : sourceAddress;
         this.mover = Objects.requireNonNull(mover, "mover");
         this.sources = Objects.requireNonNull(sources, "sources");
         this.identity = Objects.requireNonNull(identity, "identity");
@@ -157,7 +165,7 @@ public final class TaskExecutor implements ManagerMessageHandler, AutoCloseable 
         byte[] material = work.getRepository().getKeyMaterial().toByteArray();
         ManagedChannel channel;
         try {
-            channel = NettyChannelBuilder.forAddress(store.host(), store.port())
+            channel = NettyResources.fromSource(NettyChannelBuilder.forAddress(store.host(), store.port()), sourceAddress)
                     .channelType(NioSocketChannel.class)
                     .eventLoopGroup(eventLoops)
                     .sslContext(TlsContexts.agent(identity.key(), List.of(identity.certificate()),

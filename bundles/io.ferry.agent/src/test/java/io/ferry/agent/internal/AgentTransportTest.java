@@ -2,6 +2,7 @@ package io.ferry.agent.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -428,6 +429,25 @@ class AgentTransportTest {
         assertTrue(client.lastFailure().get().contains("no longer stands for the agent of 'px-01'"),
                 client.lastFailure().get());
         assertTrue(endpoint.connection("px-01").isEmpty());
+    }
+
+    @Test
+    void agentsOnTwoSitesConnectFromTheirOwnAddresses() throws Exception {
+        ManagerEndpoint endpoint = endpoint();
+        for (String[] site : new String[][] {{"px-hq", "127.0.0.11"}, {"px-br", "127.0.0.12"}}) {
+            AgentIdentity identity = enrolledAgent(site[0], endpoint);
+            AgentClient.Settings settings = AgentClient.Settings.defaults(tmp, "test")
+                    .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)).withSourceAddress(site[1]);
+            open.add(new AgentClient(identity, settings, ManagerMessageHandler.NONE).start());
+        }
+        await("both sites connected", () -> endpoint.connected().size() == 2);
+        assertEquals("127.0.0.11", endpoint.connection("px-hq").orElseThrow().address());
+        assertEquals("127.0.0.12", endpoint.connection("px-br").orElseThrow().address());
+
+        assertEquals("source address 'no-such-host.invalid' is not an address of this machine",
+                assertThrows(IllegalArgumentException.class, () -> NettyResources.fromSource(
+                        io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", 1),
+                        "no-such-host.invalid")).getMessage());
     }
 
     @Test
