@@ -145,18 +145,7 @@ public class AgentsIT {
         allowDisks("px-hq");
         allowDisks("px-br");
         java.time.Instant restarted = java.time.Instant.now();
-        Map<String, String> addresses = new java.util.TreeMap<>();
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (addresses.size() < 2 && System.nanoTime() < deadline) {
-            addresses.clear();
-            for (Map<String, Object> agent : Json.objects(Json.parse(manager.ok("ferry:agent-list --json")))) {
-                Object heartbeat = agent.get("lastHeartbeat");
-                if (heartbeat != null && java.time.Instant.parse(heartbeat.toString()).isAfter(restarted)) {
-                    addresses.put(String.valueOf(agent.get("server")), String.valueOf(agent.get("address")));
-                }
-            }
-            Thread.sleep(500);
-        }
+        Map<String, String> addresses = heartbeatsSince(restarted, 2, Duration.ofMinutes(1));
         assertEquals(Map.of("px-br", "127.0.0.12", "px-hq", "127.0.0.11"), addresses);
         for (String server : List.of("px-hq", "px-br")) {
             Path key = agents.resolve(server).resolve("etc/ferry-agent/agent.key");
@@ -200,12 +189,7 @@ public class AgentsIT {
 
         Result back = ferry(List.of("agent", "start", "px-hq"), Duration.ofMinutes(3));
         assertEquals(back.output(), 0, back.exitCode());
-        Map<String, Object> retried = Json.object(Json.parse(manager.ok("ferry:job-retry --json "
-                + session.get("id"))));
-        assertEquals(String.valueOf(retried), "SUCCESS", retried.get("status"));
-        Path target = Files.createDirectories(manager.home().resolve("data/ferry/restores")).resolve("big-01.raw");
-        manager.ok("ferry:restore-disk --job-repo bkp-01 --disk big-01/scsi0:0 " + target);
-        assertEquals(-1L, Files.mismatch(target, disks.resolve("big-01.raw")));
+        retryAndRestoreBig(session, "bkp-01");
     }
 
     @Test
@@ -215,18 +199,7 @@ public class AgentsIT {
         manager.start();
         manager.awaitClient("ferry:server-list", BOOT_TIMEOUT);
         // agents retry with backoff (1 s doubling to 30 s): both are back within a minute or so
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        Set<String> back = new HashSet<>();
-        while (back.size() < 2 && System.nanoTime() < deadline) {
-            back.clear();
-            for (Map<String, Object> agent : Json.objects(Json.parse(manager.ok("ferry:agent-list --json")))) {
-                Object heartbeat = agent.get("lastHeartbeat");
-                if (heartbeat != null && java.time.Instant.parse(heartbeat.toString()).isAfter(restarted)) {
-                    back.add(String.valueOf(agent.get("server")));
-                }
-            }
-            Thread.sleep(1000);
-        }
+        Set<String> back = heartbeatsSince(restarted, 2, Duration.ofMinutes(2)).keySet();
         assertEquals("agents with a heartbeat after the manager's restart", Set.of("px-hq", "px-br"), back);
         Map<String, Object> session = Json.object(Json.parse(manager.ok("ferry:job-run --json agents-split")));
         assertEquals(String.valueOf(session), "SUCCESS", session.get("status"));
@@ -292,11 +265,38 @@ public class AgentsIT {
         awaitStoreAddress("repo-01", null);
         String backups = manager.ok("ferry:backups --json --job-repo repo-01");
         assertFalse("no partial backup of the killed upload is visible: " + backups, backups.contains("big-01"));
+        retryAndRestoreBig(session, "repo-01");
+    }
+
+    /**
+     * The agents (server to address of its connection) with a heartbeat after {@code since},
+     * once there are {@code count} of them or {@code timeout} has passed.
+     */
+    private static Map<String, String> heartbeatsSince(java.time.Instant since, int count, Duration timeout)
+            throws Exception {
+        Map<String, String> found = new java.util.TreeMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (found.size() < count && System.nanoTime() < deadline) {
+            found.clear();
+            for (Map<String, Object> agent : Json.objects(Json.parse(manager.ok("ferry:agent-list --json")))) {
+                Object heartbeat = agent.get("lastHeartbeat");
+                if (heartbeat != null && java.time.Instant.parse(heartbeat.toString()).isAfter(since)) {
+                    found.put(String.valueOf(agent.get("server")), String.valueOf(agent.get("address")));
+                }
+            }
+            Thread.sleep(500);
+        }
+        return found;
+    }
+
+    /** Retries the failed session: it must succeed, and big-01 must restore byte-identical from the job's repository. */
+    private static void retryAndRestoreBig(Map<String, Object> session, String repository) throws Exception {
         Map<String, Object> retried = Json.object(Json.parse(manager.ok("ferry:job-retry --json "
                 + session.get("id"))));
         assertEquals(String.valueOf(retried), "SUCCESS", retried.get("status"));
-        Path target = Files.createDirectories(manager.home().resolve("data/ferry/restores")).resolve("big-remote.raw");
-        manager.ok("ferry:restore-disk --job-repo repo-01 --disk big-01/scsi0:0 " + target);
+        Path target = Files.createDirectories(manager.home().resolve("data/ferry/restores"))
+                .resolve("big-01-" + repository + ".raw");
+        manager.ok("ferry:restore-disk --job-repo " + repository + " --disk big-01/scsi0:0 " + target);
         assertEquals(-1L, Files.mismatch(target, disks.resolve("big-01.raw")));
     }
 

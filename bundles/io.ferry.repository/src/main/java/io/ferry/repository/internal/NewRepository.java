@@ -91,19 +91,8 @@ public final class NewRepository {
         Objects.requireNonNull(images, "images");
         checkSize("config", images.config());
         checkSize("keyFile", images.keyFile());
-        Map<String, Object> fields;
-        long version;
-        try {
-            fields = FlatJson.parse(images.config());
-            version = RepositoryConfig.versionOf(fields);
-        } catch (IllegalArgumentException e) {
-            throw new ValidationException("config", "is not a Ferry repository config: " + e.getMessage());
-        }
-        if (version > RepositoryConfig.FORMAT_VERSION) {
-            throw new RepositoryException(Reason.UNSUPPORTED_VERSION, "the repository config has format version "
-                    + version + ", but this Ferry writes only format version " + RepositoryConfig.FORMAT_VERSION
-                    + "; use a newer Ferry on the repository server");
-        }
+        Map<String, Object> fields = RemoteKeys.configFields(images.config(),
+                problem -> new ValidationException("config", "is not a Ferry repository config: " + problem));
         RepositoryConfig config;
         try {
             config = RepositoryConfig.fromFields(fields);

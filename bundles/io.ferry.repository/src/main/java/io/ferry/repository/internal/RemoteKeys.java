@@ -72,14 +72,22 @@ public final class RemoteKeys {
 
     /** The parsed and version-checked config (not yet authenticated). */
     static Map<String, Object> configFields(RepositoryImages images) {
+        return configFields(images.config(), problem -> new RepositoryException(Reason.NOT_A_REPOSITORY,
+                "the store does not hold a Ferry repository: its config is not a Ferry repository config: " + problem));
+    }
+
+    /**
+     * The fields of a config text whose format version this Ferry reads: {@code malformed} makes
+     * the exception for a text that is no config; a newer format is {@code UNSUPPORTED_VERSION}.
+     */
+    static Map<String, Object> configFields(String text, java.util.function.Function<String, RuntimeException> malformed) {
         Map<String, Object> fields;
         long version;
         try {
-            fields = FlatJson.parse(images.config());
+            fields = FlatJson.parse(text);
             version = RepositoryConfig.versionOf(fields);
         } catch (IllegalArgumentException e) {
-            throw new RepositoryException(Reason.NOT_A_REPOSITORY, "the store does not hold a Ferry repository:"
-                    + " its config is not a Ferry repository config: " + e.getMessage());
+            throw malformed.apply(e.getMessage());
         }
         if (version > RepositoryConfig.FORMAT_VERSION) {
             throw new RepositoryException(Reason.UNSUPPORTED_VERSION, "the repository has format version " + version
