@@ -51,7 +51,9 @@ import org.junit.runners.MethodSorters;
  * plaintext, restores are byte-identical, and its own minimum lock keeps backups that the
  * manager's admin prunes;</li>
  * <li>kill -9 of the repository agent in the middle of an upload: the task fails, no partial
- * backup is visible, and after the agent is back the retry is complete.</li>
+ * backup is visible, and after the agent is back the retry is complete;</li>
+ * <li>kill -9 of a proxy's agent mid-task when the job has another proxy: after the lease the
+ * task runs again on the other proxy's agent (attempt 2) and the session ends WARNING.</li>
  * </ul>
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
@@ -289,6 +291,26 @@ public class AgentsIT {
         return found;
     }
 
+    @Test
+    public void t8_aProxyAgentKilledMidTaskFailsOverToTheOtherProxyAfterTheLease() throws Exception {
+        String[] killed = new String[1];
+        Map<String, Object> session = runAndKill("agents-big-both", null, Duration.ofMillis(500), killed);
+        String other = killed[0].equals("px-hq") ? "px-br" : "px-hq";
+        assertEquals(String.valueOf(session), "WARNING", session.get("status"));
+        Map<String, Object> task = Json.objects(session.get("tasks")).get(0);
+        assertEquals(String.valueOf(task), other, task.get("proxy"));
+        String warnings = String.valueOf(task.get("warnings"));
+        assertTrue(warnings, warnings.contains("failed over from " + killed[0] + " to " + other + " (attempt 2)")
+                && warnings.contains("lease"));
+        String log = Files.readString(agents.resolve(other + "/data/log/karaf.log"), UTF_8);
+        assertTrue("the other proxy's agent did the work", log.contains(": backed up "));
+        Path target = Files.createDirectories(manager.home().resolve("data/ferry/restores")).resolve("big-both.raw");
+        manager.ok("ferry:restore-disk --job-repo bkp-01 --disk big-01/scsi0:0 " + target);
+        assertEquals(-1L, Files.mismatch(target, disks.resolve("big-01.raw")));
+        Result back = ferry(List.of("agent", "start", killed[0]), Duration.ofMinutes(3));
+        assertEquals(back.output(), 0, back.exitCode());
+    }
+
     /** Retries the failed session: it must succeed, and big-01 must restore byte-identical from the job's repository. */
     private static void retryAndRestoreBig(Map<String, Object> session, String repository) throws Exception {
         Map<String, Object> retried = Json.object(Json.parse(manager.ok("ferry:job-retry --json "
@@ -305,6 +327,18 @@ public class AgentsIT {
      * SIGKILL {@code after} the task was sent, and returns the session, which must have FAILED.
      */
     private static Map<String, Object> runAndKill(String job, String victim, Duration after) throws Exception {
+        Map<String, Object> session = runAndKill(job, victim, after, new String[1]);
+        assertEquals(String.valueOf(session), "FAILED", session.get("status"));
+        return session;
+    }
+
+    /**
+     * Runs {@code job}, kills the agent of {@code victim} (null: of the proxy the task was sent
+     * to, returned in {@code killed[0]}) with SIGKILL {@code after} the task was sent, and
+     * returns the session.
+     */
+    private static Map<String, Object> runAndKill(String job, String victim, Duration after, String[] killed)
+            throws Exception {
         Path log = manager.home().resolve("data/log/karaf.log");
         long before = Files.size(log);
         CompletableFuture<UnpackedDistribution.Streams> run = CompletableFuture.supplyAsync(() -> {
@@ -314,14 +348,16 @@ public class AgentsIT {
                 throw new IllegalStateException(e);
             }
         });
-        awaitInLog(log, before, "sent to the agent of px-hq", Duration.ofMinutes(2));
+        String logged = awaitInLog(log, before, victim == null ? "sent to the agent of " : "sent to the agent of px-hq",
+                Duration.ofMinutes(2));
+        Matcher sentTo = Pattern.compile("sent to the agent of (px-[a-z]+)").matcher(logged);
+        assertTrue(logged, sentTo.find());
+        killed[0] = victim == null ? sentTo.group(1) : victim;
         Thread.sleep(after.toMillis());
-        long pid = Long.parseLong(Files.readString(agents.resolve(victim + "/karaf.pid")).strip());
+        long pid = Long.parseLong(Files.readString(agents.resolve(killed[0] + "/karaf.pid")).strip());
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         UnpackedDistribution.Streams result = run.get(4, TimeUnit.MINUTES);
-        Map<String, Object> session = Json.object(Json.parse(result.stdout()));
-        assertEquals(result.stdout(), "FAILED", session.get("status"));
-        return session;
+        return Json.object(Json.parse(result.stdout()));
     }
 
     /** Waits until the agent of {@code server} reports a store address (this one, when given) after now. */
@@ -450,12 +486,14 @@ public class AgentsIT {
         }
     }
 
-    private static void awaitInLog(Path log, long from, String text, Duration timeout) throws Exception {
+    /** Waits for {@code text} in the log after {@code from}; returns what was logged after {@code from}. */
+    private static String awaitInLog(Path log, long from, String text, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             byte[] all = Files.readAllBytes(log);
-            if (all.length > from && new String(all, (int) from, all.length - (int) from, UTF_8).contains(text)) {
-                return;
+            String since = all.length > from ? new String(all, (int) from, all.length - (int) from, UTF_8) : "";
+            if (since.contains(text)) {
+                return since;
             }
             Thread.sleep(100);
         }
@@ -507,7 +545,9 @@ public class AgentsIT {
                   {"name": "agents-remote", "platform": "VMWARE", "vms": ["app-01", "app-02"], "repository": "repo-01",
                    "proxies": {"automatic": false, "servers": ["px-hq", "px-br"]}, "schedule": "manual"},
                   {"name": "agents-big-remote", "platform": "VMWARE", "vms": ["big-01"], "repository": "repo-01",
-                   "proxies": {"automatic": false, "servers": ["px-hq"]}, "schedule": "manual"}]}
+                   "proxies": {"automatic": false, "servers": ["px-hq"]}, "schedule": "manual"},
+                  {"name": "agents-big-both", "platform": "VMWARE", "vms": ["big-01"], "repository": "bkp-01",
+                   "proxies": {"automatic": false, "servers": ["px-hq", "px-br"]}, "schedule": "manual"}]}
                 """.formatted(server.formatted("px-hq", "10.10.1.21"), server.formatted("px-br", "10.10.1.22"),
                 vm.formatted("app-01", 48L << 20, disks.resolve("app-01.raw")),
                 vm.formatted("app-02", 48L << 20, disks.resolve("app-02.raw")),

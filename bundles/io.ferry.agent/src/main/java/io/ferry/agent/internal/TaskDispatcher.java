@@ -228,14 +228,15 @@ public final class TaskDispatcher implements AgentTasks, AgentListener {
             random.nextBytes(bytes);
             this.handle = java.util.HexFormat.of().formatHex(bytes);
             AgentChannel repositoryAgent = connections.connection(target.server()).filter(AgentChannel::isOpen)
-                    .orElseThrow(() -> new AgentLostException("the repository agent of " + target.server()
-                            + " is not connected: start it (./ferry agent start " + target.server() + " on that"
-                            + " machine) and retry the session"));
+                    .orElseThrow(() -> new RepositoryException(RepositoryException.Reason.IO, "the repository agent"
+                            + " of " + target.server() + " is not connected: start it (./ferry agent start "
+                            + target.server() + " on that machine) and retry the session"));
             try {
                 repositoryAgent.send(ManagerMessage.newBuilder().setGrant(grant()).build());
             } catch (IllegalStateException e) {
-                throw new AgentLostException("the repository agent of " + target.server() + " disconnected as the"
-                        + " manager granted its repository to the agent of " + proxy.server() + ": retry the session");
+                throw new RepositoryException(RepositoryException.Reason.IO, "the repository agent of "
+                        + target.server() + " disconnected as the manager granted its repository to the agent of "
+                        + proxy.server() + ": retry the session");
             }
         }
 

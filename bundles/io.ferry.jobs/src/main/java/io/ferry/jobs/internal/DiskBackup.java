@@ -75,12 +75,18 @@ final class DiskBackup {
      */
     TaskRecord backUp(TaskRecord task, String session, String job, DiskRead read, Repository repository,
             ProgressListener listener) {
+        return backUp(task, session, job, read, repository, listener, 1);
+    }
+
+    /** @param attempt 1, or more after the task failed over to another proxy */
+    TaskRecord backUp(TaskRecord task, String session, String job, DiskRead read, Repository repository,
+            ProgressListener listener, int attempt) {
         String key = ChainKeys.of(task.vm(), task.disk());
         DiskRead checked = checkBitmap(read, repository, key);
         String parent = parent(checked, repository, key, job);
         BackupInfo info;
         try {
-            info = backUp(checked, parent, key, task, session, job, repository, listener);
+            info = backUp(checked, parent, key, task, session, job, repository, listener, attempt);
         } catch (NotFoundException e) {
             if (parent == null || exists(repository, parent)) {
                 throw e;
@@ -89,7 +95,7 @@ final class DiskBackup {
             checked = checked.withoutBitmap("the parent backup " + parent + " of " + key + " was removed from the"
                     + " repository just before this backup started: read whole");
             parent = parent(checked, repository, key, job);
-            info = backUp(checked, parent, key, task, session, job, repository, listener);
+            info = backUp(checked, parent, key, task, session, job, repository, listener, attempt);
         } catch (RepositoryException e) {
             if (e.reason() != RepositoryException.Reason.CORRUPT || checked.bitmap() == null) {
                 throw e;
@@ -99,7 +105,7 @@ final class DiskBackup {
             checked = checked.withoutBitmap("the incremental with dirty bitmap " + checked.bitmap() + " against "
                     + parent + " could not be committed (" + e.getMessage() + "): read whole");
             parent = parent(checked, repository, key, job);
-            info = backUp(checked, parent, key, task, session, job, repository, listener);
+            info = backUp(checked, parent, key, task, session, job, repository, listener, attempt);
         }
         BackupStats stats = info.stats();
         String note = checked.changeNote();
@@ -115,12 +121,12 @@ final class DiskBackup {
     }
 
     private BackupInfo backUp(DiskRead checked, String parent, String key, TaskRecord task, String session,
-            String job, Repository repository, ProgressListener listener) {
+            String job, Repository repository, ProgressListener listener, int attempt) {
         AgentTasks remote = agents.get();
         if (remote != null && task.proxy() != null && remote.enrolled(task.proxy())) {
             // the session's id makes the task's id unique on the agent: a late result of an earlier
             // session's task (lost, then retried) can never be taken for this one's
-            DiskBackupOrder order = new DiskBackupOrder(session + "/" + task.id(), 1, checked.location(),
+            DiskBackupOrder order = new DiskBackupOrder(session + "/" + task.id(), attempt, checked.location(),
                     checked.bitmap(), key, parent, labels(task, session, job));
             return remote.backUpDisk(task.proxy(), order, repository, listener);
         }

@@ -1,5 +1,6 @@
 package io.ferry.jobs.internal;
 
+import io.ferry.api.agent.AgentLostException;
 import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.job.Job;
 import io.ferry.api.repository.Progress;
@@ -216,6 +217,12 @@ final class SessionRun {
         TaskRecord result;
         try {
             result = backUp(task);
+        } catch (AgentLostException e) {
+            Optional<String> other = failoverProxy(task);
+            if (other.isPresent() && failOver(task, slot, other.get(), e)) {
+                return;
+            }
+            result = failedOrStopped(task.record, e);
         } catch (RuntimeException | Error e) {
             result = failedOrStopped(task.record, e);
             if (e instanceof Error) {
@@ -257,7 +264,57 @@ final class SessionRun {
             return stopped(running, "stopped by an operator");
         }
         Repository repository = services.repositories().open(repositoryServer);
-        return backup.backUp(running, id, job.name(), read, repository, task);
+        return backup.backUp(running, id, job.name(), read, repository, task, task.attempt);
+    }
+
+    /**
+     * The next proxy for a task whose proxy's agent was lost: the plan's next eligible candidate
+     * for the disk that was not lost in this task already and whose agent, if it has one, is
+     * connected (a proxy without an agent runs the task in this process).
+     */
+    private Optional<String> failoverProxy(TaskRun task) {
+        if (stopRequested || task.vm.planned == null) {
+            return Optional.empty();
+        }
+        io.ferry.api.agent.AgentTasks agents = services.agents().get();
+        return task.vm.planned.plan().disks().stream()
+                .filter(d -> d.disk().equalsIgnoreCase(task.record.disk()))
+                .flatMap(d -> d.candidates().stream())
+                .filter(io.ferry.api.selection.Candidate::eligible)
+                .map(io.ferry.api.selection.Candidate::server)
+                .filter(server -> !server.equalsIgnoreCase(task.record.proxy()) && !task.lostProxies.contains(
+                        server.toLowerCase(Locale.ROOT)))
+                .filter(server -> agents == null || !agents.enrolled(server) || agents.connected(server))
+                .findFirst();
+    }
+
+    /**
+     * Queues the task again on {@code proxy} (the plan's failover), with a new attempt number and
+     * the reason in its record; false when the session is stopping (the task then fails).
+     */
+    private boolean failOver(TaskRun task, TaskSlots.Slot slot, String proxy, AgentLostException e) {
+        String lost = task.record.proxy();
+        task.lostProxies.add(lost.toLowerCase(Locale.ROOT));
+        task.attempt++;
+        List<String> warnings = new ArrayList<>(task.record.warnings());
+        warnings.add("failed over from " + lost + " to " + proxy + " (attempt " + task.attempt + "): " + e.getMessage());
+        TaskRecord r = task.record;
+        TaskRecord queued = new TaskRecord(r.id(), r.vm(), r.disk(), TaskStatus.QUEUED, proxy, r.transportMode(),
+                proxy + ": the plan's next eligible proxy after the agent of " + lost + " was lost; " + r.reason(),
+                null, null, null, r.sizeBytes(), 0, 0, 0, 0, 0, null, null, null, warnings);
+        synchronized (enqueueLock) {
+            if (stopRequested) {
+                return false;
+            }
+            LOG.warn("Task {} of session {}: the agent of {} was lost ({}); failing over to {}", r.id(), id, lost,
+                    e.getMessage(), proxy);
+            changed(task, queued);
+            task.held = null;
+            services.slots().release(slot);
+            task.slot = services.slots().request(proxy, slotLimit(proxy),
+                    next -> services.executor().execute(() -> runTask(task, next)));
+        }
+        return true;
     }
 
     private TaskRecord failedOrStopped(TaskRecord record, Throwable e) {
@@ -507,6 +564,10 @@ final class SessionRun {
         volatile TaskSlots.Slot held;
         /** Set once, by whoever records the task's final state (its thread, a stop, or the give-up). */
         final AtomicBoolean over = new AtomicBoolean();
+        /** 1, then one more each time the task fails over to another proxy (results are applied per attempt). */
+        volatile int attempt = 1;
+        /** The proxies whose agents were lost while they ran this task (lower case). */
+        final java.util.Set<String> lostProxies = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private volatile long lastPostNanos;
 
         TaskRun(VmRun vm, TaskRecord record) {

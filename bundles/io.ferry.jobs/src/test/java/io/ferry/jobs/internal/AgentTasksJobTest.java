@@ -137,6 +137,31 @@ class AgentTasksJobTest {
     }
 
     @Test
+    void aLostAgentsTaskFailsOverToThePlansNextEligibleProxyWithANewAttempt() throws Exception {
+        lab.addVm("vm-a", lab.rawDisk("disk0", "vm-a-0.raw", SIZE, 1));
+        lab.jobs.createJob(new JobSpec("both", Platform.PROXMOX, List.of("vm-a"), "repo-01",
+                ServerChoice.preferred(List.of("px-agent", "px-local")), TransportChoice.AUTOMATIC,
+                GuestProcessing.DISABLED, false));
+        agent.lost = true;
+
+        Session s = lab.run("both");
+
+        assertEquals(SessionStatus.WARNING, s.status(), s.message());
+        assertTrue(s.message().contains("failed over from px-agent to px-local"), s.message());
+        TaskRecord task = s.tasks().get(0);
+        assertEquals(TaskStatus.WARNING, task.status(), "a failover is a warning: " + task);
+        assertEquals("px-local", task.proxy(), "run again on the plan's next eligible proxy");
+        assertTrue(task.reason().startsWith("px-local: the plan's next eligible proxy after the agent of px-agent was"
+                + " lost"), task.reason());
+        assertTrue(task.warnings().stream().anyMatch(w -> w.startsWith("failed over from px-agent to px-local"
+                + " (attempt 2)") && w.contains("lease")), task.warnings().toString());
+        assertEquals(1, agent.orders.size());
+        assertEquals(1, agent.orders.get(0).attempt());
+        assertEquals(lab.restoredSha256(task.backupId(), "a-failover.raw"), Images.sha256(dir.resolve("vm-a-0.raw")),
+                "the failed-over backup restores identical");
+    }
+
+    @Test
     void aLostAgentFailsOnlyItsTaskWithTheReasonAndNothingIsWritten() throws Exception {
         lab.addVm("vm-a", lab.rawDisk("disk0", "vm-a-0.raw", SIZE, 1));
         lab.jobs.createJob(job("remote", List.of("vm-a"), "px-agent"));

@@ -91,9 +91,14 @@ final class FakeSelection implements SelectionService {
                     continue;
                 }
                 String proxy = proxies.get(next++ % proxies.size());
+                // every proxy of the job is eligible, the chosen one first
+                List<io.ferry.api.selection.Candidate> candidates = new ArrayList<>();
+                candidates.add(new io.ferry.api.selection.Candidate(proxy, true, 0, 0, 1, List.of()));
+                proxies.stream().filter(p -> !p.equals(proxy))
+                        .forEach(p -> candidates.add(new io.ferry.api.selection.Candidate(p, true, 0, 0, 1, List.of())));
                 disks.add(new DiskDecision(disk.label(), DecisionStatus.ASSIGNED, Optional.of(proxy),
                         Optional.of("network"), proxy + ": round-robin over the job's proxies (test plan)", List.of(),
-                        List.of(), warnings.getOrDefault(key, List.of()), 0));
+                        candidates, warnings.getOrDefault(key, List.of()), 0));
             }
             GuestInteractionDecision gi = spec.guestProcessing().enabled()
                     ? new GuestInteractionDecision(DecisionStatus.ASSIGNED, Optional.of(guestProxy),
