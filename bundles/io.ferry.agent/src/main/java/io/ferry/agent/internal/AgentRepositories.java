@@ -15,9 +15,7 @@ import io.ferry.repository.remote.KeyMaterial;
 import io.ferry.repository.remote.RemoteRepositories;
 import io.ferry.repository.remote.RepositoryImages;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
@@ -147,13 +145,8 @@ public final class AgentRepositories implements RepositoryAgents, AgentListener,
         }
         HostPort store = HostPort.parse(address);
         try {
-            channel = NettyChannelBuilder.forAddress(store.host(), store.port())
-                    .channelType(NioSocketChannel.class)
-                    .eventLoopGroup(eventLoops)
-                    .sslContext(TlsContexts.managerClient(tls.serverKeyManagers(),
-                            ManagerTrust.repositoryAgent(tls.caCertificate(), server)))
-                    .maxInboundMessageSize(GrpcStoreLink.MAX_MESSAGE_BYTES)
-                    .flowControlWindow(GrpcStoreLink.FLOW_CONTROL_WINDOW)
+            channel = NettyResources.storeChannel(store, eventLoops, TlsContexts.managerClient(tls.serverKeyManagers(),
+                    ManagerTrust.repositoryAgent(tls.caCertificate(), server)), "")
                     .keepAliveTime(60, TimeUnit.SECONDS)
                     .keepAliveTimeout(20, TimeUnit.SECONDS)
                     .build();

@@ -25,7 +25,6 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import com.google.protobuf.ByteString;
@@ -165,25 +164,12 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
         executor = Executors.newFixedThreadPool(4, NettyResources.daemonThreads("ferry-agent-endpoint"));
         watchdog = Executors.newSingleThreadScheduledExecutor(NettyResources.daemonThreads("ferry-agent-lease"));
         try {
-            NettyServerBuilder builder = NettyServerBuilder.forAddress(
-                    new InetSocketAddress(settings.host(), settings.port()));
+            NettyServerBuilder builder = NettyResources.server(settings.host(), settings.port(), boss, workers,
+                    executor, TlsContexts.manager(tls));
             for (io.grpc.BindableService service : agentServices) {
                 builder.addService(ServerInterceptors.intercept(service, new AgentCertificateCheck()));
             }
             server = builder
-                    .channelType(NioServerSocketChannel.class)
-                    .bossEventLoopGroup(boss)
-                    .workerEventLoopGroup(workers)
-                    .executor(executor)
-                    .sslContext(TlsContexts.manager(tls))
-                    .handshakeTimeout(15, TimeUnit.SECONDS)
-                    .maxInboundMessageSize(io.ferry.agent.internal.store.GrpcStoreLink.MAX_MESSAGE_BYTES)
-                    .flowControlWindow(io.ferry.agent.internal.store.GrpcStoreLink.FLOW_CONTROL_WINDOW)
-                    // agents ping every 30 s (AgentClient); the default minimum of 5 min would make the
-                    // server drop them with "too many pings"
-                    .permitKeepAliveTime(20, TimeUnit.SECONDS)
-                    .keepAliveTime(60, TimeUnit.SECONDS)
-                    .keepAliveTimeout(20, TimeUnit.SECONDS)
                     .addService(ServerInterceptors.intercept(new EnrollmentService(), new RemoteAddress()))
                     .addService(ServerInterceptors.intercept(new ControlService(), new AgentCertificateCheck()))
                     .build()

@@ -1,6 +1,5 @@
 package io.ferry.agent.internal;
 
-import io.ferry.agent.internal.store.GrpcStoreLink;
 import io.ferry.agent.internal.store.RepositoryAgentStore;
 import io.ferry.agent.internal.store.StoreService;
 import io.grpc.Context;
@@ -13,12 +12,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -59,24 +54,12 @@ final class StoreListener implements AutoCloseable {
         Objects.requireNonNull(access, "access");
         String address = host + ":" + port;
         StoreService service = new StoreService(access, stores,
-                () -> RepositoryAgentStore.PEER.get() == null ? "?" : describe(RepositoryAgentStore.PEER.get()));
+                () -> RepositoryAgentStore.PEER.get() == null ? "?" : RepositoryAgentStore.PEER.get().describe());
         EventLoopGroup boss = NettyResources.eventLoops(1, "ferry-store-accept");
         EventLoopGroup workers = NettyResources.eventLoops(2, "ferry-store-io");
         ExecutorService executor = Executors.newFixedThreadPool(4, NettyResources.daemonThreads("ferry-store"));
         try {
-            SslContext tls = TlsContexts.store(identity);
-            Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                    .channelType(NioServerSocketChannel.class)
-                    .bossEventLoopGroup(boss)
-                    .workerEventLoopGroup(workers)
-                    .executor(executor)
-                    .sslContext(tls)
-                    .handshakeTimeout(15, TimeUnit.SECONDS)
-                    .maxInboundMessageSize(GrpcStoreLink.MAX_MESSAGE_BYTES)
-                    .flowControlWindow(GrpcStoreLink.FLOW_CONTROL_WINDOW)
-                    .permitKeepAliveTime(20, TimeUnit.SECONDS)
-                    .keepAliveTime(60, TimeUnit.SECONDS)
-                    .keepAliveTimeout(20, TimeUnit.SECONDS)
+            Server server = NettyResources.server(host, port, boss, workers, executor, TlsContexts.store(identity))
                     .addService(ServerInterceptors.intercept(service, new CallerCheck(identity.ca())))
                     .build()
                     .start();
@@ -93,10 +76,6 @@ final class StoreListener implements AutoCloseable {
 
     int port() {
         return server.getPort();
-    }
-
-    private static String describe(RepositoryAgentStore.Peer peer) {
-        return peer.manager() ? "the manager" : "agent of " + peer.server();
     }
 
     /** Names the caller from its certificate (the TLS layer already checked it is the CA's). */

@@ -68,7 +68,6 @@ public final class TaskDispatcher implements AgentTasks, AgentListener {
     private final StoreGrants grants;
     private final RepositoryStores stores;
     private final AgentRepositories repositoryAgents;
-    private final java.security.SecureRandom random = new java.security.SecureRandom();
     private final Supplier<String> storeAddress;
     private final Duration lease;
     private final Clock clock;
@@ -224,9 +223,7 @@ public final class TaskDispatcher implements AgentTasks, AgentListener {
         RepositoryAgentTicket(AgentChannel proxy, AgentRepositories.Target target) {
             this.proxy = proxy;
             this.target = target;
-            byte[] bytes = new byte[16];
-            random.nextBytes(bytes);
-            this.handle = java.util.HexFormat.of().formatHex(bytes);
+            this.handle = StoreGrants.newHandle();
             AgentChannel repositoryAgent = connections.connection(target.server()).filter(AgentChannel::isOpen)
                     .orElseThrow(() -> new RepositoryException(RepositoryException.Reason.IO, "the repository agent"
                             + " of " + target.server() + " is not connected: start it (./ferry agent start "

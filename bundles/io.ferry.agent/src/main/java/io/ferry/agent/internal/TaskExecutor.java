@@ -26,8 +26,6 @@ import io.ferry.api.repository.RepositoryException;
 import io.ferry.repository.remote.KeyMaterial;
 import io.ferry.repository.remote.RemoteRepositories;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -165,15 +163,11 @@ public final class TaskExecutor implements ManagerMessageHandler, AutoCloseable 
         byte[] material = work.getRepository().getKeyMaterial().toByteArray();
         ManagedChannel channel;
         try {
-            channel = NettyResources.fromSource(NettyChannelBuilder.forAddress(store.host(), store.port()), sourceAddress)
-                    .channelType(NioSocketChannel.class)
-                    .eventLoopGroup(eventLoops)
-                    .sslContext(TlsContexts.agent(identity.key(), List.of(identity.certificate()),
-                            work.getRepository().getServer().isEmpty() ? ManagerTrust.anchoredAt(identity.ca())
-                                    : ManagerTrust.repositoryAgent(identity.ca(), work.getRepository().getServer())))
-                    .maxInboundMessageSize(GrpcStoreLink.MAX_MESSAGE_BYTES)
-                    .flowControlWindow(GrpcStoreLink.FLOW_CONTROL_WINDOW)
-                    .build();
+            channel = NettyResources.storeChannel(store, eventLoops, TlsContexts.agent(identity.key(),
+                    List.of(identity.certificate()), work.getRepository().getServer().isEmpty()
+                            ? ManagerTrust.anchoredAt(identity.ca())
+                            : ManagerTrust.repositoryAgent(identity.ca(), work.getRepository().getServer())),
+                    sourceAddress).build();
         } catch (javax.net.ssl.SSLException e) {
             throw new RepositoryException(RepositoryException.Reason.IO, "cannot set up TLS to the repository at "
                     + store + ": " + e.getMessage(), e);

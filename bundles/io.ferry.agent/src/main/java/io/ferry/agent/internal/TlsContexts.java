@@ -27,7 +27,7 @@ final class TlsContexts {
     /** Which TLS implementation this JVM uses and why, for the start-up log (no logger here: the enrollment tool runs without one). */
     private static String description;
 
-    /** The TLS implementation of this JVM, chosen once. */
+    /** The TLS implementation of this JVM, chosen once (sets {@link #description}). */
     static final SslProvider PROVIDER = provider();
 
     private TlsContexts() {
@@ -53,7 +53,7 @@ final class TlsContexts {
 
     /** Which TLS implementation this JVM uses, and why: for the start-up log. */
     static String implementation() {
-        return PROVIDER == null ? "" : description;
+        return description;
     }
 
     private static SslContext build(SslContextBuilder builder) throws SSLException {

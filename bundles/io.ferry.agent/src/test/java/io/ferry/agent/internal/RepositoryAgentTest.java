@@ -91,6 +91,13 @@ class RepositoryAgentTest {
         }
     }
 
+    /** The manager opens (creating it the first time) the jobs' repository on repo-01's agent. */
+    private Repository openJobs() {
+        Repository jobs = manager.open("repo-01", "jobs", PASSWORD, OPTIONS);
+        open.add(jobs::close);
+        return jobs;
+    }
+
     private static byte[] disk() {
         byte[] data = new byte[(3 << 20) + 4096];
         new java.util.Random(42).nextBytes(data);
@@ -159,8 +166,7 @@ class RepositoryAgentTest {
         assertEquals("The repository agent of repo-01 (127.0.0.1:" + listener.port() + ") holds no repository 'jobs'"
                 + " yet", assertThrows(NotFoundException.class, () -> manager.open("repo-01", "jobs", PASSWORD, null))
                         .getMessage());
-        Repository jobs = manager.open("repo-01", "jobs", PASSWORD, OPTIONS);
-        open.add(jobs::close);
+        Repository jobs = openJobs();
         AgentRepositories.Target target = manager.target(jobs).orElseThrow();
         assertEquals("jobs", target.name());
 
@@ -186,8 +192,7 @@ class RepositoryAgentTest {
 
     @Test
     void withoutAGrantOrWithAnotherCertificateAProxyIsRefusedAndItMayNeverDeleteOrPrune() throws Exception {
-        Repository jobs = manager.open("repo-01", "jobs", PASSWORD, OPTIONS);
-        open.add(jobs::close);
+        Repository jobs = openJobs();
         AgentIdentity proxy = ca.agent("px-01", 1, tmp.resolve("px-01"));
         AgentIdentity impostor = ca.agent("px-01", 1, tmp.resolve("px-01-again")); // same name, other key
 
@@ -216,8 +221,7 @@ class RepositoryAgentTest {
 
     @Test
     void theRepositoryAgentsLockHoldsAgainstTheManagersPruneAndDelete() throws Exception {
-        Repository jobs = manager.open("repo-01", "jobs", PASSWORD, OPTIONS);
-        open.add(jobs::close);
+        Repository jobs = openJobs();
         byte[] data = disk();
         BackupInfo first = write(jobs, "vm-01/disk-0", data);
         data[0] ^= 1;
@@ -240,8 +244,7 @@ class RepositoryAgentTest {
 
     @Test
     void theRepositoryServersOwnPruneRemovesWhatAnAbandonedUploadLeftAndKeepsEveryBackup() throws Exception {
-        Repository jobs = manager.open("repo-01", "jobs", PASSWORD, OPTIONS);
-        open.add(jobs::close);
+        Repository jobs = openJobs();
         byte[] kept = disk();
         BackupInfo committed = write(jobs, "vm-01/disk-0", kept);
         Path chunks = tmp.resolve("repositories/jobs/chunks");

@@ -72,13 +72,9 @@ final class DiskBackup {
     /**
      * Backs up {@code read} for the RUNNING task {@code task}; throws when the source cannot be
      * opened or read, or the backup was cancelled ({@code RepositoryException CANCELLED}).
+     *
+     * @param attempt 1, or more after the task failed over to another proxy
      */
-    TaskRecord backUp(TaskRecord task, String session, String job, DiskRead read, Repository repository,
-            ProgressListener listener) {
-        return backUp(task, session, job, read, repository, listener, 1);
-    }
-
-    /** @param attempt 1, or more after the task failed over to another proxy */
     TaskRecord backUp(TaskRecord task, String session, String job, DiskRead read, Repository repository,
             ProgressListener listener, int attempt) {
         String key = ChainKeys.of(task.vm(), task.disk());

@@ -119,8 +119,12 @@ final class JobRepositories implements AutoCloseable {
 
     /** Where the repository of {@code server} is, for messages. */
     String location(String server) {
-        return agentOf(server).map(a -> "repository " + AGENT_REPOSITORY + " on the repository agent of " + server)
-                .orElseGet(() -> directory(server).toString());
+        return location(server, agentOf(server).isPresent());
+    }
+
+    private String location(String server, boolean onAgent) {
+        return onAgent ? "repository " + AGENT_REPOSITORY + " on the repository agent of " + server
+                : directory(server).toString();
     }
 
     /** The directory of the repository on {@code server}. */
@@ -153,7 +157,8 @@ final class JobRepositories implements AutoCloseable {
         if (cached != null) {
             // the server's repository agent was enrolled (or removed) since: from now on its runs store there
             LOG.info("Repository server {} {}: its jobs' repository is now {}", server, agent.isPresent()
-                    ? "has a repository agent" : "no longer has a repository agent", location(server));
+                    ? "has a repository agent" : "no longer has a repository agent",
+                    location(server, agent.isPresent()));
             retired.add(cached.repository());
         }
         Repository repository;
@@ -171,8 +176,8 @@ final class JobRepositories implements AutoCloseable {
         } catch (RepositoryException e) {
             if (e.reason() == RepositoryException.Reason.WRONG_PASSWORD) {
                 throw new RepositoryException(e.reason(), "The password in " + passwordFile + " does not open the"
-                        + " repository of " + server + " (" + location(server) + "): put back the password file it"
-                        + " was created with", e);
+                        + " repository of " + server + " (" + location(server, agent.isPresent()) + "): put back the"
+                        + " password file it was created with", e);
             }
             throw e;
         } finally {

@@ -120,11 +120,12 @@ final class JobSessions implements SessionService, AutoCloseable {
         this.auditLog = Objects.requireNonNull(log, "log");
     }
 
-    /** The agents that run tasks on the proxies' machines; null: every task runs in this process. */
+    /** The agents that hold repository servers' repositories; null: every job repository is local. */
     void repositoryAgents(io.ferry.api.agent.RepositoryAgents agents) {
         repositories.agents(agents);
     }
 
+    /** The agents that run tasks on the proxies' machines; null: every task runs in this process. */
     void agentTasks(AgentTasks tasks) {
         this.agents = tasks;
     }

@@ -43,7 +43,8 @@ public final class RepositoryAgentStore implements StoreAccess {
             Objects.requireNonNull(fingerprint, "fingerprint");
         }
 
-        String describe() {
+        /** The caller, for messages: "the manager" or "the agent of SERVER". */
+        public String describe() {
             return manager ? "the manager" : "the agent of " + server;
         }
     }
@@ -80,10 +81,18 @@ public final class RepositoryAgentStore implements StoreAccess {
         } catch (UnsupportedOperationException e) {
             LOG.debug("No POSIX permissions on {}", root);
         }
+        for (Path dir : repositories()) {
+            RepositoryStore.writeRules(dir, rules);
+        }
+    }
+
+    /** The directories of the repositories this agent holds (those with a config), by name. */
+    private java.util.List<Path> repositories() throws IOException {
+        if (!Files.isDirectory(root)) {
+            return java.util.List.of();
+        }
         try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("config"))).toList()) {
-                RepositoryStore.writeRules(dir, rules);
-            }
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("config"))).sorted().toList();
         }
     }
 
@@ -106,14 +115,7 @@ public final class RepositoryAgentStore implements StoreAccess {
     public java.util.List<Collected> collectGarbage(io.ferry.repository.remote.RepositoryStores stores,
             Duration timeout) throws IOException {
         java.util.List<Collected> done = new java.util.ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            return done;
-        }
-        java.util.List<Path> dirs;
-        try (Stream<Path> list = Files.list(root)) {
-            dirs = list.filter(d -> Files.isRegularFile(d.resolve("config"))).sorted().toList();
-        }
-        for (Path dir : dirs) {
+        for (Path dir : repositories()) {
             String name = dir.getFileName().toString();
             try (RepositoryStore store = stores.openStore(dir)) {
                 io.ferry.repository.remote.StorePruneResult r = store.prune(java.util.List.of(), false)
@@ -153,15 +155,6 @@ public final class RepositoryAgentStore implements StoreAccess {
 
     public void revoke(String handle) {
         grants.remove(handle);
-    }
-
-    /** Grants of the manager end with the connection that gave them (a new connection re-grants). */
-    public void revokeAll() {
-        grants.clear();
-    }
-
-    int grantCount() {
-        return grants.size();
     }
 
     @Override

@@ -27,14 +27,19 @@ public final class StoreGrants {
         }
     }
 
-    private final SecureRandom random = new SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
+
+    /** A new unguessable repository handle: 128 random bits in hex (here, and in a repository agent's grants). */
+    public static String newHandle() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
 
     /** Grants {@code directory} to the agent of {@code server}; returns the handle to put in the task. */
     public Grant grant(String server, Path directory) {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        Grant grant = new Grant(HexFormat.of().formatHex(bytes), server, directory);
+        Grant grant = new Grant(newHandle(), server, directory);
         grants.put(grant.handle(), grant);
         return grant;
     }

@@ -96,7 +96,7 @@ public final class StoreService extends RepositoryStoreGrpc.RepositoryStoreImplB
     @Override
     public void begin(BeginRequest request, StreamObserver<SessionReply> out) {
         answer(out, () -> store(request.getRepository()).begin(kind(request.getKind()),
-                "" + caller.get() + ": " + request.getDetail()), s -> SessionReply.newBuilder()
+                caller.get() + ": " + request.getDetail()), s -> SessionReply.newBuilder()
                         .setToken(s.token()).setKind(s.kind().name()).setBackupId(s.backupId())
                         .setStartedUnixMillis(s.started().toEpochMilli()).build());
     }
