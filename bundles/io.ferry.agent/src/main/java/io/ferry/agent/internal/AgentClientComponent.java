@@ -65,27 +65,39 @@ public final class AgentClientComponent {
                     : Path.of(config.store_dir().strip());
             repositories = new RepositoryAgentStore(root, new StoreRules(config.store_append_only(),
                     config.store_min_lock_days(), config.store_max_lock_days()), System::nanoTime);
+            // every setting is checked before anything listens: a refused configuration leaves no port bound
+            HostPort advertised = config.store_advertised_address().isBlank() ? null
+                    : HostPort.parse(config.store_advertised_address());
             repositories.applyRules();
             this.store = StoreListener.start(listen.host(), listen.port(), identity, repositories, stores);
-            String advertised = config.store_advertised_address().isBlank()
-                    ? new HostPort(listen.host(), store.port()).toString()
-                    : HostPort.parse(config.store_advertised_address()).toString();
-            settings = settings.withStoreAddress(advertised);
+            settings = settings.withStoreAddress((advertised != null ? advertised
+                    : new HostPort(listen.host(), store.port())).toString());
             this.storePrune = schedulePrune(repositories, stores, config.store_prune_hours());
         } else {
             this.store = null;
             this.storePrune = null;
         }
         AgentClient[] self = new AgentClient[1];
-        this.executor = mover == null || sources == null ? null
+        TaskExecutor tasksHere = mover == null || sources == null ? null
                 : new TaskExecutor(mover, sources, identity, m -> self[0] != null && self[0].send(m),
                         config.task_slots(), config.source_address());
-        ManagerMessageHandler tasks = executor != null ? executor
+        ManagerMessageHandler tasks = tasksHere != null ? tasksHere
                 : handler == null ? ManagerMessageHandler.NONE : handler;
         ManagerMessageHandler messages = repositories == null ? tasks : withGrants(tasks, repositories);
-        this.client = new AgentClient(identity, settings, messages);
-        self[0] = client;
-        client.start();
+        self[0] = new AgentClient(identity, settings, messages);
+        try {
+            self[0].start();
+        } catch (IOException | RuntimeException e) {
+            // activation fails: nothing of this attempt may stay (DS activates again later, on the same port)
+            self[0].close();
+            if (tasksHere != null) {
+                tasksHere.close();
+            }
+            closeStore();
+            throw e;
+        }
+        this.executor = tasksHere;
+        this.client = self[0];
     }
 
     private static java.util.concurrent.ScheduledExecutorService schedulePrune(RepositoryAgentStore repositories,
@@ -157,6 +169,10 @@ public final class AgentClientComponent {
             executor.close();
         }
         client.close();
+        closeStore();
+    }
+
+    private void closeStore() {
         if (storePrune != null) {
             storePrune.shutdownNow();
         }

@@ -140,14 +140,17 @@ public final class TaskDispatcher implements AgentTasks, AgentListener {
         if (pending.putIfAbsent(key, task) != null) {
             throw new IllegalStateException("task " + order.taskId() + " attempt " + order.attempt() + " already runs");
         }
-        StoreTicket ticket = ticket(channel, repository);
+        StoreTicket ticket = null;
         try {
+            ticket = ticket(channel, repository);
             send(channel, order, ticket);
             TaskResult result = await(task, channel.server(), ticket);
             return outcome(server, result, repository);
         } finally {
             pending.remove(key, task);
-            ticket.revoke();
+            if (ticket != null) {
+                ticket.revoke();
+            }
         }
     }
 
