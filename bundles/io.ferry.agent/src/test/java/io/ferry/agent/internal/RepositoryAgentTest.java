@@ -263,6 +263,14 @@ class RepositoryAgentTest {
                 Thread.sleep(100); // the first batch's uploads land
             }
         }
+        // uploads in flight when the writer gave up may still land after its session ended: wait
+        // until the chunk directory stays the same for a second (what a prune hours later would see)
+        long quiet = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int seen = -1;
+        while (System.nanoTime() < quiet && files(chunks).size() != seen) {
+            seen = files(chunks).size();
+            Thread.sleep(1000);
+        }
         assertTrue(files(chunks).size() > before, "the abandoned upload left chunk files");
 
         List<RepositoryAgentStore.Collected> done = store.collectGarbage(new RepositoryServiceImpl(),
