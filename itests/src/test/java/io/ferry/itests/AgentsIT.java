@@ -6,6 +6,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
+import io.ferry.itests.AgentInstalls.Result;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -62,14 +63,13 @@ public class AgentsIT {
     private static final String VIEWER = "it-viewer";
     private static final String PASSWORD = "it-viewer-secret-7";
     private static final String MARKER = "FERRY-AGENTS-IT-PLAINTEXT";
-    private static final Pattern TOKEN = Pattern.compile("FE1\\.[0-9a-f]{16}\\.[A-Za-z0-9_-]{43}\\.[0-9a-f]{64}");
-    private static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
 
     private static UnpackedDistribution manager;
     private static Path work;
     private static Path agents;
     private static Path disks;
     private static String managerAddress;
+    private static AgentInstalls installs;
 
     @BeforeClass
     public static void startManager() throws Exception {
@@ -83,6 +83,7 @@ public class AgentsIT {
         UnpackedDistribution.setProperty(paths, "disk.roots", "${karaf.data}/ferry/disks, " + disks);
         UnpackedDistribution.setProperty(paths, "transfer.roots", "${karaf.data}/ferry/transfer, " + work);
         managerAddress = "127.0.0.1:" + property(manager.home().resolve("etc/io.ferry.agent.manager.cfg"), "port");
+        installs = new AgentInstalls(manager, work, agents, managerAddress);
         writeDisk("app-01.raw", 48, 0);
         writeDisk("app-02.raw", 48, 1);
         writeDisk("big-01.raw", 1536, 2);
@@ -109,7 +110,7 @@ public class AgentsIT {
         assertNotEquals(viewer.output(), 0, viewer.exitCode());
         assertTrue(viewer.output(), viewer.output().contains("ferry-admin")
                 || viewer.output().contains("Command not found: ferry:agent-token"));
-        assertFalse(viewer.output(), TOKEN.matcher(viewer.output()).find());
+        assertFalse(viewer.output(), AgentInstalls.TOKEN.matcher(viewer.output()).find());
 
         String real = token("px-hq");
         String[] parts = real.split("\\.");
@@ -385,38 +386,16 @@ public class AgentsIT {
 
     // ---- helpers ----
 
-    private record Result(int exitCode, String output) {
-    }
-
-    /** Runs {@code ./ferry ARGS} of this checkout with the agents in this test's directory. */
     private static Result ferry(List<String> args, Duration timeout) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(CHECKOUT.resolve("ferry").toString());
-        command.addAll(args);
-        Path out = Files.createTempFile(work, "ferry-", ".out");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(CHECKOUT.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("FERRY_AGENTS_DIR", agents.toString());
-        List.of("KARAF_HOME", "KARAF_BASE", "KARAF_DATA", "KARAF_ETC").forEach(builder.environment()::remove);
-        Process process = builder.start();
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("./ferry " + args + " did not end within " + timeout.toSeconds() + " s:\n"
-                    + Files.readString(out, UTF_8));
-        }
-        return new Result(process.exitValue(), Files.readString(out, UTF_8));
+        return installs.ferry(args, timeout);
     }
 
     private static Result enroll(String token) throws IOException, InterruptedException {
-        return ferry(List.of("agent", "enroll", "--manager", managerAddress, "--token", token), Duration.ofMinutes(4));
+        return installs.enroll(token);
     }
 
     private static String token(String server) throws IOException, InterruptedException {
-        String output = manager.ok("ferry:agent-token " + server);
-        Matcher m = TOKEN.matcher(output);
-        assertTrue(output, m.find());
-        return m.group();
+        return installs.token(server);
     }
 
     /** Lets the agent read the test's disks (its own etc/io.ferry.paths.cfg), restarting it. */

@@ -367,6 +367,9 @@ public final class AgentClient implements AutoCloseable {
                     case CANCEL -> handler.cancelled(message.getCancel());
                     case GRANT -> handler.granted(message.getGrant());
                     case REVOKE -> handler.revoked(message.getRevoke());
+                    case GUEST_OPEN -> handler.guestOpen(message.getGuestOpen());
+                    case GUEST_DATA -> handler.guestData(message.getGuestData());
+                    case GUEST_CLOSE -> handler.guestClose(message.getGuestClose());
                     default -> LOG.warn("Ignored an empty message from the manager");
                 }
             } catch (RuntimeException e) {

@@ -27,6 +27,7 @@ public final class AgentClientComponent {
     private final AgentClient client;
 
     private final TaskExecutor executor;
+    private final GuestSockets guests;
     private final StoreListener store;
     private final java.util.concurrent.ScheduledExecutorService storePrune;
 
@@ -44,7 +45,9 @@ public final class AgentClientComponent {
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
             io.ferry.api.mover.DiskSources sources,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-            io.ferry.repository.remote.RepositoryStores stores) throws IOException {
+            io.ferry.repository.remote.RepositoryStores stores,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            io.ferry.api.paths.PathPolicy paths) throws IOException {
         Path dir = Path.of(config.dir().strip());
         AgentIdentity identity = AgentIdentity.load(dir);
         Path scratch = config.scratch_dir().isBlank() ? dir : Path.of(config.scratch_dir().strip());
@@ -83,8 +86,9 @@ public final class AgentClientComponent {
                         config.task_slots(), config.source_address());
         ManagerMessageHandler tasks = tasksHere != null ? tasksHere
                 : handler == null ? ManagerMessageHandler.NONE : handler;
-        ManagerMessageHandler messages = repositories == null ? tasks : withGrants(tasks, repositories);
-        self[0] = new AgentClient(identity, settings, messages);
+        GuestSockets guestsHere = new GuestSockets(paths, m -> self[0] != null && self[0].send(m),
+                java.time.Duration.ofSeconds(10));
+        self[0] = new AgentClient(identity, settings, messages(tasks, repositories, guestsHere));
         try {
             self[0].start();
         } catch (IOException | RuntimeException e) {
@@ -93,9 +97,11 @@ public final class AgentClientComponent {
             if (tasksHere != null) {
                 tasksHere.close();
             }
+            guestsHere.close();
             closeStore();
             throw e;
         }
+        this.guests = guestsHere;
         this.executor = tasksHere;
         this.client = self[0];
     }
@@ -118,8 +124,12 @@ public final class AgentClientComponent {
         return executor;
     }
 
-    /** A repository agent takes the manager's grants; everything else goes to task execution. */
-    private static ManagerMessageHandler withGrants(ManagerMessageHandler tasks, RepositoryAgentStore repositories) {
+    /**
+     * The manager's messages: grants to the repository store (a repository agent's), guest
+     * channels to the guest sockets, everything else to task execution.
+     */
+    static ManagerMessageHandler messages(ManagerMessageHandler tasks, RepositoryAgentStore repositories,
+            GuestSockets guests) {
         return new ManagerMessageHandler() {
             @Override
             public void assigned(io.ferry.agent.protocol.v1.TaskAssignment assignment) {
@@ -143,17 +153,37 @@ public final class AgentClientComponent {
 
             @Override
             public void disconnected(String reason) {
+                guests.disconnected(reason);
                 tasks.disconnected(reason);
             }
 
             @Override
             public void granted(io.ferry.agent.protocol.v1.StoreGrant grant) {
-                repositories.grant(grant);
+                if (repositories != null) {
+                    repositories.grant(grant);
+                }
             }
 
             @Override
             public void revoked(io.ferry.agent.protocol.v1.StoreRevoke revoke) {
-                repositories.revoke(revoke.getHandle());
+                if (repositories != null) {
+                    repositories.revoke(revoke.getHandle());
+                }
+            }
+
+            @Override
+            public void guestOpen(io.ferry.agent.protocol.v1.GuestOpen open) {
+                guests.open(open);
+            }
+
+            @Override
+            public void guestData(io.ferry.agent.protocol.v1.GuestData data) {
+                guests.data(data);
+            }
+
+            @Override
+            public void guestClose(io.ferry.agent.protocol.v1.GuestClose close) {
+                guests.close(close);
             }
         };
     }
@@ -169,6 +199,7 @@ public final class AgentClientComponent {
             executor.close();
         }
         client.close();
+        guests.close();
         closeStore();
     }
 

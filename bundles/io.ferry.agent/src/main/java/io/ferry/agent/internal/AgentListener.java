@@ -19,6 +19,18 @@ public interface AgentListener {
     default void result(AgentChannel channel, TaskResult result) {
     }
 
+    /** Since 1.2: the agent connected a guest channel to its socket. */
+    default void guestOpened(AgentChannel channel, io.ferry.agent.protocol.v1.GuestOpened opened) {
+    }
+
+    /** Since 1.2: bytes the agent read from a guest channel's socket. */
+    default void guestData(AgentChannel channel, io.ferry.agent.protocol.v1.GuestData data) {
+    }
+
+    /** Since 1.2: the agent closed a guest channel (or could not open it: the reason says why). */
+    default void guestClosed(AgentChannel channel, io.ferry.agent.protocol.v1.GuestClose close) {
+    }
+
     /**
      * The connection ended: the agent closed it, the network failed, it was replaced by a newer
      * connection of the same agent, or no heartbeat came within the lease.

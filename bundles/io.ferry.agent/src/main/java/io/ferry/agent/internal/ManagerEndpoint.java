@@ -434,6 +434,12 @@ public final class ManagerEndpoint implements AgentConnections, AutoCloseable {
                 case PROGRESS -> notifyListeners("progress", connection,
                         l -> l.progress(connection, message.getProgress()));
                 case RESULT -> notifyListeners("result", connection, l -> l.result(connection, message.getResult()));
+                case GUEST_OPENED -> notifyListeners("guest opened", connection,
+                        l -> l.guestOpened(connection, message.getGuestOpened()));
+                case GUEST_DATA -> notifyListeners("guest data", connection,
+                        l -> l.guestData(connection, message.getGuestData()));
+                case GUEST_CLOSE -> notifyListeners("guest close", connection,
+                        l -> l.guestClosed(connection, message.getGuestClose()));
                 case HELLO -> connection.close("the agent of " + peer.server + " said Hello twice");
                 default -> LOG.warn("Ignored an empty message from the agent of {}", peer.server);
             }

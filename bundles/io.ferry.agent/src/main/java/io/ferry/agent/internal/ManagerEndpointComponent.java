@@ -28,16 +28,18 @@ import org.osgi.service.metatype.annotations.Designate;
  * Waits for the agent registry (catalog) and the manager's TLS material (CA): it stays
  * unsatisfied until both are there.
  */
-@Component(service = {AgentConnections.class, EnrollmentEndpoint.class, AgentTasks.class, RepositoryAgents.class},
+@Component(service = {AgentConnections.class, EnrollmentEndpoint.class, AgentTasks.class, RepositoryAgents.class,
+        io.ferry.api.agent.GuestChannels.class},
         configurationPid = "io.ferry.agent.manager",
         immediate = true)
 @Designate(ocd = ManagerEndpointConfig.class)
 public final class ManagerEndpointComponent implements AgentConnections, EnrollmentEndpoint, AgentTasks,
-        RepositoryAgents {
+        RepositoryAgents, io.ferry.api.agent.GuestChannels {
     private final ManagerEndpoint endpoint;
     private final AgentRepositories repositoryAgents;
     private final StoreService store;
     private final TaskDispatcher dispatcher;
+    private final GuestRelays guests;
     private final String caFingerprint;
     private final String address;
 
@@ -57,8 +59,10 @@ public final class ManagerEndpointComponent implements AgentConnections, Enrollm
         this.repositoryAgents = new AgentRepositories(registry, tls);
         this.dispatcher = new TaskDispatcher(this, registry, grants, stores, repositoryAgents, () -> address,
                 settings.lease(), Clock.systemUTC());
+        this.guests = new GuestRelays(this, dispatcher::enrolled);
         endpoint.addListener(dispatcher);
         endpoint.addListener(repositoryAgents);
+        endpoint.addListener(guests);
     }
 
     @Override
@@ -75,6 +79,11 @@ public final class ManagerEndpointComponent implements AgentConnections, Enrollm
     public BackupInfo backUpDisk(String server, DiskBackupOrder order, Repository repository,
             ProgressListener listener) {
         return dispatcher.backUpDisk(server, order, repository, listener);
+    }
+
+    @Override
+    public java.nio.channels.ByteChannel open(String server, java.nio.file.Path socket, Duration timeout) {
+        return guests.open(server, socket, timeout);
     }
 
     @Override
@@ -101,6 +110,7 @@ public final class ManagerEndpointComponent implements AgentConnections, Enrollm
     void deactivate() {
         endpoint.removeListener(dispatcher);
         endpoint.removeListener(repositoryAgents);
+        endpoint.removeListener(guests);
         endpoint.close();
         store.close();
         repositoryAgents.close();

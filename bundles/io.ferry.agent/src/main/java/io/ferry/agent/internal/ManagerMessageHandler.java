@@ -25,6 +25,18 @@ public interface ManagerMessageHandler {
     default void revoked(io.ferry.agent.protocol.v1.StoreRevoke revoke) {
     }
 
+    /** Since 1.2: the manager asks for a guest channel to a unix socket of this machine. */
+    default void guestOpen(io.ferry.agent.protocol.v1.GuestOpen open) {
+    }
+
+    /** Since 1.2: bytes for a guest channel's socket. */
+    default void guestData(io.ferry.agent.protocol.v1.GuestData data) {
+    }
+
+    /** Since 1.2: the manager closes a guest channel. */
+    default void guestClose(io.ferry.agent.protocol.v1.GuestClose close) {
+    }
+
     /** The tasks the agent runs now: sent in Hello and in every heartbeat. */
     List<TaskRef> running();
 

@@ -8,7 +8,7 @@ import io.ferry.api.agent.ProtocolVersion;
 public final class Protocol {
 
     /** The one place where this build's protocol version is set (agent.proto, "Versioning"). */
-    public static final ProtocolVersion CURRENT = new ProtocolVersion(1, 1);
+    public static final ProtocolVersion CURRENT = new ProtocolVersion(1, 2);
 
     private Protocol() {
     }

@@ -457,7 +457,7 @@ class AgentTransportTest {
 
         AgentClient newer = client(identity, ManagerMessageHandler.NONE, new ProtocolVersion(2, 0));
         await("the 2.0 agent is refused", () -> newer.lastFailure().isPresent());
-        assertEquals("agent protocol 2.0 is not compatible with the manager's protocol 1.1 (agents one minor version"
+        assertEquals("agent protocol 2.0 is not compatible with the manager's protocol 1.2 (agents one minor version"
                 + " apart interoperate)", newer.lastFailure().get());
         assertFalse(newer.isConnected());
         assertEquals(0, registry.beatsOf("px-01"));

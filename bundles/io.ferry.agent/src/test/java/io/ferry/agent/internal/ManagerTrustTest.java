@@ -82,7 +82,8 @@ class ManagerTrustTest {
                 + " apart interoperate)", Protocol.incompatibility(new ProtocolVersion(1, 2), manager));
         assertEquals("agent protocol 0.9 is not compatible with the manager's protocol 1.0 (agents one minor version"
                 + " apart interoperate)", Protocol.incompatibility(new ProtocolVersion(0, 9), manager));
-        assertEquals(new ProtocolVersion(1, 1), Protocol.CURRENT, "1.1: repository agents (grants, store address, create/delete/prune)");
+        assertEquals(new ProtocolVersion(1, 2), Protocol.CURRENT, "1.1: repository agents (grants, store address,"
+                + " create/delete/prune); 1.2: guest channels");
         assertEquals(Protocol.CURRENT, Protocol.fromProto(Protocol.toProto(Protocol.CURRENT)));
     }
 }

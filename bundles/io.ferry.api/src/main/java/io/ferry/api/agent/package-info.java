@@ -9,10 +9,11 @@
  * enforces the roles: creating tokens and removing agents needs {@code ferry-admin}, listing
  * agents {@code ferry-viewer}. {@link io.ferry.api.agent.TaskLeases} hands the tasks of running
  * sessions to agents, also in the catalog. {@link io.ferry.api.agent.RepositoryAgents} opens
- * the repositories that repository agents hold (since 1.1).
+ * the repositories that repository agents hold (since 1.1); {@link io.ferry.api.agent.GuestChannels}
+ * reaches guests through the agents of guest interaction proxies (since 1.2).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.ferry.api.agent;
 
 import org.osgi.annotation.bundle.Export;

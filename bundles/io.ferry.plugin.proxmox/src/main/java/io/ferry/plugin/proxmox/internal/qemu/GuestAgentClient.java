@@ -51,6 +51,7 @@ public final class GuestAgentClient implements AutoCloseable {
 
     private final Path socket;
     private final String peer;
+    private final String where;
     private final Duration defaultTimeout;
     private final ReentrantLock lock = new ReentrantLock();
     private final BlockingQueue<JsonLineChannel.Frame> frames = new LinkedBlockingQueue<>();
@@ -60,9 +61,15 @@ public final class GuestAgentClient implements AutoCloseable {
     private boolean needsSync = true;
     private volatile boolean closed;
 
-    private GuestAgentClient(Path socket, Duration defaultTimeout) {
+    /** Opens a new connection to the socket (again after the peer closed one). */
+    private final java.util.function.Function<JsonLineChannel.Listener, JsonLineChannel> opener;
+
+    private GuestAgentClient(Path socket, String via, java.util.function.Function<JsonLineChannel.Listener,
+            JsonLineChannel> opener, Duration defaultTimeout) {
         this.socket = socket;
-        this.peer = "Guest agent (" + socket + ")";
+        this.where = socket + via;
+        this.peer = "Guest agent (" + where + ")";
+        this.opener = opener;
         this.defaultTimeout = positive(defaultTimeout);
     }
 
@@ -72,7 +79,27 @@ public final class GuestAgentClient implements AutoCloseable {
      * {@link #sync(Duration)} or {@link #ping(Duration)} in a loop.
      */
     public static GuestAgentClient connect(Path socket, Duration defaultTimeout) {
-        GuestAgentClient client = new GuestAgentClient(Objects.requireNonNull(socket, "socket"), defaultTimeout);
+        Objects.requireNonNull(socket, "socket");
+        return connected(new GuestAgentClient(socket, "", listener -> JsonLineChannel.open(socket, listener,
+                "ferry-qga " + socket.getFileName()), defaultTimeout));
+    }
+
+    /**
+     * Connects to the agent's socket on the machine of a guest interaction proxy, through that
+     * machine's Ferry agent ({@code channels}, opened again after the peer closed a connection).
+     *
+     * @param via      how the socket is reached, for messages (e.g. {@code the agent of gi-lin-01})
+     * @param channels opens a new byte channel to the socket
+     */
+    public static GuestAgentClient connect(Path socket, String via, java.util.function.Supplier<
+            java.nio.channels.ByteChannel> channels, Duration defaultTimeout) {
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(channels, "channels");
+        return connected(new GuestAgentClient(socket, " through " + via, listener -> JsonLineChannel.over(socket,
+                channels.get(), listener, "ferry-qga " + socket.getFileName()), defaultTimeout));
+    }
+
+    private static GuestAgentClient connected(GuestAgentClient client) {
         client.lock.lock();
         try {
             client.openChannel();
@@ -80,6 +107,11 @@ public final class GuestAgentClient implements AutoCloseable {
             client.lock.unlock();
         }
         return client;
+    }
+
+    /** The socket, and how it is reached when not from this machine ({@code … through the agent of X}). */
+    public String where() {
+        return where;
     }
 
     public Path socket() {
@@ -442,7 +474,7 @@ public final class GuestAgentClient implements AutoCloseable {
     private void openChannel() {
         frames.clear();
         needsSync = true;
-        channel = JsonLineChannel.open(socket, new JsonLineChannel.Listener() {
+        channel = opener.apply(new JsonLineChannel.Listener() {
             @Override
             public void frame(JsonLineChannel.Frame frame) {
                 frames.add(frame);
@@ -453,7 +485,7 @@ public final class GuestAgentClient implements AutoCloseable {
                 cause.ifPresent(e -> LOG.debug("{}: connection ended", peer, e));
                 frames.add(END);
             }
-        }, "ferry-qga " + socket.getFileName());
+        });
     }
 
     @Override

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +15,8 @@ import java.util.Optional;
 
 /**
  * A unix-socket connection that carries one JSON document per line, as QMP and the guest
- * agent do. A reader thread, owned by this object and stopped by {@link #close()}, cuts the
+ * agent do; or any other byte channel to such a socket (a guest channel through a guest
+ * interaction proxy's agent, {@link io.ferry.api.agent.GuestChannels}). A reader thread, owned by this object and stopped by {@link #close()}, cuts the
  * byte stream into {@link Frame}s and hands each to the listener. The byte 0xFF (never part
  * of UTF-8 JSON) is the guest agent's resynchronisation marker: it discards the partial line
  * before it and marks the next frame as {@linkplain Frame#delimited() delimited}.
@@ -37,13 +40,13 @@ final class JsonLineChannel implements AutoCloseable {
     private static final byte DELIMITER = (byte) 0xFF;
 
     private final Path socket;
-    private final SocketChannel channel;
+    private final ByteChannel channel;
     private final Listener listener;
     private final Thread reader;
     private final Object writeLock = new Object();
     private volatile boolean closing;
 
-    private JsonLineChannel(Path socket, SocketChannel channel, Listener listener, String threadName) {
+    private JsonLineChannel(Path socket, ByteChannel channel, Listener listener, String threadName) {
         this.socket = socket;
         this.channel = channel;
         this.listener = listener;
@@ -66,6 +69,11 @@ final class JsonLineChannel implements AutoCloseable {
             throw new QemuChannelException("Cannot connect to " + socket + " (" + e + "): is the VM running and is this"
                     + " its socket? QMP and guest agent sockets accept one client at a time.", e);
         }
+        return over(socket, channel, listener, threadName);
+    }
+
+    /** Carries the lines over {@code channel}, a connection to {@code socket} made elsewhere; starts the reader thread. */
+    static JsonLineChannel over(Path socket, ByteChannel channel, Listener listener, String threadName) {
         JsonLineChannel c = new JsonLineChannel(socket, channel, listener, threadName);
         c.reader.start();
         return c;
@@ -149,7 +157,7 @@ final class JsonLineChannel implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(SocketChannel channel, Exception primary) {
+    private static void closeQuietly(Channel channel, Exception primary) {
         try {
             channel.close();
         } catch (IOException e) {

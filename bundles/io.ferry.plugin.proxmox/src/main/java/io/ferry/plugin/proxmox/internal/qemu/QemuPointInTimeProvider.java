@@ -1,6 +1,7 @@
 package io.ferry.plugin.proxmox.internal.qemu;
 
 import io.ferry.api.FerryException;
+import io.ferry.api.agent.GuestChannels;
 import io.ferry.api.ValidationException;
 import io.ferry.api.paths.ScratchDirectories;
 import io.ferry.api.inventory.VirtualMachine;
@@ -30,6 +31,10 @@ import java.util.concurrent.Executors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +52,13 @@ import org.slf4j.LoggerFactory;
  * agent that does not answer or cannot freeze gives crash-consistent views and a WARNING guest
  * record. The new bitmap of each disk is {@code ferry-<generation+1>}, where the generation
  * counts the disk's good backups. See {@link QemuPointInTime} for commit and abort.
+ *
+ * <p>The guest agent is reached from the guest interaction proxy the plan chose (seed 001:
+ * 001_7a67f23d89d19bc8.txt): when that server has a Ferry agent ({@link GuestChannels}), its
+ * agent connects to the guest agent's socket and relays; when it cannot (agent not connected,
+ * socket refused, guest agent silent), {@code open} fails so that the backup server takes over
+ * as the seed says. A proxy without an agent is this machine (the backup server, or a proxy of
+ * a single-machine install): the socket is connected here.
  *
  * <p>QMP and the agent serve one client at a time: the VM's QMP socket is held from
  * {@code open} until commit or abort, the agent's only during {@code open}.
@@ -68,6 +80,8 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
     /** A seam for the tests of the thaw path: runs while the guest is frozen. */
     private volatile Runnable whileFrozen = () -> { };
     private ExecutorService recoveryExecutor; // guarded by this
+    /** The agents' guest channels, when the agent endpoint runs (a manager). */
+    private volatile GuestChannels guestChannels;
 
     /**
      * Also starts, on a thread of its own, the {@linkplain #recover() recovery} of what a Ferry
@@ -86,6 +100,18 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
         this.pingTimeout = positive("agent.ping.timeout.millis", pingTimeout);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.journal = new FreezeJournal(this.scratchRoot.resolve("journal"));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setGuestChannels(GuestChannels channels) {
+        this.guestChannels = channels;
+    }
+
+    void unsetGuestChannels(GuestChannels channels) {
+        if (this.guestChannels == channels) {
+            this.guestChannels = null;
+        }
     }
 
     void whileFrozen(Runnable hook) {
@@ -266,7 +292,7 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
         FleecingBackup fleecing = null;
         FreezeJournal.Entry intent = null;
         try {
-            agent = guestProcessing ? reachAgent(disks) : Agent.NONE;
+            agent = guestProcessing ? reachAgent(disks, guestProxy) : Agent.NONE;
             fleecing = fleecing(qmp, agent.client(), workDir);
             List<String> leftovers = fleecing.removeLeftovers();
             if (!leftovers.isEmpty()) {
@@ -418,20 +444,31 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
     private record Agent(Optional<GuestAgentClient> client, String problem) {
         static final Agent NONE = new Agent(Optional.empty(), null);
 
+        /** The socket, and the Ferry agent it was reached through if any. */
+        String where() {
+            return client.map(GuestAgentClient::where).orElse("");
+        }
+
         void close() {
             client.ifPresent(GuestAgentClient::close);
         }
     }
 
-    private Agent reachAgent(QemuVmDisks disks) {
+    private Agent reachAgent(QemuVmDisks disks, String guestProxy) {
         if (disks.agentSocket().isEmpty()) {
             return new Agent(Optional.empty(), "no guest agent socket is configured for this VM (add"
                     + " &agent=/path/to/qga.sock to its disk locations)");
         }
         Path socket = disks.agentSocket().get();
+        GuestChannels channels = guestChannels;
+        boolean remote = channels != null && guestProxy != null && !guestProxy.isEmpty()
+                && channels.enrolled(guestProxy);
         GuestAgentClient client = null;
         try {
-            client = GuestAgentClient.connect(socket, qmpTimeout);
+            client = remote
+                    ? GuestAgentClient.connect(socket, "the agent of " + guestProxy,
+                            () -> channels.open(guestProxy, socket, qmpTimeout), qmpTimeout)
+                    : GuestAgentClient.connect(socket, qmpTimeout);
             client.sync(pingTimeout);
             client.ping(pingTimeout);
             return new Agent(Optional.of(client), null);
@@ -439,7 +476,13 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
             if (client != null) {
                 client.close();
             }
-            LOG.warn("VM '{}': the guest agent at {} does not answer: {}", disks.vm(), socket, e.getMessage());
+            LOG.warn("VM '{}': the guest agent at {} does not answer{}: {}", disks.vm(), socket,
+                    remote ? " through the agent of " + guestProxy : "", e.getMessage());
+            if (remote) {
+                // seed 001: the guest interaction proxy cannot reach the guest; the backup server takes over
+                throw new FerryException("the guest agent at " + socket + " cannot be reached through the Ferry agent"
+                        + " of " + guestProxy + ": " + e.getMessage(), e);
+            }
             return new Agent(Optional.empty(), "the guest agent did not answer within " + pingTimeout.toMillis()
                     + " ms: is qemu-guest-agent running in the guest, and no other client connected to " + socket
                     + "? (" + e.getMessage() + ")");
@@ -462,11 +505,11 @@ public final class QemuPointInTimeProvider implements PointInTimeProvider {
         }
         if (!view.guestFrozen()) {
             return new GuestRecord(vm, proxy, TaskStatus.WARNING, true, CHANNEL, "the guest agent at "
-                    + disks.agentSocket().orElseThrow() + " found no file system to freeze; the backup is"
+                    + agent.where() + " found no file system to freeze; the backup is"
                     + " crash-consistent (" + views + ")", view.frozenFor());
         }
         return new GuestRecord(vm, proxy, TaskStatus.SUCCESS, true, CHANNEL, "froze the guest's file systems through the"
-                + " guest agent at " + disks.agentSocket().orElseThrow() + " for " + view.frozenFor().toMillis()
+                + " guest agent at " + agent.where() + " for " + view.frozenFor().toMillis()
                 + " ms while " + views + " were taken, then thawed", view.frozenFor());
     }
 

@@ -509,6 +509,69 @@ class QemuPointInTimeProviderTest {
         }
     }
 
+    /**
+     * Seed 001 (001_7a67f23d89d19bc8.txt): guest processing runs from the guest interaction proxy.
+     * A proxy with a Ferry agent reaches the guest agent through a channel its agent opens (here a
+     * unix socket channel made the way the agent makes it; the relay itself over the agent
+     * protocol is GuestChannelTest's); one whose agent cannot fails the open, so the backup server
+     * takes over; a proxy without an agent connects from this machine, as before.
+     */
+    @Test
+    void theGuestIsFrozenThroughTheGuestInteractionProxysAgentAndAnUnreachableOneFailsTheOpen() {
+        List<String> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.ferry.api.agent.GuestChannels channels = new io.ferry.api.agent.GuestChannels() {
+            @Override
+            public boolean enrolled(String server) {
+                return server.equals("gi-agent-01") || server.equals("gi-lost-01");
+            }
+
+            @Override
+            public java.nio.channels.ByteChannel open(String server, Path socket, Duration timeout) {
+                opened.add(server + " " + socket);
+                if (server.equals("gi-lost-01")) {
+                    throw new io.ferry.api.agent.AgentLostException("the agent of gi-lost-01 is not connected");
+                }
+                try {
+                    java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                            java.net.StandardProtocolFamily.UNIX);
+                    c.connect(java.net.UnixDomainSocketAddress.of(socket));
+                    return c;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        provider.setGuestChannels(channels);
+        vm.releaseAgent();
+        try {
+            try (PointInTime pit = provider.open(web, true, "gi-agent-01", Map.of())) {
+                GuestRecord guest = pit.guest();
+                System.out.printf("through the proxy's agent: %s%n", guest);
+                assertEquals(TaskStatus.SUCCESS, guest.status(), guest.detail());
+                assertEquals("gi-agent-01", guest.proxy());
+                assertTrue(guest.detail().contains("through the guest agent at " + vm.agentSocket()
+                        + " through the agent of gi-agent-01"), guest.detail());
+                assertTrue(guest.frozen().toNanos() > 0);
+            }
+            assertEquals(List.of("gi-agent-01 " + vm.agentSocket()), opened);
+
+            io.ferry.api.FerryException lost = assertThrows(io.ferry.api.FerryException.class,
+                    () -> provider.open(web, true, "gi-lost-01", Map.of()));
+            assertEquals("the guest agent at " + vm.agentSocket() + " cannot be reached through the Ferry agent of"
+                    + " gi-lost-01: the agent of gi-lost-01 is not connected", lost.getMessage());
+
+            try (PointInTime pit = provider.open(web, true, PROXY, Map.of())) {
+                assertEquals(TaskStatus.SUCCESS, pit.guest().status(), pit.guest().detail());
+                assertFalse(pit.guest().detail().contains("through the agent of"), pit.guest().detail());
+            }
+            assertEquals(2, opened.size(), "a proxy without an agent connects from this machine");
+        } finally {
+            provider.unsetGuestChannels(channels);
+            vm.reconnectAgent();
+        }
+        assertEquals(List.of(), ferryBitmaps("disk0"), "closed without commit: no bitmap to trust");
+    }
+
     /** Opens with guest processing; the test's own agent client steps aside (the agent serves one client). */
     private PointInTime open(Map<String, ChangedBlockLedger> ledger) {
         return open(web, ledger);
