@@ -12,9 +12,12 @@
  * API) runs its calls under the logged-in user's Subject and so inherits the same rules. A call
  * with no Subject is Ferry's own work (the scheduler, component activation, job task threads)
  * and runs as the user {@code system} with every right. docs/security.md, section "Roles".
+ *
+ * <p>{@link io.ferry.api.security.ApiTokens} (since 1.1): tokens that log scripts in as their
+ * user, with a role no higher than the user's.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.ferry.api.security;
 
 import org.osgi.annotation.bundle.Export;

@@ -120,7 +120,7 @@ class H2RecoveryTest {
 
         InventoryDatabase reopened = new InventoryDatabase(ds, url, "backup-01");
         try {
-            assertEquals(5, (int) reopened.read(c -> {
+            assertEquals(6, (int) reopened.read(c -> {
                 try (var s = c.createStatement();
                         var rs = s.executeQuery("SELECT MAX(version) FROM ferry_schema_version")) {
                     rs.next();

@@ -337,8 +337,8 @@ abstract class JobContractTest {
         InventoryFixtures.populate(inventory);
         database.stop();
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            for (String table : List.of("task_lease_candidates", "task_leases", "agents", "agent_tokens", "audit_log",
-                    "changed_block_ledger", "session_guests", "session_tasks", "sessions",
+            for (String table : List.of("api_tokens", "task_lease_candidates", "task_leases", "agents", "agent_tokens",
+                    "audit_log", "changed_block_ledger", "session_guests", "session_tasks", "sessions",
                     "job_guest_proxies", "job_proxies", "job_vms", "jobs")) {
                 s.execute("DROP TABLE " + table);
             }
@@ -387,7 +387,7 @@ abstract class JobContractTest {
         }
         database = new InventoryDatabase(db.dataSource(), db.url(), "backup-01");
         jobs = new JdbcJobService(database);
-        assertEquals(5, database.read(SchemaMigrator::currentVersion));
+        assertEquals(6, database.read(SchemaMigrator::currentVersion));
         Job old = jobs.job("old-job").orElseThrow();
         assertEquals(jobId, old.id());
         assertEquals(4, old.version());

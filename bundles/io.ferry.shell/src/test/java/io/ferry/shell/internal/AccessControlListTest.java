@@ -65,7 +65,8 @@ class AccessControlListTest {
     @Test
     void viewersReadOperatorsRunJobsAdminsChangeAndRestore() {
         for (String name : List.of("check", "plugins", "select", "host-list", "server-list", "server-show", "vm-list",
-                "job-list", "job-show", "session-list", "session-show", "backups", "repo-info", "agent-list")) {
+                "job-list", "job-show", "session-list", "session-show", "backups", "repo-info", "agent-list", "token-create",
+                "token-list", "token-revoke")) {
             assertEquals(VIEWER, acl.get(name), name);
         }
         for (String name : List.of("job-run", "job-stop", "job-retry", "backup-disk", "verify")) {
