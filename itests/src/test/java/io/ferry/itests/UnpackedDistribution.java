@@ -246,7 +246,7 @@ final class UnpackedDistribution {
         }
     }
 
-    private String logTail() {
+    String logTail() {
         try {
             List<String> lines = Files.readAllLines(home.resolve("data/log/karaf.log"));
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

@@ -67,7 +67,7 @@ public final class ApiServlet extends HttpServlet {
         String raw = request.getRequestURI();
         String path = raw.startsWith(prefix) ? raw.substring(prefix.length()) : raw;
         RequestHandler.Answer answer = handler.handle(request.getMethod(), path, query(request.getQueryString()),
-                request.getHeader("Authorization"));
+                request::getHeader);
         response.setStatus(answer.status());
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Content-Type-Options", "nosniff");

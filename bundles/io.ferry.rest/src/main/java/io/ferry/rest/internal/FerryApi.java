@@ -200,11 +200,10 @@ final class FerryApi {
 
     /** Newest first, by entry number: {@code ?before=} is the cursor of the next page. */
     private ApiResponse auditTrail(ApiRequest req) {
-        int limit = PageRequest.number(req.query("limit"), "limit", PageRequest.DEFAULT_LIMIT);
-        new PageRequest(0, limit);
+        int limit = new PageRequest(0, PageRequest.number(req.query("limit"), "limit", PageRequest.DEFAULT_LIMIT)).limit();
         int before = PageRequest.number(req.query("before"), "before", 0);
         if (before < 0) {
-            throw new BadRequestException("before", "must be an entry number, not " + before);
+            throw new ValidationException("before", "must be an entry number, not " + before);
         }
         Optional<Instant> since = req.query("since").map(FerryApi::instant);
         Optional<String> user = req.query("user");

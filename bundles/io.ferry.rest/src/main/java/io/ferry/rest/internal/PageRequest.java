@@ -1,11 +1,13 @@
 package io.ferry.rest.internal;
 
+import io.ferry.api.ValidationException;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * {@code ?offset=&limit=} of a list: offset from 0, limit 1 to {@value #MAX_LIMIT}, default
- * {@value #DEFAULT_LIMIT}. Malformed values are a 400 naming the parameter.
+ * {@value #DEFAULT_LIMIT}. A value that is not a number is a 400, a number out of range a 422
+ * (as any invalid value a service refuses); both name the parameter.
  */
 record PageRequest(int offset, int limit) {
     static final int DEFAULT_LIMIT = 100;
@@ -13,10 +15,10 @@ record PageRequest(int offset, int limit) {
 
     PageRequest {
         if (offset < 0) {
-            throw new BadRequestException("offset", "must not be negative, not " + offset);
+            throw new ValidationException("offset", "must not be negative, not " + offset);
         }
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw new BadRequestException("limit", "must be between 1 and " + MAX_LIMIT + ", not " + limit);
+            throw new ValidationException("limit", "must be between 1 and " + MAX_LIMIT + ", not " + limit);
         }
     }
 

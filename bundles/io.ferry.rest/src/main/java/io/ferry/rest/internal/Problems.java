@@ -55,6 +55,11 @@ final class Problems {
                 "Log in with HTTP Basic authentication: a user of etc/users.properties with a Ferry role");
     }
 
+    static Problem crossSite() {
+        return Problem.of("cross-site", "Forbidden", 403, "A browser sent this change from another site; the API"
+                + " accepts changes only from scripts and from its own pages");
+    }
+
     static Problem notFound(String path) {
         return Problem.of("not-found", "Not found", 404, "No resource at /api/v1" + path
                 + " (GET /api/v1/openapi.json lists them)");

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.security.auth.Subject;
 
 /**
@@ -38,8 +39,14 @@ final class RequestHandler {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
     }
 
-    Answer handle(String method, String rawPath, Map<String, List<String>> query, String authorization) {
-        Optional<Subject> subject = BasicCredentials.parse(authorization).flatMap(authenticator::login);
+    /**
+     * @param header the request's headers by name (case-insensitive), null when absent
+     */
+    Answer handle(String method, String rawPath, Map<String, List<String>> query, Function<String, String> header) {
+        if (CrossSiteRequests.refused(method, header)) {
+            return problem(Problems.crossSite(), Map.of());
+        }
+        Optional<Subject> subject = BasicCredentials.parse(header.apply("Authorization")).flatMap(authenticator::login);
         if (subject.isEmpty()) {
             return problem(Problems.unauthenticated(), Map.of("WWW-Authenticate", ApiServlet.CHALLENGE));
         }

@@ -95,10 +95,12 @@ final class Views {
     ArrayNode progress(List<TaskProgress> progress) {
         ArrayNode a = mapper.createArrayNode();
         for (TaskProgress p : progress) {
-            a.addObject().put("task", p.taskId()).put("status", p.status().name()).put("phase", p.progress().phase())
-                    .put("doneBytes", p.progress().done()).put("totalBytes", p.progress().total())
-                    .put("readBytes", p.progress().read()).put("storedBytes", p.progress().stored())
-                    .put("elapsedMillis", p.progress().elapsed().toMillis());
+            ObjectNode o = a.addObject().put("task", p.taskId()).put("status", p.status().name());
+            if (p.progress() != null) { // a queued task has none yet
+                o.put("phase", p.progress().phase()).put("doneBytes", p.progress().done())
+                        .put("totalBytes", p.progress().total()).put("readBytes", p.progress().read())
+                        .put("storedBytes", p.progress().stored()).put("elapsedMillis", p.progress().elapsed().toMillis());
+            }
         }
         return a;
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.ferry.api.ValidationException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -24,13 +25,14 @@ class PageRequestTest {
     }
 
     @Test
-    void aLimitAboveAThousandOrBelowOneIsRefusedNamingTheParameter() {
-        BadRequestException tooMany = assertThrows(BadRequestException.class,
+    void aLimitAboveAThousandOrBelowOneIsAValidationErrorNamingTheParameter() {
+        ValidationException tooMany = assertThrows(ValidationException.class,
                 () -> PageRequest.of(query(Map.of("limit", "1001"))));
         assertEquals("limit", tooMany.field());
-        assertEquals("limit", assertThrows(BadRequestException.class,
+        assertEquals("limit: must be between 1 and 1000, not 1001", tooMany.getMessage());
+        assertEquals("limit", assertThrows(ValidationException.class,
                 () -> PageRequest.of(query(Map.of("limit", "0")))).field());
-        assertEquals("offset", assertThrows(BadRequestException.class,
+        assertEquals("offset", assertThrows(ValidationException.class,
                 () -> PageRequest.of(query(Map.of("offset", "-1")))).field());
     }
 

@@ -54,13 +54,18 @@ class RequestHandlerTest {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The request's headers: only Authorization, as curl sends it. */
+    private static java.util.function.Function<String, String> auth(String authorization) {
+        return name -> name.equalsIgnoreCase("Authorization") ? authorization : null;
+    }
+
     private JsonNode json(RequestHandler.Answer answer) throws Exception {
         return mapper.readTree(answer.body());
     }
 
     @Test
     void theHandlerRunsAsTheLoggedInUser() throws Exception {
-        RequestHandler.Answer answer = handler.handle("GET", "/whoami", Map.of(), basic("vera", "right"));
+        RequestHandler.Answer answer = handler.handle("GET", "/whoami", Map.of(), auth(basic("vera", "right")));
         assertEquals(200, answer.status());
         assertEquals("vera", json(answer).path("caller").asText());
         assertTrue(json(answer).path("viewer").asBoolean());
@@ -69,7 +74,7 @@ class RequestHandlerTest {
     @Test
     void missingOrWrongCredentialsAre401WithAChallengeBeforeAnyRouting() throws Exception {
         for (String authorization : new String[] {null, basic("vera", "wrong"), basic("mallory", "right"), "Bearer x"}) {
-            RequestHandler.Answer answer = handler.handle("GET", "/no-such-path", Map.of(), authorization);
+            RequestHandler.Answer answer = handler.handle("GET", "/no-such-path", Map.of(), auth(authorization));
             assertEquals(401, answer.status(), String.valueOf(authorization));
             assertEquals(ApiServlet.CHALLENGE, answer.headers().get("WWW-Authenticate"));
             assertEquals("application/problem+json", answer.contentType());
@@ -79,22 +84,22 @@ class RequestHandlerTest {
 
     @Test
     void aRoleRefusalInsideTheServiceIs403() throws Exception {
-        RequestHandler.Answer answer = handler.handle("POST", "/jobs/nightly/run", Map.of(), basic("vera", "right"));
+        RequestHandler.Answer answer = handler.handle("POST", "/jobs/nightly/run", Map.of(), auth(basic("vera", "right")));
         assertEquals(403, answer.status());
         assertTrue(json(answer).path("detail").asText().contains("may not job-run"), answer.text());
     }
 
     @Test
     void unknownPathsAre404AndWrongMethods405WithAllow() throws Exception {
-        assertEquals(404, handler.handle("GET", "/nothing", Map.of(), basic("vera", "right")).status());
-        RequestHandler.Answer wrong = handler.handle("DELETE", "/whoami", Map.of(), basic("vera", "right"));
+        assertEquals(404, handler.handle("GET", "/nothing", Map.of(), auth(basic("vera", "right"))).status());
+        RequestHandler.Answer wrong = handler.handle("DELETE", "/whoami", Map.of(), auth(basic("vera", "right")));
         assertEquals(405, wrong.status());
         assertEquals("GET", wrong.headers().get("Allow"));
     }
 
     @Test
     void aValidationErrorIs422NamingTheFieldAsProblemJson() throws Exception {
-        RequestHandler.Answer answer = handler.handle("GET", "/invalid", Map.of(), basic("vera", "right"));
+        RequestHandler.Answer answer = handler.handle("GET", "/invalid", Map.of(), auth(basic("vera", "right")));
         assertEquals(422, answer.status());
         assertEquals("application/problem+json", answer.contentType());
         JsonNode problem = json(answer);
@@ -104,8 +109,28 @@ class RequestHandlerTest {
     }
 
     @Test
+    void aChangeABrowserSendsFromAnotherSiteIsRefusedButScriptsAndReadsAreNot() throws Exception {
+        Map<String, String> crossSite = Map.of("authorization", basic("vera", "right"), "origin", "https://evil.example",
+                "host", "127.0.0.1:8443");
+        RequestHandler.Answer refused = handler.handle("POST", "/jobs/nightly/run", Map.of(),
+                name -> crossSite.get(name.toLowerCase(java.util.Locale.ROOT)));
+        assertEquals(403, refused.status());
+        assertEquals("urn:ferry:problem:cross-site", json(refused).path("type").asText());
+        assertEquals(403, handler.handle("POST", "/jobs/nightly/run", Map.of(),
+                name -> name.equalsIgnoreCase("Sec-Fetch-Site") ? "cross-site" : null).status());
+        // the same origin, a read, or a script without Origin go through (here: to the role check)
+        Map<String, String> sameOrigin = Map.of("authorization", basic("vera", "right"), "origin", "https://127.0.0.1:8443",
+                "host", "127.0.0.1:8443", "sec-fetch-site", "same-origin");
+        RequestHandler.Answer own = handler.handle("POST", "/jobs/nightly/run", Map.of(),
+                name -> sameOrigin.get(name.toLowerCase(java.util.Locale.ROOT)));
+        assertEquals("urn:ferry:problem:access-denied", json(own).path("type").asText());
+        assertEquals(200, handler.handle("GET", "/whoami", Map.of(),
+                name -> crossSite.get(name.toLowerCase(java.util.Locale.ROOT))).status());
+    }
+
+    @Test
     void anInternalErrorIs500WithoutDetailsForTheClient() throws Exception {
-        RequestHandler.Answer answer = handler.handle("GET", "/broken", Map.of(), basic("vera", "right"));
+        RequestHandler.Answer answer = handler.handle("GET", "/broken", Map.of(), auth(basic("vera", "right")));
         assertEquals(500, answer.status());
         assertFalse(answer.text().contains("internal detail"), answer.text());
         assertFalse(answer.text().contains("NullPointerException"), answer.text());
