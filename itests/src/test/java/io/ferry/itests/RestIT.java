@@ -315,6 +315,18 @@ public class RestIT {
                 .anyMatch(e -> "job-run".equals(e.get("action")) && "OK".equals(e.get("result"))));
         // nothing runs any more: stopping is a conflict
         problem(call("POST", "/jobs/pve-daily/stop", OPERATOR), 409);
+        // the failed disk runs again in a new session, which says what it retries
+        problem(call("POST", location.substring("/api/v1".length()) + "/retry", VIEWER), 403);
+        HttpResponse<String> retry = call("POST", location.substring("/api/v1".length()) + "/retry", OPERATOR);
+        assertEquals(retry.body(), 202, retry.statusCode());
+        Map<String, Object> retried = Json.object(Json.parse(retry.body()));
+        assertEquals(started.get("id"), retried.get("retryOf"));
+        Map<String, Object> second = ok("/sessions/" + retried.get("id"), OPERATOR);
+        while ("RUNNING".equals(second.get("status")) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            second = ok("/sessions/" + retried.get("id"), OPERATOR);
+        }
+        assertNotEquals("the retry did not end: " + second, "RUNNING", second.get("status"));
     }
 
     @Test
@@ -322,7 +334,7 @@ public class RestIT {
         Map<String, Object> document = ok("/openapi.json", VIEWER);
         assertTrue(String.valueOf(document.get("openapi")).startsWith("3."));
         Map<String, Object> paths = Json.object(document.get("paths"));
-        Map<String, String> examples = Map.of("{name}", "pve-daily", "{id}", "no-such-session");
+        Map<String, String> examples = Map.of("{name}", "pve-daily", "{id}", "ffffffff-0000");
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Object> path : paths.entrySet()) {
             String concrete = path.getKey();
@@ -355,6 +367,6 @@ public class RestIT {
             }
         }
         assertTrue(String.join("\n", problems), problems.isEmpty());
-        assertEquals(paths.keySet().toString(), 17, paths.size());
+        assertEquals(paths.keySet().toString(), 18, paths.size());
     }
 }

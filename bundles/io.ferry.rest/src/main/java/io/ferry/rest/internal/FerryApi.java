@@ -96,6 +96,7 @@ final class FerryApi {
         r.post("/jobs/{name}/stop", req -> ApiResponse.ok(views.session(sessions.stop(req.parameter("name")), true)));
         r.get("/sessions", this::sessions);
         r.get("/sessions/{id}", this::session);
+        r.post("/sessions/{id}/retry", this::retrySession);
         r.get("/audit", this::auditTrail);
         r.get("/plugins", req -> ApiResponse.ok(inMemoryPage(req, selection.plugins(), "/plugins", views::plugin)));
         r.get("/agents", this::agentList);
@@ -166,6 +167,12 @@ final class FerryApi {
     /** Starts a session of the job (as ferry:job-run --no-wait); 202 with the session's address. */
     private ApiResponse runJob(ApiRequest req) {
         Session started = sessions.start(req.parameter("name"), "manual");
+        return ApiResponse.accepted(views.session(started, true), BASE + "/sessions/" + Paths.encode(started.id()));
+    }
+
+    /** Runs the failed and stopped tasks of a finished session again (as ferry:job-retry --no-wait). */
+    private ApiResponse retrySession(ApiRequest req) {
+        Session started = sessions.retry(req.parameter("id"));
         return ApiResponse.accepted(views.session(started, true), BASE + "/sessions/" + Paths.encode(started.id()));
     }
 
