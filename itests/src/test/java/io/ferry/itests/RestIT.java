@@ -40,8 +40,8 @@ import org.junit.Test;
  * {@code bin/start} and called from outside over real HTTPS, trusting only the manager's CA
  * ({@code data/ferry/ca/ca.crt}): logins against the shell's JAAS realm, each role's allowed
  * and refused calls (401, 403), 404, 405, 422 naming the field, paging through a few hundred
- * VMs, an operator's job run followed to its end through the session resource, and the
- * OpenAPI document against the live endpoints.
+ * VMs, an operator's job run followed to its end through the session resource, API tokens
+ * (created, used with their role, revoked), and the OpenAPI document against the live endpoints.
  */
 public class RestIT {
     private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(4);
@@ -329,6 +329,70 @@ public class RestIT {
         assertNotEquals("the retry did not end: " + second, "RUNNING", second.get("status"));
     }
 
+    private static HttpResponse<String> createToken(String user, String json) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/tokens")).timeout(CALL_TIMEOUT)
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + PASSWORD).getBytes(UTF_8)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> withToken(String method, String path, String token) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(CALL_TIMEOUT)
+                .header("Authorization", "Bearer " + token).method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    public void anAdministratorIssuesATokenThatCallsWithItsRoleUntilItIsRevoked() throws Exception {
+        problem(createToken(VIEWER, "{\"name\": \"sneaky\", \"role\": \"admin\"}"), 403);
+        Map<String, Object> badRole = problem(createToken(ADMIN, "{\"name\": \"bot\", \"role\": \"root\"}"), 422);
+        assertEquals("role", badRole.get("field"));
+        Map<String, Object> badName = problem(createToken(ADMIN, "{\"name\": \"two words\", \"role\": \"viewer\"}"), 422);
+        assertEquals("name", badName.get("field"));
+        assertEquals("body", problem(createToken(ADMIN, "not json"), 400).get("field"));
+
+        HttpResponse<String> created = createToken(ADMIN, "{\"name\": \"nightly-script\", \"role\": \"viewer\", \"expires\": \"1d\"}");
+        assertEquals(created.body(), 201, created.statusCode());
+        Map<String, Object> token = Json.object(Json.parse(created.body()));
+        String text = (String) token.get("token");
+        assertTrue(text, text.startsWith("ferry_" + token.get("id") + "_"));
+        assertEquals("ferry-viewer", token.get("role"));
+        assertEquals("/api/v1/tokens/" + token.get("id"), created.headers().firstValue("Location").orElse(""));
+
+        // the token reads as a viewer named like the token, and may not run a job
+        assertEquals(200, withToken("GET", "/servers", text).statusCode());
+        Map<String, Object> refused = problem(withToken("POST", "/jobs/pve-daily/run", text), 403);
+        assertTrue(refused.toString(), String.valueOf(refused.get("detail")).contains("'nightly-script' (ferry-viewer)"));
+        problem(withToken("GET", "/servers", text.substring(0, text.length() - 2) + "xx"), 401);
+
+        // listed without its secret; stored hashed, owner-only
+        HttpResponse<String> list = call("GET", "/tokens", ADMIN);
+        assertEquals(list.body(), 200, list.statusCode());
+        String secret = text.substring(text.lastIndexOf('_') + 1);
+        assertFalse(list.body(), list.body().contains(secret));
+        assertTrue(list.body(), Json.objects(Json.object(Json.parse(list.body())).get("items")).stream()
+                .anyMatch(t -> token.get("id").equals(t.get("id")) && "active".equals(t.get("state"))));
+        Path stored = ferry.home().resolve("data/ferry/rest/tokens.json");
+        assertFalse(Files.readString(stored, UTF_8).contains(secret));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stored)));
+        problem(call("GET", "/tokens", OPERATOR), 403);
+
+        // revoked: refused at once, listed as revoked, and the trail names who did what
+        HttpResponse<String> revoke = call("DELETE", "/tokens/" + token.get("id"), ADMIN);
+        assertEquals(revoke.body(), 200, revoke.statusCode());
+        assertEquals("revoked", Json.object(Json.parse(revoke.body())).get("state"));
+        problem(withToken("GET", "/servers", text), 401);
+        Map<String, Object> audit = ok("/audit?limit=200", ADMIN);
+        List<Map<String, Object>> entries = Json.objects(audit.get("items"));
+        assertTrue(audit.toString(), entries.stream().anyMatch(e -> "token-create".equals(e.get("action"))
+                && ADMIN.equals(e.get("user")) && "OK".equals(e.get("result"))));
+        assertTrue(audit.toString(), entries.stream().anyMatch(e -> "token-revoke".equals(e.get("action"))
+                && ADMIN.equals(e.get("user"))));
+        assertTrue(audit.toString(), entries.stream().anyMatch(e -> "job-run".equals(e.get("action"))
+                && "nightly-script".equals(e.get("user")) && "DENIED".equals(e.get("result"))));
+        assertFalse("a token secret reached the audit trail", audit.toString().contains(secret));
+    }
+
     @Test
     public void everyDocumentedPathAnswersAndTheDocumentListsThemAll() throws Exception {
         Map<String, Object> document = ok("/openapi.json", VIEWER);
@@ -367,6 +431,6 @@ public class RestIT {
             }
         }
         assertTrue(String.join("\n", problems), problems.isEmpty());
-        assertEquals(paths.keySet().toString(), 18, paths.size());
+        assertEquals(paths.keySet().toString(), 20, paths.size());
     }
 }

@@ -12,14 +12,21 @@ import java.util.Optional;
  * @param path       the path below {@code /api/v1}, as requested (for links)
  * @param parameters the path template's parameters, decoded
  * @param query      the query parameters, decoded; the first value of each
+ * @param body       the request body, empty when there is none
  */
-record ApiRequest(String method, String path, Map<String, String> parameters, Map<String, List<String>> query) {
+record ApiRequest(String method, String path, Map<String, String> parameters, Map<String, List<String>> query,
+        byte[] body) {
 
     ApiRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
         parameters = Map.copyOf(parameters);
         query = Map.copyOf(query);
+        body = body.clone();
+    }
+
+    ApiRequest(String method, String path, Map<String, String> parameters, Map<String, List<String>> query) {
+        this(method, path, parameters, query, new byte[0]);
     }
 
     /** A path parameter the route declares. */

@@ -10,6 +10,8 @@ import io.ferry.api.job.JobService;
 import io.ferry.api.selection.SelectionService;
 import io.ferry.api.session.SessionService;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +48,9 @@ public final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     static final String REALM = "karaf";
     static final String CHALLENGE = "Basic realm=\"Ferry\", charset=\"UTF-8\"";
+    static final String TOKENS_FILE = "tokens.json";
+    /** Request bodies are small JSON objects. */
+    static final int MAX_BODY = 64 * 1024;
 
     private final transient RequestHandler handler;
 
@@ -56,9 +61,10 @@ public final class ApiServlet extends HttpServlet {
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
             AgentRegistry agents) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        TokenStore tokens = new TokenStore(HttpsListener.directory().resolve(TOKENS_FILE), Clock.systemUTC());
         FerryApi api = new FerryApi(inventory, transfer, jobs, sessions, selection, audit,
-                () -> Optional.ofNullable(agents), mapper, Clock.systemUTC());
-        this.handler = new RequestHandler(api.router(), new JaasAuthenticator(REALM), mapper);
+                () -> Optional.ofNullable(agents), tokens, mapper, Clock.systemUTC());
+        this.handler = new RequestHandler(api.router(), new Logins(new JaasAuthenticator(REALM)::login, tokens), mapper);
     }
 
     @Override
@@ -67,7 +73,7 @@ public final class ApiServlet extends HttpServlet {
         String raw = request.getRequestURI();
         String path = raw.startsWith(prefix) ? raw.substring(prefix.length()) : raw;
         RequestHandler.Answer answer = handler.handle(request.getMethod(), path, query(request.getQueryString()),
-                request::getHeader);
+                request::getHeader, () -> body(request));
         response.setStatus(answer.status());
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Content-Type-Options", "nosniff");
@@ -78,6 +84,18 @@ public final class ApiServlet extends HttpServlet {
             try (OutputStream out = response.getOutputStream()) {
                 out.write(answer.body());
             }
+        }
+    }
+
+    private static byte[] body(HttpServletRequest request) {
+        try (InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes(MAX_BODY + 1);
+            if (body.length > MAX_BODY) {
+                throw new BadRequestException("body", "is larger than " + MAX_BODY / 1024 + " KiB");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the request body", e);
         }
     }
 

@@ -3,8 +3,9 @@ package io.ferry.rest.internal;
 import java.util.Optional;
 import javax.security.auth.Subject;
 
-/** Checks a user's password; the Subject holds the user's principals and roles. */
+/** Logs a request in from its {@code Authorization} header; the Subject holds the user and roles. */
 @FunctionalInterface
 interface Authenticator {
-    Optional<Subject> login(BasicCredentials credentials);
+    /** The caller the header proves; empty when it is missing, malformed or wrong. */
+    Optional<Subject> authenticate(String authorization);
 }

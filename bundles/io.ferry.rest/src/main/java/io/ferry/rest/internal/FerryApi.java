@@ -1,5 +1,6 @@
 package io.ferry.rest.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferry.api.NotFoundException;
 import io.ferry.api.ValidationException;
 import io.ferry.api.agent.AgentRegistry;
+import io.ferry.api.audit.Audit;
 import io.ferry.api.audit.AuditLog;
 import io.ferry.api.audit.AuditPage;
 import io.ferry.api.audit.AuditQuery;
@@ -18,6 +20,8 @@ import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmQuery;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobService;
+import io.ferry.api.security.Caller;
+import io.ferry.api.security.FerryRole;
 import io.ferry.api.selection.SelectionService;
 import io.ferry.api.session.Session;
 import io.ferry.api.session.SessionService;
@@ -27,6 +31,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -38,6 +43,8 @@ import java.util.OptionalLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The resources of {@code /api/v1}: each route is one call of a Ferry service, the call the
@@ -48,6 +55,7 @@ import java.util.function.Supplier;
 final class FerryApi {
     static final String BASE = "/api/v1";
     static final String OPENAPI_RESOURCE = "openapi.json";
+    private static final Pattern VALIDITY = Pattern.compile("(\\d{1,6})([mhd])");
 
     private final InventoryService inventory;
     private final InventoryTransfer transfer;
@@ -56,14 +64,16 @@ final class FerryApi {
     private final SelectionService selection;
     private final AuditLog audit;
     private final Supplier<Optional<AgentRegistry>> agents;
+    private final TokenStore tokens;
+    private final Audit audited;
     private final ObjectMapper mapper;
     private final Views views;
     private final Clock clock;
     private final Router router = new Router();
 
     FerryApi(InventoryService inventory, InventoryTransfer transfer, JobService jobs, SessionService sessions,
-            SelectionService selection, AuditLog audit, Supplier<Optional<AgentRegistry>> agents, ObjectMapper mapper,
-            Clock clock) {
+            SelectionService selection, AuditLog audit, Supplier<Optional<AgentRegistry>> agents, TokenStore tokens,
+            ObjectMapper mapper, Clock clock) {
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.transfer = Objects.requireNonNull(transfer, "transfer");
         this.jobs = Objects.requireNonNull(jobs, "jobs");
@@ -71,6 +81,8 @@ final class FerryApi {
         this.selection = Objects.requireNonNull(selection, "selection");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.agents = Objects.requireNonNull(agents, "agents");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.audited = Audit.to(audit);
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.views = new Views(mapper);
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -100,6 +112,9 @@ final class FerryApi {
         r.get("/audit", this::auditTrail);
         r.get("/plugins", req -> ApiResponse.ok(inMemoryPage(req, selection.plugins(), "/plugins", views::plugin)));
         r.get("/agents", this::agentList);
+        r.get("/tokens", this::tokenList);
+        r.post("/tokens", this::createToken);
+        r.add("DELETE", "/tokens/{id}", this::revokeToken);
     }
 
     // --- inventory ----------------------------------------------------------------------------
@@ -244,6 +259,89 @@ final class FerryApi {
         Instant now = clock.instant();
         return ApiResponse.ok(inMemoryPage(req, agents.get().map(AgentRegistry::agents).orElse(List.of()), "/agents",
                 a -> views.agent(a, now)));
+    }
+
+    // --- API tokens (ferry-admin) -------------------------------------------------------------
+
+    private ApiResponse tokenList(ApiRequest req) {
+        audited.read(FerryRole.ADMIN, "token-list");
+        Instant now = clock.instant();
+        return ApiResponse.ok(inMemoryPage(req, tokens.list(), "/tokens", t -> tokenView(t, now)));
+    }
+
+    /** {@code {"name": ..., "role": "operator", "expires": "30d"}}: 201 with the token, shown only now. */
+    private ApiResponse createToken(ApiRequest req) {
+        JsonNode body = jsonObject(req);
+        String name = text(body, "name").orElseThrow(() -> new ValidationException("name", "is missing"));
+        FerryRole role = role(text(body, "role").orElseThrow(() -> new ValidationException("role", "is missing")));
+        Duration validity = validity(text(body, "expires").orElse("30d"));
+        TokenStore.Created created = audited.change(FerryRole.ADMIN, "token-create", name + " (" + role.roleName() + ")",
+                () -> tokens.create(name, role, validity, Caller.current().user()));
+        ObjectNode view = tokenView(created.token(), clock.instant());
+        view.put("token", created.text());
+        return new ApiResponse(201, view, ApiResponse.JSON,
+                Map.of("Location", BASE + "/tokens/" + created.token().id()));
+    }
+
+    private ApiResponse revokeToken(ApiRequest req) {
+        String id = req.parameter("id");
+        ApiToken revoked = audited.change(FerryRole.ADMIN, "token-revoke", id, () -> tokens.revoke(id));
+        return ApiResponse.ok(tokenView(revoked, clock.instant()));
+    }
+
+    private ObjectNode tokenView(ApiToken t, Instant now) {
+        ObjectNode o = mapper.createObjectNode().put("id", t.id()).put("name", t.name()).put("role", t.role().roleName())
+                .put("state", t.state(now)).put("created", t.created().toString()).put("createdBy", t.createdBy())
+                .put("expires", t.expires().toString());
+        t.revoked().ifPresent(r -> o.put("revoked", r.toString()));
+        return o;
+    }
+
+    /** {@code viewer}, {@code operator}, {@code admin}, or the role names {@code ferry-viewer}... */
+    static FerryRole role(String text) {
+        return FerryRole.ofRoleName(text).or(() -> FerryRole.ofRoleName("ferry-" + text))
+                .orElseThrow(() -> new ValidationException("role", "'" + text + "' is not a Ferry role: viewer,"
+                        + " operator or admin"));
+    }
+
+    /** {@code 30m}, {@code 12h}, {@code 30d}. */
+    static Duration validity(String text) {
+        Matcher m = VALIDITY.matcher(text.strip());
+        if (!m.matches()) {
+            throw new ValidationException("expires", "'" + text + "' is not a duration such as 30m, 12h or 30d");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    private JsonNode jsonObject(ApiRequest req) {
+        JsonNode body;
+        try {
+            body = mapper.readTree(req.body());
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException("body", "is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot parse the request body", e);
+        }
+        if (body == null || !body.isObject()) {
+            throw new BadRequestException("body", "must be a JSON object");
+        }
+        return body;
+    }
+
+    private static Optional<String> text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw new ValidationException(field, "must be a string");
+        }
+        return Optional.of(value.asText());
     }
 
     // --- helpers ------------------------------------------------------------------------------

@@ -158,7 +158,8 @@ public final class HttpsListener {
         throw new IllegalStateException("The manager's CA holds no EC or RSA server key");
     }
 
-    private static Path directory() {
+    /** {@code ${karaf.data}/ferry/rest}: the keystore, its password and the API tokens. */
+    static Path directory() {
         String data = System.getProperty("karaf.data");
         if (data == null || data.isBlank()) {
             throw new IllegalStateException("karaf.data is not set: the HTTPS listener runs inside Karaf only");

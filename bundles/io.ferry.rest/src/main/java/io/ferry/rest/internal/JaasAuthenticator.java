@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * that knows its realms and boot-delegates its login module's package, so a plain
  * {@link LoginContext} finds them.
  */
-final class JaasAuthenticator implements Authenticator {
+final class JaasAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(JaasAuthenticator.class);
 
     private final String realm;
@@ -27,8 +27,7 @@ final class JaasAuthenticator implements Authenticator {
         this.realm = Objects.requireNonNull(realm, "realm");
     }
 
-    @Override
-    public Optional<Subject> login(BasicCredentials credentials) {
+    Optional<Subject> login(BasicCredentials credentials) {
         Subject subject = new Subject();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.security.auth.Subject;
 
 /**
@@ -43,10 +44,18 @@ final class RequestHandler {
      * @param header the request's headers by name (case-insensitive), null when absent
      */
     Answer handle(String method, String rawPath, Map<String, List<String>> query, Function<String, String> header) {
+        return handle(method, rawPath, query, header, () -> new byte[0]);
+    }
+
+    /**
+     * @param body reads the request body (only once the caller is logged in and the route found)
+     */
+    Answer handle(String method, String rawPath, Map<String, List<String>> query, Function<String, String> header,
+            Supplier<byte[]> body) {
         if (CrossSiteRequests.refused(method, header)) {
             return problem(Problems.crossSite(), Map.of());
         }
-        Optional<Subject> subject = BasicCredentials.parse(header.apply("Authorization")).flatMap(authenticator::login);
+        Optional<Subject> subject = authenticator.authenticate(header.apply("Authorization"));
         if (subject.isEmpty()) {
             return problem(Problems.unauthenticated(), Map.of("WWW-Authenticate", ApiServlet.CHALLENGE));
         }
@@ -59,8 +68,8 @@ final class RequestHandler {
             return problem(Problems.methodNotAllowed(method, path, match.allowed()),
                     Map.of("Allow", String.join(", ", match.allowed())));
         }
-        ApiRequest request = new ApiRequest(method, path, match.parameters(), query);
         try {
+            ApiRequest request = new ApiRequest(method, path, match.parameters(), query, body.get());
             ApiResponse response = ApiServlet.runAs(subject.get(), () -> match.route().handler().handle(request));
             return answer(response);
         } catch (Exception | LinkageError e) {

@@ -14,6 +14,7 @@ import io.ferry.api.selection.SelectionService;
 import io.ferry.api.session.SessionService;
 import java.io.InputStream;
 import java.lang.reflect.Proxy;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.Locale;
@@ -39,7 +40,8 @@ class OpenApiDocumentTest {
     static Router routes() {
         return new FerryApi(unused(InventoryService.class), unused(InventoryTransfer.class), unused(JobService.class),
                 unused(SessionService.class), unused(SelectionService.class), unused(AuditLog.class),
-                () -> Optional.<AgentRegistry>empty(), new ObjectMapper(), Clock.systemUTC()).router();
+                () -> Optional.<AgentRegistry>empty(), new TokenStore(Path.of("unused-tokens.json"), Clock.systemUTC()),
+                new ObjectMapper(), Clock.systemUTC()).router();
     }
 
     @Test

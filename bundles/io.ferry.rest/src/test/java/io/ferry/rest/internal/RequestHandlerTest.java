@@ -26,13 +26,13 @@ class RequestHandlerTest {
     record RolePrincipal(String getName) implements Principal {
     }
 
-    private static final Authenticator VERA_ONLY = credentials -> {
+    private static final Authenticator VERA_ONLY = header -> BasicCredentials.parse(header).flatMap(credentials -> {
         if (!credentials.user().equals("vera") || !credentials.password().equals("right")) {
             return Optional.empty();
         }
         return Optional.of(new Subject(true, Set.of(new UserPrincipal("vera"), new RolePrincipal("ferry-viewer")),
                 Set.of(), Set.of()));
-    };
+    });
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final Router router = new Router()
