@@ -189,7 +189,11 @@ public class RestIT {
         } catch (IOException expected) {
             // the TLS connector drops a plain-text request
         }
-        String settings = Files.readString(ferry.home().resolve(FerryContainer.REST_CFG), UTF_8);
+        Path cfg = ferry.home().resolve(FerryContainer.REST_CFG);
+        String settings = Files.readString(cfg, UTF_8);
+        // it holds the keystore password now
+        assertTrue(settings, settings.contains("org.ops4j.pax.web.ssl.keystore.password"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cfg)));
         assertTrue(settings, settings.matches("(?s).*\\norg\\.osgi\\.service\\.http\\.enabled\\s*=\\s*false\\b.*"));
         assertTrue(settings, settings.matches("(?s).*\\norg\\.ops4j\\.pax\\.web\\.listening\\.addresses\\s*=\\s*127\\.0\\.0\\.1\\b.*"));
         Path rest = ferry.home().resolve("data/ferry/rest");

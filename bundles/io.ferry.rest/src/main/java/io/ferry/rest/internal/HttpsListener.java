@@ -3,7 +3,9 @@ package io.ferry.rest.internal;
 import io.ferry.pki.ManagerCa;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Dictionary;
@@ -96,6 +98,7 @@ public final class HttpsListener {
             Configuration configuration = configurations.getConfiguration(PAX_WEB_PID, "?");
             Dictionary<String, Object> current = configuration.getProperties();
             Dictionary<String, Object> updated = merged(current, wanted);
+            ownerOnly(configurationFile());
             if (updated != null) {
                 configuration.update(updated);
                 LOG.info("HTTPS listener: certificate {} (serial {}), keystore {}",
@@ -103,6 +106,21 @@ public final class HttpsListener {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot configure the HTTPS listener (" + PAX_WEB_PID + ")", e);
+        }
+    }
+
+    /**
+     * Karaf saves the configuration, keystore password included, into this file; it is made
+     * readable by Ferry's user only (Karaf rewrites it in place, keeping the mode).
+     */
+    static Path configurationFile() {
+        String etc = System.getProperty("karaf.etc");
+        return etc == null ? null : Path.of(etc, PAX_WEB_PID + ".cfg");
+    }
+
+    private static void ownerOnly(Path file) throws IOException {
+        if (file != null && Files.isRegularFile(file)) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         }
     }
 
