@@ -29,6 +29,9 @@ final class FerryContainer {
 
     static final String PATHS_CFG = "etc/io.ferry.paths.cfg";
 
+    /** Pax Web's configuration: the REST API's HTTPS listener. */
+    static final String REST_CFG = "etc/org.ops4j.pax.web.cfg";
+
     private FerryContainer() {
     }
 
@@ -62,7 +65,8 @@ final class FerryContainer {
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
-                editConfigurationFilePut("etc/io.ferry.agent.manager.cfg", "port", freePort())));
+                editConfigurationFilePut("etc/io.ferry.agent.manager.cfg", "port", freePort()),
+                editConfigurationFilePut(REST_CFG, "org.osgi.service.http.port.secure", freePort())));
         // Confined paths (etc/io.ferry.paths.cfg): the tests' disks, sockets, repositories, password
         // files and restores are under ${karaf.data} and /tmp; imports also read the shipped samples/
         for (String setting : List.of("disk.roots", "socket.roots", "restore.roots", "password.roots",

@@ -34,13 +34,15 @@ final class UnpackedDistribution {
 
     private final Path home;
     private final String sshPort;
+    private final String httpsPort;
 
-    private UnpackedDistribution(Path home, String sshPort) {
+    private UnpackedDistribution(Path home, String sshPort, String httpsPort) {
         this.home = home;
         this.sshPort = sshPort;
+        this.httpsPort = httpsPort;
     }
 
-    /** Unpacks {@code zip} under {@code parent} and gives it free SSH and RMI ports. */
+    /** Unpacks {@code zip} under {@code parent} and gives it free SSH, RMI, agent and HTTPS ports. */
     static UnpackedDistribution unpack(Path zip, Path parent) throws IOException {
         Files.createDirectories(parent);
         List<Path> top = new ArrayList<>();
@@ -80,11 +82,18 @@ final class UnpackedDistribution {
         setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", FerryContainer.freePort());
         setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", FerryContainer.freePort());
         setProperty(home.resolve("etc/io.ferry.agent.manager.cfg"), "port", FerryContainer.freePort());
-        return new UnpackedDistribution(home, sshPort);
+        String httpsPort = FerryContainer.freePort();
+        setProperty(home.resolve(FerryContainer.REST_CFG), "org.osgi.service.http.port.secure", httpsPort);
+        return new UnpackedDistribution(home, sshPort, httpsPort);
     }
 
     Path home() {
         return home;
+    }
+
+    /** The REST API's HTTPS port (etc/org.ops4j.pax.web.cfg). */
+    int httpsPort() {
+        return Integer.parseInt(httpsPort);
     }
 
     void start() throws IOException, InterruptedException {
@@ -237,7 +246,7 @@ final class UnpackedDistribution {
         }
     }
 
-    private String logTail() {
+    String logTail() {
         try {
             List<String> lines = Files.readAllLines(home.resolve("data/log/karaf.log"));
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

@@ -1,0 +1,50 @@
+package io.ferry.rest.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A request as a handler sees it.
+ *
+ * @param method     HTTP method, upper case
+ * @param path       the path below {@code /api/v1}, as requested (for links)
+ * @param parameters the path template's parameters, decoded
+ * @param query      the query parameters, decoded; the first value of each
+ * @param body       the request body, empty when there is none
+ */
+record ApiRequest(String method, String path, Map<String, String> parameters, Map<String, List<String>> query,
+        byte[] body) {
+
+    ApiRequest {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(path, "path");
+        parameters = Map.copyOf(parameters);
+        query = Map.copyOf(query);
+        body = body.clone();
+    }
+
+    ApiRequest(String method, String path, Map<String, String> parameters, Map<String, List<String>> query) {
+        this(method, path, parameters, query, new byte[0]);
+    }
+
+    /** A path parameter the route declares. */
+    String parameter(String name) {
+        String value = parameters.get(name);
+        if (value == null) {
+            throw new IllegalStateException("route has no parameter {" + name + "}");
+        }
+        return value;
+    }
+
+    /** A query parameter, stripped; empty when absent or blank. */
+    Optional<String> query(String name) {
+        List<String> values = query.get(name);
+        if (values == null || values.isEmpty()) {
+            return Optional.empty();
+        }
+        String value = values.get(0).strip();
+        return value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+}

@@ -1,0 +1,409 @@
+package io.ferry.rest.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferry.api.NotFoundException;
+import io.ferry.api.ValidationException;
+import io.ferry.api.agent.AgentRegistry;
+import io.ferry.api.audit.Audit;
+import io.ferry.api.audit.AuditLog;
+import io.ferry.api.audit.AuditPage;
+import io.ferry.api.audit.AuditQuery;
+import io.ferry.api.inventory.InventoryService;
+import io.ferry.api.inventory.InventoryTransfer;
+import io.ferry.api.inventory.ManagedServer;
+import io.ferry.api.inventory.PlatformHost;
+import io.ferry.api.inventory.VirtualMachine;
+import io.ferry.api.inventory.VmQuery;
+import io.ferry.api.job.Job;
+import io.ferry.api.job.JobService;
+import io.ferry.api.security.Caller;
+import io.ferry.api.security.FerryRole;
+import io.ferry.api.selection.SelectionService;
+import io.ferry.api.session.Session;
+import io.ferry.api.session.SessionService;
+import io.ferry.api.session.SessionStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The resources of {@code /api/v1}: each route is one call of a Ferry service, the call the
+ * matching shell command makes (io.ferry.shell), so the services' role checks and audit trail
+ * apply as they do in the shell. Read routes need {@code ferry-viewer}, job run and stop
+ * {@code ferry-operator}, the audit trail {@code ferry-admin}: the services decide.
+ */
+final class FerryApi {
+    static final String BASE = "/api/v1";
+    static final String OPENAPI_RESOURCE = "openapi.json";
+    private static final Pattern VALIDITY = Pattern.compile("(\\d{1,6})([mhd])");
+
+    private final InventoryService inventory;
+    private final InventoryTransfer transfer;
+    private final JobService jobs;
+    private final SessionService sessions;
+    private final SelectionService selection;
+    private final AuditLog audit;
+    private final Supplier<Optional<AgentRegistry>> agents;
+    private final TokenStore tokens;
+    private final Audit audited;
+    private final ObjectMapper mapper;
+    private final Views views;
+    private final Clock clock;
+    private final Router router = new Router();
+
+    FerryApi(InventoryService inventory, InventoryTransfer transfer, JobService jobs, SessionService sessions,
+            SelectionService selection, AuditLog audit, Supplier<Optional<AgentRegistry>> agents, TokenStore tokens,
+            ObjectMapper mapper, Clock clock) {
+        this.inventory = Objects.requireNonNull(inventory, "inventory");
+        this.transfer = Objects.requireNonNull(transfer, "transfer");
+        this.jobs = Objects.requireNonNull(jobs, "jobs");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.selection = Objects.requireNonNull(selection, "selection");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.agents = Objects.requireNonNull(agents, "agents");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.audited = Audit.to(audit);
+        this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.views = new Views(mapper);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        routes(router);
+    }
+
+    Router router() {
+        return router;
+    }
+
+    private void routes(Router r) {
+        r.get("/openapi.json", req -> new ApiResponse(200, openApi(), ApiResponse.JSON, Map.of()));
+        r.get("/servers", this::servers);
+        r.get("/servers/{name}", req -> ApiResponse.ok(server(req.parameter("name"))));
+        r.get("/roles", this::roles);
+        r.get("/hosts", this::hosts);
+        r.get("/hosts/{name}", req -> ApiResponse.ok(host(req.parameter("name"))));
+        r.get("/vms", this::vms);
+        r.get("/vms/{name}", req -> ApiResponse.ok(vm(req.parameter("name"))));
+        r.get("/jobs", req -> ApiResponse.ok(inMemoryPage(req, jobs.jobs(), "/jobs", views::job)));
+        r.get("/jobs/{name}", req -> ApiResponse.ok(views.job(job(req.parameter("name")))));
+        r.post("/jobs/{name}/run", this::runJob);
+        r.post("/jobs/{name}/stop", req -> ApiResponse.ok(views.session(sessions.stop(req.parameter("name")), true)));
+        r.get("/sessions", this::sessions);
+        r.get("/sessions/{id}", this::session);
+        r.post("/sessions/{id}/retry", this::retrySession);
+        r.get("/audit", this::auditTrail);
+        r.get("/plugins", req -> ApiResponse.ok(inMemoryPage(req, selection.plugins(), "/plugins", views::plugin)));
+        r.get("/agents", this::agentList);
+        r.get("/tokens", this::tokenList);
+        r.post("/tokens", this::createToken);
+        r.add("DELETE", "/tokens/{id}", this::revokeToken);
+    }
+
+    // --- inventory ----------------------------------------------------------------------------
+
+    private ApiResponse servers(ApiRequest req) {
+        List<ManagedServer> all = inventory.servers();
+        return ApiResponse.ok(exportedPage(req, all, "/servers", transfer::writeServers));
+    }
+
+    private JsonNode server(String name) {
+        ManagedServer server = inventory.server(name).orElseThrow(() -> notFound("server", name, "/servers"));
+        return exported(List.of(server), transfer::writeServers).get(0);
+    }
+
+    /** Every role held, one item per server and role: the server's name and the role as the export file writes it. */
+    private ApiResponse roles(ApiRequest req) {
+        List<ManagedServer> all = inventory.servers();
+        JsonNode servers = exported(all, transfer::writeServers);
+        List<JsonNode> roles = new ArrayList<>();
+        for (JsonNode server : servers) {
+            for (JsonNode role : server.path("roles")) {
+                ObjectNode item = mapper.createObjectNode().put("server", server.path("name").asText());
+                item.setAll((ObjectNode) role);
+                roles.add(item);
+            }
+        }
+        return ApiResponse.ok(inMemoryPage(req, roles, "/roles", Function.identity()));
+    }
+
+    private ApiResponse hosts(ApiRequest req) {
+        return ApiResponse.ok(exportedPage(req, inventory.hosts(), "/hosts", transfer::writeHosts));
+    }
+
+    private JsonNode host(String name) {
+        PlatformHost host = inventory.host(name).orElseThrow(() -> notFound("host", name, "/hosts"));
+        return exported(List.of(host), transfer::writeHosts).get(0);
+    }
+
+    /** VMs page by page from the inventory (VmQuery's offset and limit): 100k VMs never come back at once. */
+    private ApiResponse vms(ApiRequest req) {
+        PageRequest page = PageRequest.of(req);
+        Optional<String> host = req.query("host");
+        Optional<String> contains = req.query("contains");
+        VmQuery query = new VmQuery(host, contains, page.offset(), page.limit() + 1);
+        List<VirtualMachine> fetched = inventory.vms(query);
+        StringBuilder filters = new StringBuilder();
+        host.ifPresent(h -> filters.append("host=").append(Paths.encode(h)).append('&'));
+        contains.ifPresent(c -> filters.append("contains=").append(Paths.encode(c)).append('&'));
+        Page<VirtualMachine> p = page.page(fetched, BASE + "/vms", filters.toString());
+        Long total = host.isEmpty() && contains.isEmpty() ? inventory.summary().vms() : null;
+        return ApiResponse.ok(pageBody(p, exported(p.items(), transfer::writeVms), total));
+    }
+
+    private JsonNode vm(String name) {
+        VirtualMachine vm = inventory.vm(name).orElseThrow(() -> notFound("VM", name, "/vms"));
+        return exported(List.of(vm), transfer::writeVms).get(0);
+    }
+
+    // --- jobs and sessions --------------------------------------------------------------------
+
+    private Job job(String name) {
+        return jobs.job(name).orElseThrow(() -> notFound("job", name, "/jobs"));
+    }
+
+    /** Starts a session of the job (as ferry:job-run --no-wait); 202 with the session's address. */
+    private ApiResponse runJob(ApiRequest req) {
+        Session started = sessions.start(req.parameter("name"), "manual");
+        return ApiResponse.accepted(views.session(started, true), BASE + "/sessions/" + Paths.encode(started.id()));
+    }
+
+    /** Runs the failed and stopped tasks of a finished session again (as ferry:job-retry --no-wait). */
+    private ApiResponse retrySession(ApiRequest req) {
+        Session started = sessions.retry(req.parameter("id"));
+        return ApiResponse.accepted(views.session(started, true), BASE + "/sessions/" + Paths.encode(started.id()));
+    }
+
+    private ApiResponse sessions(ApiRequest req) {
+        PageRequest page = PageRequest.of(req);
+        Optional<String> job = req.query("job");
+        long wanted = (long) page.offset() + page.limit() + 1;
+        if (wanted > Integer.MAX_VALUE) {
+            throw new BadRequestException("offset", "is too large");
+        }
+        List<Session> newest = sessions.sessions(job.orElse(null), (int) wanted);
+        List<Session> fetched = page.offset() >= newest.size() ? List.of() : newest.subList(page.offset(), newest.size());
+        Page<Session> p = page.page(fetched, BASE + "/sessions",
+                job.map(j -> "job=" + Paths.encode(j) + "&").orElse(""));
+        ArrayNode items = mapper.createArrayNode();
+        p.items().forEach(s -> items.add(views.session(s, false)));
+        return ApiResponse.ok(pageBody(p, items, null));
+    }
+
+    /** One session with its guests and per-disk tasks; while it runs, its tasks' live progress too. */
+    private ApiResponse session(ApiRequest req) {
+        String id = req.parameter("id");
+        Session s = sessions.session(id).orElseThrow(() -> notFound("session", id, "/sessions"));
+        ObjectNode body = views.session(s, true);
+        if (s.status() == SessionStatus.RUNNING) {
+            body.set("progress", views.progress(sessions.progress(s.id())));
+        }
+        return ApiResponse.ok(body);
+    }
+
+    // --- audit, plugins, agents ---------------------------------------------------------------
+
+    /** Newest first, by entry number: {@code ?before=} is the cursor of the next page. */
+    private ApiResponse auditTrail(ApiRequest req) {
+        int limit = new PageRequest(0, PageRequest.number(req.query("limit"), "limit", PageRequest.DEFAULT_LIMIT)).limit();
+        int before = PageRequest.number(req.query("before"), "before", 0);
+        if (before < 0) {
+            throw new ValidationException("before", "must be an entry number, not " + before);
+        }
+        Optional<Instant> since = req.query("since").map(FerryApi::instant);
+        Optional<String> user = req.query("user");
+        AuditPage page = audit.query(new AuditQuery(since, user, limit,
+                before == 0 ? OptionalLong.empty() : OptionalLong.of(before)));
+        ObjectNode body = mapper.createObjectNode();
+        ArrayNode items = body.putArray("items");
+        page.entries().forEach(e -> items.add(views.auditEntry(e)));
+        body.put("limit", limit);
+        if (page.next().isPresent()) {
+            StringBuilder next = new StringBuilder(BASE + "/audit?");
+            user.ifPresent(u -> next.append("user=").append(Paths.encode(u)).append('&'));
+            req.query("since").ifPresent(s -> next.append("since=").append(Paths.encode(s)).append('&'));
+            next.append("before=").append(page.next().getAsLong()).append("&limit=").append(limit);
+            body.put("next", next.toString());
+        } else {
+            body.putNull("next");
+        }
+        return ApiResponse.ok(body);
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new BadRequestException("since", "'" + text + "' is not an ISO-8601 instant such as 2026-12-01T00:00:00Z");
+        }
+    }
+
+    private ApiResponse agentList(ApiRequest req) {
+        Instant now = clock.instant();
+        return ApiResponse.ok(inMemoryPage(req, agents.get().map(AgentRegistry::agents).orElse(List.of()), "/agents",
+                a -> views.agent(a, now)));
+    }
+
+    // --- API tokens (ferry-admin) -------------------------------------------------------------
+
+    private ApiResponse tokenList(ApiRequest req) {
+        audited.read(FerryRole.ADMIN, "token-list");
+        Instant now = clock.instant();
+        return ApiResponse.ok(inMemoryPage(req, tokens.list(), "/tokens", t -> tokenView(t, now)));
+    }
+
+    /** {@code {"name": ..., "role": "operator", "expires": "30d"}}: 201 with the token, shown only now. */
+    private ApiResponse createToken(ApiRequest req) {
+        JsonNode body = jsonObject(req);
+        String name = text(body, "name").orElseThrow(() -> new ValidationException("name", "is missing"));
+        FerryRole role = role(text(body, "role").orElseThrow(() -> new ValidationException("role", "is missing")));
+        Duration validity = validity(text(body, "expires").orElse("30d"));
+        TokenStore.Created created = audited.change(FerryRole.ADMIN, "token-create", name + " (" + role.roleName() + ")",
+                () -> tokens.create(name, role, validity, Caller.current().user()));
+        ObjectNode view = tokenView(created.token(), clock.instant());
+        view.put("token", created.text());
+        return new ApiResponse(201, view, ApiResponse.JSON,
+                Map.of("Location", BASE + "/tokens/" + created.token().id()));
+    }
+
+    private ApiResponse revokeToken(ApiRequest req) {
+        String id = req.parameter("id");
+        ApiToken revoked = audited.change(FerryRole.ADMIN, "token-revoke", id, () -> tokens.revoke(id));
+        return ApiResponse.ok(tokenView(revoked, clock.instant()));
+    }
+
+    private ObjectNode tokenView(ApiToken t, Instant now) {
+        ObjectNode o = mapper.createObjectNode().put("id", t.id()).put("name", t.name()).put("role", t.role().roleName())
+                .put("state", t.state(now)).put("created", t.created().toString()).put("createdBy", t.createdBy())
+                .put("expires", t.expires().toString());
+        t.revoked().ifPresent(r -> o.put("revoked", r.toString()));
+        return o;
+    }
+
+    /** {@code viewer}, {@code operator}, {@code admin}, or the role names {@code ferry-viewer}... */
+    static FerryRole role(String text) {
+        return FerryRole.ofRoleName(text).or(() -> FerryRole.ofRoleName("ferry-" + text))
+                .orElseThrow(() -> new ValidationException("role", "'" + text + "' is not a Ferry role: viewer,"
+                        + " operator or admin"));
+    }
+
+    /** {@code 30m}, {@code 12h}, {@code 30d}. */
+    static Duration validity(String text) {
+        Matcher m = VALIDITY.matcher(text.strip());
+        if (!m.matches()) {
+            throw new ValidationException("expires", "'" + text + "' is not a duration such as 30m, 12h or 30d");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    private JsonNode jsonObject(ApiRequest req) {
+        JsonNode body;
+        try {
+            body = mapper.readTree(req.body());
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException("body", "is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot parse the request body", e);
+        }
+        if (body == null || !body.isObject()) {
+            throw new BadRequestException("body", "must be a JSON object");
+        }
+        return body;
+    }
+
+    private static Optional<String> text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw new ValidationException(field, "must be a string");
+        }
+        return Optional.of(value.asText());
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    private byte[] openApi() throws IOException {
+        try (InputStream in = FerryApi.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the bundle has no " + OPENAPI_RESOURCE);
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /** Items as the inventory export writes them (the shell's --json of server-list, host-list, vm-list). */
+    private <T> JsonNode exported(List<T> items, BiConsumer<List<T>, java.io.OutputStream> writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writer.accept(items, out);
+        try {
+            return mapper.readTree(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the inventory wrote JSON Jackson cannot read", e);
+        }
+    }
+
+    private <T> ObjectNode inMemoryPage(ApiRequest req, List<T> all, String path, Function<T, JsonNode> view) {
+        PageRequest page = PageRequest.of(req);
+        Page<T> p = page.page(window(all, page), BASE + path, "");
+        ArrayNode items = mapper.createArrayNode();
+        p.items().forEach(item -> items.add(view.apply(item)));
+        return pageBody(p, items, (long) all.size());
+    }
+
+    private <T> ObjectNode exportedPage(ApiRequest req, List<T> all, String path,
+            BiConsumer<List<T>, java.io.OutputStream> writer) {
+        PageRequest page = PageRequest.of(req);
+        Page<T> p = page.page(window(all, page), BASE + path, "");
+        return pageBody(p, exported(p.items(), writer), (long) all.size());
+    }
+
+    /** The items from the page's offset, one more than its limit (to tell whether a next page exists). */
+    private static <T> List<T> window(List<T> all, PageRequest page) {
+        if (page.offset() >= all.size()) {
+            return List.of();
+        }
+        return all.subList(page.offset(), (int) Math.min(all.size(), (long) page.offset() + page.limit() + 1));
+    }
+
+    private ObjectNode pageBody(Page<?> page, JsonNode items, Long total) {
+        ObjectNode body = mapper.createObjectNode();
+        body.set("items", items);
+        body.put("offset", page.offset()).put("limit", page.limit());
+        if (total != null) {
+            body.put("total", total);
+        }
+        body.put("next", page.next());
+        return body;
+    }
+
+    private static NotFoundException notFound(String kind, String name, String list) {
+        if (name.isBlank()) {
+            throw new ValidationException("name", "must not be blank");
+        }
+        return new NotFoundException("No " + kind + " named '" + name + "' (GET " + BASE + list + " lists them)");
+    }
+}
