@@ -48,7 +48,6 @@ public final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     static final String REALM = "karaf";
     static final String CHALLENGE = "Basic realm=\"Ferry\", charset=\"UTF-8\"";
-    static final String TOKENS_FILE = "tokens.json";
     /** Request bodies are small JSON objects. */
     static final int MAX_BODY = 64 * 1024;
 
@@ -57,11 +56,10 @@ public final class ApiServlet extends HttpServlet {
     @Activate
     public ApiServlet(@Reference InventoryService inventory, @Reference InventoryTransfer transfer,
             @Reference JobService jobs, @Reference SessionService sessions, @Reference SelectionService selection,
-            @Reference AuditLog audit,
+            @Reference AuditLog audit, @Reference io.ferry.api.security.ApiTokens tokens,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
             AgentRegistry agents) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        TokenStore tokens = new TokenStore(HttpsListener.directory().resolve(TOKENS_FILE), Clock.systemUTC());
         FerryApi api = new FerryApi(inventory, transfer, jobs, sessions, selection, audit,
                 () -> Optional.ofNullable(agents), tokens, mapper, Clock.systemUTC());
         this.handler = new RequestHandler(api.router(), new Logins(new JaasAuthenticator(REALM)::login, tokens), mapper);

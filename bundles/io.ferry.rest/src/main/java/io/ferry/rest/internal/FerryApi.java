@@ -20,7 +20,10 @@ import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmQuery;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobService;
+import io.ferry.api.security.ApiToken;
+import io.ferry.api.security.ApiTokens;
 import io.ferry.api.security.Caller;
+import io.ferry.api.security.NewApiToken;
 import io.ferry.api.security.FerryRole;
 import io.ferry.api.selection.SelectionService;
 import io.ferry.api.session.Session;
@@ -64,7 +67,7 @@ final class FerryApi {
     private final SelectionService selection;
     private final AuditLog audit;
     private final Supplier<Optional<AgentRegistry>> agents;
-    private final TokenStore tokens;
+    private final ApiTokens tokens;
     private final Audit audited;
     private final ObjectMapper mapper;
     private final Views views;
@@ -72,7 +75,7 @@ final class FerryApi {
     private final Router router = new Router();
 
     FerryApi(InventoryService inventory, InventoryTransfer transfer, JobService jobs, SessionService sessions,
-            SelectionService selection, AuditLog audit, Supplier<Optional<AgentRegistry>> agents, TokenStore tokens,
+            SelectionService selection, AuditLog audit, Supplier<Optional<AgentRegistry>> agents, ApiTokens tokens,
             ObjectMapper mapper, Clock clock) {
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.transfer = Objects.requireNonNull(transfer, "transfer");
@@ -261,22 +264,23 @@ final class FerryApi {
                 a -> views.agent(a, now)));
     }
 
-    // --- API tokens (ferry-admin) -------------------------------------------------------------
+    // --- API tokens (io.ferry.api.security.ApiTokens: each user their own, an admin everyone's) ---
 
     private ApiResponse tokenList(ApiRequest req) {
-        audited.read(FerryRole.ADMIN, "token-list");
         Instant now = clock.instant();
         return ApiResponse.ok(inMemoryPage(req, tokens.list(), "/tokens", t -> tokenView(t, now)));
     }
 
-    /** {@code {"name": ..., "role": "operator", "expires": "30d"}}: 201 with the token, shown only now. */
+    /**
+     * {@code {"role": "operator", "expires": "30d", "description": "nightly report"}}: a token of
+     * the calling user, 201 with its text, shown only now.
+     */
     private ApiResponse createToken(ApiRequest req) {
         JsonNode body = jsonObject(req);
-        String name = text(body, "name").orElseThrow(() -> new ValidationException("name", "is missing"));
         FerryRole role = role(text(body, "role").orElseThrow(() -> new ValidationException("role", "is missing")));
         Duration validity = validity(text(body, "expires").orElse("30d"));
-        TokenStore.Created created = audited.change(FerryRole.ADMIN, "token-create", name + " (" + role.roleName() + ")",
-                () -> tokens.create(name, role, validity, Caller.current().user()));
+        String description = text(body, "description").or(() -> text(body, "name")).orElse("");
+        NewApiToken created = tokens.create(role, validity, description);
         ObjectNode view = tokenView(created.token(), clock.instant());
         view.put("token", created.text());
         return new ApiResponse(201, view, ApiResponse.JSON,
@@ -284,15 +288,15 @@ final class FerryApi {
     }
 
     private ApiResponse revokeToken(ApiRequest req) {
-        String id = req.parameter("id");
-        ApiToken revoked = audited.change(FerryRole.ADMIN, "token-revoke", id, () -> tokens.revoke(id));
-        return ApiResponse.ok(tokenView(revoked, clock.instant()));
+        return ApiResponse.ok(tokenView(tokens.revoke(req.parameter("id")), clock.instant()));
     }
 
     private ObjectNode tokenView(ApiToken t, Instant now) {
-        ObjectNode o = mapper.createObjectNode().put("id", t.id()).put("name", t.name()).put("role", t.role().roleName())
-                .put("state", t.state(now)).put("created", t.created().toString()).put("createdBy", t.createdBy())
+        ObjectNode o = mapper.createObjectNode().put("id", t.id()).put("user", t.user()).put("role", t.role().roleName())
+                .put("state", t.revoked().isPresent() ? "revoked" : t.validAt(now) ? "active" : "expired")
+                .put("description", t.description()).put("created", t.created().toString())
                 .put("expires", t.expires().toString());
+        t.lastUsed().ifPresent(u -> o.put("lastUsed", u.toString()));
         t.revoked().ifPresent(r -> o.put("revoked", r.toString()));
         return o;
     }

@@ -1,5 +1,6 @@
 package io.ferry.rest.internal;
 
+import io.ferry.api.security.ApiTokens;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,13 +9,14 @@ import javax.security.auth.Subject;
 
 /**
  * The two ways into the API: {@code Basic} with a user's password (the JAAS realm of the shell)
- * and {@code Bearer} with an API token ({@link TokenStore}).
+ * and {@code Bearer} with an API token ({@link ApiTokens}: the call runs as the token's user,
+ * with the token's role).
  */
 final class Logins implements Authenticator {
     private final Function<BasicCredentials, Optional<Subject>> passwords;
-    private final TokenStore tokens;
+    private final ApiTokens tokens;
 
-    Logins(Function<BasicCredentials, Optional<Subject>> passwords, TokenStore tokens) {
+    Logins(Function<BasicCredentials, Optional<Subject>> passwords, ApiTokens tokens) {
         this.passwords = Objects.requireNonNull(passwords, "passwords");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
     }
@@ -29,7 +31,8 @@ final class Logins implements Authenticator {
         String scheme = space < 0 ? value : value.substring(0, space);
         return switch (scheme.toLowerCase(Locale.ROOT)) {
             case "basic" -> BasicCredentials.parse(value).flatMap(passwords);
-            case "bearer" -> tokens.verify(value.substring(space + 1).strip()).map(TokenPrincipals::subject);
+            case "bearer" -> tokens.authenticate(value.substring(space + 1).strip())
+                    .map(t -> TokenPrincipals.subject(t.user(), t.role()));
             default -> Optional.empty();
         };
     }

@@ -7,7 +7,7 @@ import java.util.Set;
 import javax.security.auth.Subject;
 
 /**
- * The Subject a valid API token logs in as: a user named like the token, with the token's role.
+ * The Subject a valid API token logs in as: the token's user, with the token's role.
  * Ferry's {@code Caller} reads principals by class simple name ({@code UserPrincipal},
  * {@code RolePrincipal}, as Karaf names its own), so these need no Karaf classes.
  */
@@ -28,8 +28,7 @@ final class TokenPrincipals {
     private TokenPrincipals() {
     }
 
-    static Subject subject(ApiToken token) {
-        return new Subject(true, Set.of(new UserPrincipal(token.name()), new RolePrincipal(token.role().roleName())),
-                Set.of(), Set.of());
+    static Subject subject(String user, io.ferry.api.security.FerryRole role) {
+        return new Subject(true, Set.of(new UserPrincipal(user), new RolePrincipal(role.roleName())), Set.of(), Set.of());
     }
 }

@@ -40,7 +40,7 @@ class OpenApiDocumentTest {
     static Router routes() {
         return new FerryApi(unused(InventoryService.class), unused(InventoryTransfer.class), unused(JobService.class),
                 unused(SessionService.class), unused(SelectionService.class), unused(AuditLog.class),
-                () -> Optional.<AgentRegistry>empty(), new TokenStore(Path.of("unused-tokens.json"), Clock.systemUTC()),
+                () -> Optional.<AgentRegistry>empty(), unused(io.ferry.api.security.ApiTokens.class),
                 new ObjectMapper(), Clock.systemUTC()).router();
     }
 
