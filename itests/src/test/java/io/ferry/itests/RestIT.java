@@ -333,6 +333,38 @@ public class RestIT {
         assertNotEquals("the retry did not end: " + second, "RUNNING", second.get("status"));
     }
 
+    @Test
+    public void aSessionsLiveProgressStreamsAsServerSentEventsToItsEnd() throws Exception {
+        problem(call("GET", "/sessions/no-such-session/events", VIEWER), 404);
+        problem(call("GET", "/sessions/no-such-session/events", null), 401);
+        HttpResponse<String> run = call("POST", "/jobs/pve-daily/run", OPERATOR);
+        assertEquals(run.body(), 202, run.statusCode());
+        String id = String.valueOf(Json.object(Json.parse(run.body())).get("id"));
+
+        // a viewer follows it: events until "end", then the server closes the stream
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/sessions/" + id + "/events"))
+                .timeout(Duration.ofMinutes(3)).header("Accept", "text/event-stream")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((VIEWER + ":" + PASSWORD)
+                        .getBytes(UTF_8))).GET().build();
+        HttpResponse<java.util.stream.Stream<String>> stream = client.send(request,
+                HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, stream.statusCode());
+        assertEquals("text/event-stream", stream.headers().firstValue("Content-Type").orElse("").replaceAll(";.*", ""));
+        List<String> lines;
+        try (java.util.stream.Stream<String> body = stream.body()) {
+            lines = body.toList(); // ends when the server ends the stream
+        }
+        List<String> names = lines.stream().filter(l -> l.startsWith("event: ")).map(l -> l.substring(7)).toList();
+        assertEquals(lines.toString(), "end", names.get(names.size() - 1));
+        assertTrue(lines.toString(), names.subList(0, names.size() - 1).stream().allMatch("session"::equals));
+        String last = lines.stream().filter(l -> l.startsWith("data: ")).reduce((a, b) -> b).orElseThrow();
+        Map<String, Object> end = Json.object(Json.parse(last.substring(6)));
+        assertEquals(id, end.get("id"));
+        assertNotEquals(String.valueOf(end), "RUNNING", end.get("status"));
+        assertEquals(String.valueOf(end), ok("/sessions/" + id, VIEWER).get("status"), end.get("status"));
+        assertNotNull(end.get("finished"));
+    }
+
     private static HttpResponse<String> createToken(String user, String json) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/tokens")).timeout(CALL_TIMEOUT)
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + PASSWORD).getBytes(UTF_8)))
@@ -441,6 +473,6 @@ public class RestIT {
             }
         }
         assertTrue(String.join("\n", problems), problems.isEmpty());
-        assertEquals(paths.keySet().toString(), 20, paths.size());
+        assertEquals(paths.keySet().toString(), 21, paths.size());
     }
 }

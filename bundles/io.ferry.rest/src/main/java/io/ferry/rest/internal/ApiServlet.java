@@ -43,7 +43,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=/api/v1/*",
-        "osgi.http.whiteboard.servlet.name=ferry-rest-api"})
+        "osgi.http.whiteboard.servlet.name=ferry-rest-api",
+        "osgi.http.whiteboard.servlet.asyncSupported=true"})
 public final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     static final String REALM = "karaf";
@@ -51,7 +52,10 @@ public final class ApiServlet extends HttpServlet {
     /** Request bodies are small JSON objects. */
     static final int MAX_BODY = 64 * 1024;
 
+    private static final java.util.regex.Pattern EVENTS = java.util.regex.Pattern.compile("/sessions/([^/]+)/events");
+
     private final transient RequestHandler handler;
+    private final transient SessionEvents events;
 
     @Activate
     public ApiServlet(@Reference InventoryService inventory, @Reference InventoryTransfer transfer,
@@ -62,6 +66,7 @@ public final class ApiServlet extends HttpServlet {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         FerryApi api = new FerryApi(inventory, transfer, jobs, sessions, selection, audit,
                 () -> Optional.ofNullable(agents), tokens, mapper, Clock.systemUTC());
+        this.events = new SessionEvents(api::eventState);
         this.handler = new RequestHandler(api.router(), new Logins(new JaasAuthenticator(REALM)::login, tokens), mapper);
     }
 
@@ -70,8 +75,24 @@ public final class ApiServlet extends HttpServlet {
         String prefix = request.getContextPath() + request.getServletPath();
         String raw = request.getRequestURI();
         String path = raw.startsWith(prefix) ? raw.substring(prefix.length()) : raw;
+        java.util.regex.Matcher live = EVENTS.matcher(path);
+        if (request.getMethod().equals("GET") && live.matches()) {
+            // login, role and the session's existence as for GET /sessions/{id}; then the live stream
+            RequestHandler.Answer check = handler.handle("GET", "/sessions/" + live.group(1),
+                    query(request.getQueryString()), request::getHeader);
+            if (check.status() == 200 && stream(request, response, check)) {
+                return;
+            }
+            write(request, response, check.status() == 200 ? unavailable() : check);
+            return;
+        }
         RequestHandler.Answer answer = handler.handle(request.getMethod(), path, query(request.getQueryString()),
                 request::getHeader, () -> body(request));
+        write(request, response, answer);
+    }
+
+    private static void write(HttpServletRequest request, HttpServletResponse response, RequestHandler.Answer answer)
+            throws IOException {
         response.setStatus(answer.status());
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Content-Type-Options", "nosniff");
@@ -83,6 +104,55 @@ public final class ApiServlet extends HttpServlet {
                 out.write(answer.body());
             }
         }
+    }
+
+    /** Starts the live stream of the session {@code check} shows; false when too many streams are open. */
+    private boolean stream(HttpServletRequest request, HttpServletResponse response, RequestHandler.Answer check)
+            throws IOException {
+        if (events.subscribers() >= SessionEvents.MAX_SUBSCRIBERS) {
+            return false;
+        }
+        String id = new ObjectMapper().readTree(check.body()).path("id").asText();
+        response.setStatus(200);
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("X-Accel-Buffering", "no");
+        response.setContentType(SessionEvents.CONTENT_TYPE);
+        javax.servlet.AsyncContext context = request.startAsync();
+        context.setTimeout(0); // the feed ends the stream: when the session ends, or the client goes away
+        OutputStream out = response.getOutputStream();
+        boolean added = events.subscribe(id, new SessionEvents.Subscriber() {
+            @Override
+            public synchronized void send(byte[] event) throws IOException {
+                out.write(event);
+                out.flush();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    context.complete();
+                } catch (IllegalStateException e) {
+                    // completed already (the client went away and the container ended it)
+                }
+            }
+        });
+        if (!added) {
+            context.complete(); // lost a race for the last places: an empty stream, the client retries
+        }
+        return true;
+    }
+
+    private RequestHandler.Answer unavailable() {
+        return new RequestHandler.Answer(503, Map.of("Retry-After", "10"), ApiResponse.PROBLEM_JSON,
+                ("{\"type\":\"urn:ferry:problem:unavailable\",\"title\":\"Too many event streams\",\"status\":503,"
+                        + "\"detail\":\"" + SessionEvents.MAX_SUBSCRIBERS + " event streams are open; try again later\"}")
+                        .getBytes(StandardCharsets.UTF_8));
+    }
+
+    @org.osgi.service.component.annotations.Deactivate
+    void deactivate() {
+        events.close();
     }
 
     private static byte[] body(HttpServletRequest request) {

@@ -73,6 +73,12 @@ final class FerryApi {
     private final Views views;
     private final Clock clock;
     private final Router router = new Router();
+    /**
+     * The selection records (plans, decisions, candidates, verdicts, readiness) as they are:
+     * members named and ordered like the record components, an empty Optional left out, enum
+     * values by name, as ferry:select --json and ferry:check --json print them.
+     */
+    private final ObjectMapper records;
 
     FerryApi(InventoryService inventory, InventoryTransfer transfer, JobService jobs, SessionService sessions,
             SelectionService selection, AuditLog audit, Supplier<Optional<AgentRegistry>> agents, ApiTokens tokens,
@@ -88,6 +94,8 @@ final class FerryApi {
         this.audited = Audit.to(audit);
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.views = new Views(mapper);
+        this.records = mapper.copy().registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
+                .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_ABSENT);
         this.clock = Objects.requireNonNull(clock, "clock");
         routes(router);
     }
@@ -109,8 +117,15 @@ final class FerryApi {
         r.get("/jobs/{name}", req -> ApiResponse.ok(views.job(job(req.parameter("name")))));
         r.post("/jobs/{name}/run", this::runJob);
         r.post("/jobs/{name}/stop", req -> ApiResponse.ok(views.session(sessions.stop(req.parameter("name")), true)));
+        r.get("/jobs/{name}/plan", req -> ApiResponse.ok(records.valueToTree(selection.planJob(
+                req.parameter("name"), load(req)))));
+        r.get("/vms/{name}/plan", req -> ApiResponse.ok(records.valueToTree(selection.planVm(
+                req.parameter("name"), load(req)))));
+        r.get("/checks", req -> ApiResponse.ok(records.valueToTree(selection.check(
+                req.query("server")))));
         r.get("/sessions", this::sessions);
         r.get("/sessions/{id}", this::session);
+        r.get("/sessions/{id}/events", this::sessionEvents);
         r.post("/sessions/{id}/retry", this::retrySession);
         r.get("/audit", this::auditTrail);
         r.get("/plugins", req -> ApiResponse.ok(inMemoryPage(req, selection.plugins(), "/plugins", views::plugin)));
@@ -214,11 +229,45 @@ final class FerryApi {
     private ApiResponse session(ApiRequest req) {
         String id = req.parameter("id");
         Session s = sessions.session(id).orElseThrow(() -> notFound("session", id, "/sessions"));
+        return ApiResponse.ok(sessionBody(s));
+    }
+
+    ObjectNode sessionBody(Session s) {
         ObjectNode body = views.session(s, true);
         if (s.status() == SessionStatus.RUNNING) {
             body.set("progress", views.progress(sessions.progress(s.id())));
         }
-        return ApiResponse.ok(body);
+        return body;
+    }
+
+    /**
+     * What {@code GET /sessions/{id}/events} streams, read once: the session as {@code GET
+     * /sessions/{id}} shows it, as an event ({@code session} while it runs, {@code end} after).
+     * ApiServlet serves the live stream ({@link SessionEvents}); this answers a client that
+     * reaches the route through the request pipeline alone.
+     */
+    private ApiResponse sessionEvents(ApiRequest req) {
+        String id = req.parameter("id");
+        Session s = sessions.session(id).orElseThrow(() -> notFound("session", id, "/sessions"));
+        SessionEvents.State state = eventState(s);
+        return new ApiResponse(200, SessionEvents.event(state.ended() ? "end" : "session", state.json()),
+                SessionEvents.CONTENT_TYPE, Map.of());
+    }
+
+    /** The state a feed of {@link SessionEvents} sends: the session's JSON on one line, and whether it ended. */
+    SessionEvents.State eventState(Session s) {
+        try {
+            return new SessionEvents.State(mapper.writer().without(
+                    com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(sessionBody(s)),
+                    s.status() != SessionStatus.RUNNING);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a session view could not be written as JSON", e);
+        }
+    }
+
+    /** The live state of a session for {@link SessionEvents}, read as Ferry itself; empty when it is gone. */
+    Optional<SessionEvents.State> eventState(String sessionId) {
+        return sessions.session(sessionId).map(this::eventState);
     }
 
     // --- audit, plugins, agents ---------------------------------------------------------------
@@ -262,6 +311,24 @@ final class FerryApi {
         Instant now = clock.instant();
         return ApiResponse.ok(inMemoryPage(req, agents.get().map(AgentRegistry::agents).orElse(List.of()), "/agents",
                 a -> views.agent(a, now)));
+    }
+
+    /** {@code ?load=SERVER=N} (repeatable): tasks already running on a server, as ferry:select --load. */
+    private static io.ferry.api.selection.Load load(ApiRequest req) {
+        java.util.Map<String, Integer> running = new java.util.TreeMap<>();
+        for (String entry : req.query().getOrDefault("load", List.of())) {
+            int eq = entry.indexOf('=');
+            try {
+                int n = Integer.parseInt(entry.substring(eq + 1).strip());
+                if (eq < 1 || n < 0) {
+                    throw new NumberFormatException();
+                }
+                running.merge(entry.substring(0, eq).strip(), n, Integer::sum);
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                throw new ValidationException("load", "'" + entry + "' is not SERVER=N with N >= 0");
+            }
+        }
+        return running.isEmpty() ? io.ferry.api.selection.Load.NONE : new io.ferry.api.selection.Load(running);
     }
 
     // --- API tokens (io.ferry.api.security.ApiTokens: each user their own, an admin everyone's) ---
