@@ -365,6 +365,22 @@ public class RestIT {
         assertNotNull(end.get("finished"));
     }
 
+    @Test
+    public void thePlanAndTheChecksSayWhatTheShellSays() throws Exception {
+        HttpResponse<String> plan = call("GET", "/jobs/pve-daily/plan", VIEWER);
+        assertEquals(plan.body(), 200, plan.statusCode());
+        assertEquals("one mapping: the API's plan is ferry:select --json's", Json.parse(
+                ferry.ok("ferry:select --json pve-daily")), Json.parse(plan.body()));
+        HttpResponse<String> loaded = call("GET", "/vms/pve-web-01/plan?load=gp-01=3", VIEWER);
+        assertEquals(loaded.body(), 200, loaded.statusCode());
+        assertEquals(Json.parse(ferry.ok("ferry:select --json --load gp-01=3 pve-web-01")), Json.parse(loaded.body()));
+        HttpResponse<String> checks = call("GET", "/checks", VIEWER);
+        assertEquals(checks.body(), 200, checks.statusCode());
+        assertEquals(Json.parse(ferry.ok("ferry:check --json")), Json.parse(checks.body()));
+        problem(call("GET", "/jobs/no-such-job/plan", VIEWER), 404);
+        assertEquals("load", problem(call("GET", "/jobs/pve-daily/plan?load=gp-01", VIEWER), 422).get("field"));
+    }
+
     private static HttpResponse<String> createToken(String user, String json) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/tokens")).timeout(CALL_TIMEOUT)
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + PASSWORD).getBytes(UTF_8)))
@@ -473,6 +489,6 @@ public class RestIT {
             }
         }
         assertTrue(String.join("\n", problems), problems.isEmpty());
-        assertEquals(paths.keySet().toString(), 21, paths.size());
+        assertEquals(paths.keySet().toString(), 24, paths.size());
     }
 }

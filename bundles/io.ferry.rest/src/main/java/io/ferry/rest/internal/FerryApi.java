@@ -73,11 +73,7 @@ final class FerryApi {
     private final Views views;
     private final Clock clock;
     private final Router router = new Router();
-    /**
-     * The selection records (plans, decisions, candidates, verdicts, readiness) as they are:
-     * members named and ordered like the record components, an empty Optional left out, enum
-     * values by name, as ferry:select --json and ferry:check --json print them.
-     */
+    /** The selection records as they are ({@link RecordJson}). */
     private final ObjectMapper records;
 
     FerryApi(InventoryService inventory, InventoryTransfer transfer, JobService jobs, SessionService sessions,
@@ -94,8 +90,7 @@ final class FerryApi {
         this.audited = Audit.to(audit);
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.views = new Views(mapper);
-        this.records = mapper.copy().registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
-                .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_ABSENT);
+        this.records = RecordJson.mapper(mapper);
         this.clock = Objects.requireNonNull(clock, "clock");
         routes(router);
     }
