@@ -53,12 +53,14 @@ public final class ApiServlet extends HttpServlet {
     public ApiServlet(@Reference InventoryService inventory, @Reference InventoryTransfer transfer,
             @Reference JobService jobs, @Reference SessionService sessions, @Reference SelectionService selection,
             @Reference AuditLog audit,
+            @Reference ConsoleSessionStore consoleSessions,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
             AgentRegistry agents) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         FerryApi api = new FerryApi(inventory, transfer, jobs, sessions, selection, audit,
                 () -> Optional.ofNullable(agents), mapper, Clock.systemUTC());
-        this.handler = new RequestHandler(api.router(), new JaasAuthenticator(REALM), mapper);
+        this.handler = new RequestHandler(api.router(), new JaasAuthenticator(REALM), mapper,
+                new SessionCookieLogin(consoleSessions));
     }
 
     @Override
