@@ -164,6 +164,7 @@ public class ConsoleIT {
         browser.get(origin + "/");
         WebElement user = await(By.id("login-user"));
         assertTrue("/ leads to the console: " + browser.getCurrentUrl(), browser.getCurrentUrl().contains("/console/"));
+        assertFalse("no menu before the login", browser.findElement(By.id("nav")).isDisplayed());
         user.sendKeys(OPERATOR);
         browser.findElement(By.id("login-password")).sendKeys(PASSWORD);
         screenshot("login");
@@ -294,7 +295,8 @@ public class ConsoleIT {
         assertEquals(200, get("/api/v1/session", cookie).statusCode());
         browser.findElement(By.id("logout")).click();
         await(By.id("login-user"));
-        assertTrue(browser.findElement(By.id("nav")).getAttribute("hidden") != null);
+        assertFalse("the menu is hidden when logged out", browser.findElement(By.id("nav")).isDisplayed());
+        assertFalse(browser.findElement(By.id("logout")).isDisplayed());
         assertEquals("the old cookie is worth nothing now", 401, get("/api/v1/session", cookie).statusCode());
         assertEquals(401, get("/api/v1/jobs", cookie).statusCode());
         browser.navigate().refresh();
