@@ -45,18 +45,19 @@ public final class SessionServlet extends HttpServlet {
 
     private final transient ConsoleSessionStore store;
     private final transient SessionCookieLogin cookieLogin;
-    private final transient Authenticator authenticator;
+    /** Checks a password against the realm (JaasAuthenticator's login, as HTTP Basic uses it). */
+    private final transient Function<BasicCredentials, Optional<Subject>> passwords;
     private final transient ObjectMapper mapper = new ObjectMapper();
 
     @Activate
     public SessionServlet(@Reference ConsoleSessionStore store) {
-        this(store, new JaasAuthenticator(ApiServlet.REALM));
+        this(store, new JaasAuthenticator(ApiServlet.REALM)::login);
     }
 
-    SessionServlet(ConsoleSessionStore store, Authenticator authenticator) {
+    SessionServlet(ConsoleSessionStore store, Function<BasicCredentials, Optional<Subject>> passwords) {
         this.store = Objects.requireNonNull(store, "store");
         this.cookieLogin = new SessionCookieLogin(store);
-        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        this.passwords = Objects.requireNonNull(passwords, "passwords");
     }
 
     /** What to answer: status, JSON body (null for none), extra headers. */
@@ -146,7 +147,7 @@ public final class SessionServlet extends HttpServlet {
             return problem(new Problem(Problem.TYPE_PREFIX + "validation", "Invalid input", 422,
                     "user: must not contain ':'", "user"));
         }
-        Optional<Subject> subject = authenticator.login(new BasicCredentials(user, json.get("password").asText()));
+        Optional<Subject> subject = passwords.apply(new BasicCredentials(user, json.get("password").asText()));
         if (subject.isEmpty()) {
             return problem(Problem.of("unauthenticated", "Unauthorized", 401,
                     "Wrong user or password (a user of etc/users.properties with a Ferry role)"));
@@ -168,7 +169,7 @@ public final class SessionServlet extends HttpServlet {
         if (session.isPresent()) {
             return new Answer(200, describe(session.get()), Map.of());
         }
-        Optional<Subject> basic = BasicCredentials.parse(header.apply("Authorization")).flatMap(authenticator::login);
+        Optional<Subject> basic = BasicCredentials.parse(header.apply("Authorization")).flatMap(passwords);
         if (basic.isPresent()) {
             Caller caller = Caller.of(basic.get());
             Map<String, Object> who = new LinkedHashMap<>();
