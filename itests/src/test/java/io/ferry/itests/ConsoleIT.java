@@ -137,6 +137,8 @@ public class ConsoleIT {
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile, "--window-size=1400,1000", "--lang=en-US",
                 "--ignore-certificate-errors-spki-list=" + spkiPin);
+        // the page's console: script errors and Content-Security-Policy violations end up there
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort()
                 .withLogFile(SCREENSHOTS.resolveSibling("chromedriver-" + testName.getMethodName() + ".log").toFile())
@@ -147,7 +149,13 @@ public class ConsoleIT {
 
     @After
     public void stopBrowser() throws IOException {
+        List<String> errors = List.of();
         if (browser != null) {
+            // answers like the 401 before the login or the refused forged POST are logged as failed loads: expected
+            errors = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                    .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                    .map(org.openqa.selenium.logging.LogEntry::getMessage)
+                    .filter(m -> !m.contains("Failed to load resource")).toList();
             browser.quit();
         }
         if (profile != null) {
@@ -155,6 +163,7 @@ public class ConsoleIT {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+        assertTrue("the pages logged errors (scripts, Content-Security-Policy): " + errors, errors.isEmpty());
     }
 
     // --- the tests ------------------------------------------------------------------------------
@@ -260,6 +269,10 @@ public class ConsoleIT {
         assertTrue(String.valueOf(inPage), String.valueOf(inPage).startsWith("403 ") && String.valueOf(inPage)
                 .contains("X-Ferry-CSRF"));
         assertEquals("nothing ran", before, sessionCount(SUCCEEDING_JOB));
+        // the page's console is read (stopBrowser fails a test on script errors): the refused POST is there
+        List<String> logged = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .map(org.openqa.selenium.logging.LogEntry::getMessage).toList();
+        assertTrue(logged.toString(), logged.stream().anyMatch(m -> m.contains("/run") && m.contains("403")));
     }
 
     @Test
