@@ -53,8 +53,10 @@ import org.osgi.util.tracker.ServiceTracker;
 public abstract class FerryRuntimeChecks {
     static final Set<String> FERRY_BUNDLES = Set.of("io.ferry.api", "io.ferry.inventory", "io.ferry.selection",
             "io.ferry.shell", "io.ferry.repository", "io.ferry.mover", "io.ferry.plugin.vmware",
-            "io.ferry.plugin.hyperv", "io.ferry.plugin.proxmox", "io.ferry.rest");
-    static final Set<String> FERRY_FEATURES = Set.of("ferry-db", "ferry-core", "ferry-plugins", "ferry-rest");
+            "io.ferry.plugin.hyperv", "io.ferry.plugin.proxmox", "io.ferry.rest",
+            "io.ferry.console");
+    static final Set<String> FERRY_FEATURES = Set.of("ferry-db", "ferry-core", "ferry-plugins", "ferry-rest",
+            "ferry-console");
     static final long SERVICE_TIMEOUT_MS = 60_000;
 
     /** Tests start only after boot provisioning is done (featuresBootAsynchronous=true). */

@@ -489,6 +489,6 @@ public class RestIT {
             }
         }
         assertTrue(String.join("\n", problems), problems.isEmpty());
-        assertEquals(paths.keySet().toString(), 24, paths.size());
+        assertEquals(paths.keySet().toString(), 25, paths.size());
     }
 }

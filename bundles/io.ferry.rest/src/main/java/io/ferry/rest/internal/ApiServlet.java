@@ -61,13 +61,15 @@ public final class ApiServlet extends HttpServlet {
     public ApiServlet(@Reference InventoryService inventory, @Reference InventoryTransfer transfer,
             @Reference JobService jobs, @Reference SessionService sessions, @Reference SelectionService selection,
             @Reference AuditLog audit, @Reference io.ferry.api.security.ApiTokens tokens,
+            @Reference ConsoleSessionStore consoleSessions,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
             AgentRegistry agents) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         FerryApi api = new FerryApi(inventory, transfer, jobs, sessions, selection, audit,
                 () -> Optional.ofNullable(agents), tokens, mapper, Clock.systemUTC());
         this.events = new SessionEvents(api::eventState);
-        this.handler = new RequestHandler(api.router(), new Logins(new JaasAuthenticator(REALM)::login, tokens), mapper);
+        this.handler = new RequestHandler(api.router(), new Logins(new JaasAuthenticator(REALM)::login, tokens), mapper,
+                new SessionCookieLogin(consoleSessions));
     }
 
     @Override

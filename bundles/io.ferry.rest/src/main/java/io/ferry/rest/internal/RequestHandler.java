@@ -33,8 +33,15 @@ final class RequestHandler {
     private final Router router;
     private final Authenticator authenticator;
     private final ObjectMapper mapper;
+    private final SessionCookieLogin cookieLogin;
 
     RequestHandler(Router router, Authenticator authenticator, ObjectMapper mapper) {
+        this(router, authenticator, mapper, SessionCookieLogin.NONE);
+    }
+
+    /** With the web console's login cookie ({@link SessionCookieLogin}) tried before HTTP Basic. */
+    RequestHandler(Router router, Authenticator authenticator, ObjectMapper mapper, SessionCookieLogin cookieLogin) {
+        this.cookieLogin = Objects.requireNonNull(cookieLogin, "cookieLogin");
         this.router = Objects.requireNonNull(router, "router");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
@@ -55,9 +62,19 @@ final class RequestHandler {
         if (CrossSiteRequests.refused(method, header)) {
             return problem(Problems.crossSite(), Map.of());
         }
-        Optional<Subject> subject = authenticator.authenticate(header.apply("Authorization"));
+        Optional<Subject> subject;
+        try {
+            subject = cookieLogin.subject(method, header);
+        } catch (SessionCookieLogin.Refused e) {
+            return problem(e.problem(), Map.of());
+        }
         if (subject.isEmpty()) {
-            return problem(Problems.unauthenticated(), Map.of("WWW-Authenticate", ApiServlet.CHALLENGE));
+            subject = authenticator.authenticate(header.apply("Authorization"));
+        }
+        if (subject.isEmpty()) {
+            // no Basic challenge to the console (a browser would pop up its own login dialog)
+            return problem(Problems.unauthenticated(), SessionCookieLogin.cookie(header.apply("Cookie"),
+                    SessionCookieLogin.COOKIE).isPresent() ? Map.of() : Map.of("WWW-Authenticate", ApiServlet.CHALLENGE));
         }
         String path = rawPath.isEmpty() ? "/" : rawPath;
         Router.Match match = router.match(method, Paths.segments(path));
