@@ -1,4 +1,5 @@
-// Live progress of a running session: GET /api/v1/sessions/{id} every second until it ends.
+// Live progress of a running session: the server's event stream (GET /api/v1/sessions/{id}/events,
+// Server-Sent Events) until it ends; where that is not possible, GET /api/v1/sessions/{id} every second.
 import {get} from './api.js';
 import {h, fill, bytes, status, sessionLink} from './dom.js';
 
@@ -33,6 +34,7 @@ export function sessionBar(session, onEnd) {
   const element = h('div', {class: 'run', 'data-session': session.id},
     h('span', {}, sessionLink(session.id), ' ', session.job), bar, h('span', {}, badge, ' ', label));
   let timer = null;
+  let source = null;
   let stopped = false;
   let ended = false;
 
@@ -62,7 +64,30 @@ export function sessionBar(session, onEnd) {
     if (!stopped) timer = setTimeout(poll, POLL_MILLIS);
   };
 
+  // the stream sends the session again on every change, then "end" with its final state
+  const follow = () => {
+    if (typeof EventSource === 'undefined') {
+      timer = setTimeout(poll, POLL_MILLIS);
+      return;
+    }
+    source = new EventSource('/api/v1/sessions/' + encodeURIComponent(session.id) + '/events');
+    const take = e => {
+      try {
+        show(JSON.parse(e.data));
+      } catch (x) {
+        fill(label, 'cannot read the session: ' + x.message);
+      }
+    };
+    source.addEventListener('session', take);
+    source.addEventListener('end', e => { take(e); source.close(); });
+    source.addEventListener('gone', () => { source.close(); fill(label, 'the session was deleted'); });
+    source.onerror = () => {
+      source.close();
+      if (!ended && !stopped) timer = setTimeout(poll, POLL_MILLIS); // the stream broke: poll instead
+    };
+  };
+
   show(session);
-  if (session.status === 'RUNNING') timer = setTimeout(poll, POLL_MILLIS);
-  return {element, stop() { stopped = true; clearTimeout(timer); }};
+  if (session.status === 'RUNNING') follow();
+  return {element, stop() { stopped = true; clearTimeout(timer); if (source) source.close(); }};
 }
