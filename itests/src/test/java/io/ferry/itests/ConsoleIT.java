@@ -8,7 +8,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,16 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.KeyStore;
 import java.security.MessageDigest;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.After;
 import org.junit.AfterClass;
 import org.junit.Before;
@@ -110,7 +105,7 @@ public class ConsoleIT {
         writeInventory(ferry.home().resolve("samples/console-it-inventory.json"));
         ferry.ok("ferry:inventory-import samples/console-it-inventory.json");
         origin = "https://127.0.0.1:" + ferry.httpsPort();
-        client = HttpClient.newBuilder().sslContext(trustingOnly(ferry.home().resolve("data/ferry/ca/ca.crt")))
+        client = HttpClient.newBuilder().sslContext(UnpackedDistribution.trustingOnly(ferry.home().resolve("data/ferry/ca/ca.crt")))
                 .connectTimeout(Duration.ofSeconds(10)).build();
         X509Certificate leaf = awaitListener();
         spkiPin = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
@@ -421,18 +416,6 @@ public class ConsoleIT {
         }
     }
 
-    private static SSLContext trustingOnly(Path caFile) throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        try (InputStream in = Files.newInputStream(caFile)) {
-            trusted.setCertificateEntry("ferry-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
-    }
 
     /** Waits for the HTTPS listener; returns the certificate Ferry's CA vouched for. */
     private static X509Certificate awaitListener() throws Exception {

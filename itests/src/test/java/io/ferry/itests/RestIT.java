@@ -9,7 +9,6 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -71,7 +66,7 @@ public class RestIT {
         ferry.awaitClient("ferry:server-list", BOOT_TIMEOUT);
         ferry.ok("ferry:inventory-import samples/rest-it-inventory.json");
         base = "https://127.0.0.1:" + ferry.httpsPort() + "/api/v1";
-        client = HttpClient.newBuilder().sslContext(trustingOnly(ferry.home().resolve("data/ferry/ca/ca.crt")))
+        client = HttpClient.newBuilder().sslContext(UnpackedDistribution.trustingOnly(ferry.home().resolve("data/ferry/ca/ca.crt")))
                 .connectTimeout(Duration.ofSeconds(10)).build();
         awaitListener();
     }
@@ -98,18 +93,6 @@ public class RestIT {
         Files.writeString(target, lab.substring(0, at) + vms + lab.substring(at + "\"vms\": [".length()), UTF_8);
     }
 
-    private static SSLContext trustingOnly(Path caFile) throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        try (InputStream in = Files.newInputStream(caFile)) {
-            trusted.setCertificateEntry("ferry-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
-    }
 
     /** Ferry turns HTTPS on once its keystore is written: wait until the listener answers. */
     private static void awaitListener() throws Exception {

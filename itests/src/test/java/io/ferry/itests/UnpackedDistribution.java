@@ -297,4 +297,20 @@ final class UnpackedDistribution {
     /** What {@link #clientStreams} saw: the exit status, stdout and stderr apart. */
     record Streams(int exitCode, String stdout, String stderr) {
     }
+
+    /** A TLS context that trusts only the CA in {@code caFile} (Ferry's: data/ferry/ca/ca.crt). */
+    static javax.net.ssl.SSLContext trustingOnly(Path caFile) throws Exception {
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        try (java.io.InputStream in = Files.newInputStream(caFile)) {
+            trusted.setCertificateEntry("ferry-ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
 }
