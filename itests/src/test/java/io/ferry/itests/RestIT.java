@@ -239,7 +239,7 @@ public class RestIT {
     }
 
     @Test
-    public void hundredsOfVmsArePagedWithNextLinksAndATotal() throws Exception {
+    public void hundredsOfVmsArePagedWithNextLinksAndATotalOnTheFirstPage() throws Exception {
         int expected = BULK_VMS + 7;
         Set<String> seen = new HashSet<>();
         String next = "/vms?limit=100";
@@ -247,7 +247,8 @@ public class RestIT {
         while (next != null) {
             Map<String, Object> page = ok(next, VIEWER);
             pages++;
-            assertEquals((long) expected, page.get("total"));
+            // only the first page counts the inventory
+            assertEquals(next, pages == 1 ? (Object) (long) expected : null, page.get("total"));
             List<Map<String, Object>> items = Json.objects(page.get("items"));
             assertTrue(next + " returned " + items.size() + " items", items.size() <= 100 && !items.isEmpty());
             for (Map<String, Object> vm : items) {
