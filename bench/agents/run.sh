@@ -12,6 +12,8 @@
 #
 #   bench/agents/run.sh [ROUNDS]        (default 3 rounds = 9 backups)
 #   FERRY_BENCH_JFR=1 bench/agents/run.sh 1   (also JFR profiles of every JVM, in $FERRY_BENCH_DATA/agents/)
+#   FERRY_BENCH_THREADS=1 ...   (also CPU per thread of each JVM and run: bench/agents/threads.py $FERRY_BENCH_DATA/agents)
+#   FERRY_BENCH_PERF=1 ...      (also `perf record -g` of both agents during the remote runs, with JIT maps)
 #
 # Needs the images of bench/mover (bench/mover/make-images.sh; FERRY_BENCH_DATA, default
 # /var/tmp/ferry-bench) and a built distribution (./mvnw -B -DskipTests install).
@@ -37,6 +39,16 @@ mkdir -p "$WORK"
 
 cpu_seconds() { # user+sys of a pid, in seconds
     awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
+thread_cpu() { # OUT PID...: user+sys clock ticks of every thread of each JVM (FERRY_BENCH_THREADS=1)
+    local out="$1" pid t; shift
+    for pid in "$@"; do
+        for t in /proc/"$pid"/task/*; do
+            { awk -v pid="$pid" -v tid="${t##*/}" -v comm="$(tr ' ' _ <"$t/comm")" \
+                '{ sub(/^.*\) /, ""); print pid, tid, comm, $12 + $13 }' "$t/stat"; } 2>/dev/null || true
+        done
+    done >"$out"
 }
 
 size=$(stat -c %s "$IMG")
@@ -134,9 +146,20 @@ for r in $(seq 1 "$ROUNDS"); do
         sync
         echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true
         m0=$(cpu_seconds "$manager_pid") a0=$(cpu_seconds "$agent_pid") s0=$(cpu_seconds "$repo_pid")
+        [[ -n "${FERRY_BENCH_THREADS:-}" ]] && thread_cpu "$WORK/threads-$mode-$r.0" "$manager_pid" "$agent_pid" "$repo_pid"
+        if [[ -n "${FERRY_BENCH_PERF:-}" && "$mode" == remote ]]; then
+            perf record -F 499 -g -o "$WORK/perf-$mode-$r.data" -p "$agent_pid,$repo_pid" >/dev/null 2>&1 &
+            perf_pid=$!
+            sleep 1
+        fi
         t0=$(date +%s.%N)
         "$FERRY" client "ferry:job-run --json bench-$mode-$r" >"$WORK/run-$mode-$r.json"
         t1=$(date +%s.%N)
+        if [[ -n "${perf_pid:-}" ]]; then
+            kill -INT "$perf_pid"; wait "$perf_pid" || true; perf_pid=""
+            for pid in "$agent_pid" "$repo_pid"; do jcmd "$pid" Compiler.perfmap >/dev/null; done
+        fi
+        [[ -n "${FERRY_BENCH_THREADS:-}" ]] && thread_cpu "$WORK/threads-$mode-$r.1" "$manager_pid" "$agent_pid" "$repo_pid"
         m1=$(cpu_seconds "$manager_pid") a1=$(cpu_seconds "$agent_pid") s1=$(cpu_seconds "$repo_pid")
         grep -q '"status" : "SUCCESS"' "$WORK/run-$mode-$r.json" || { echo "bench-$mode-$r did not succeed:"; cat "$WORK/run-$mode-$r.json"; exit 1; }
         awk -v n="bench-$mode-$r" -v t0="$t0" -v t1="$t1" -v s="$size" -v m="$(echo "$m1 - $m0" | bc)" \
