@@ -14,6 +14,9 @@
 #   FERRY_BENCH_JFR=1 bench/agents/run.sh 1   (also JFR profiles of every JVM, in $FERRY_BENCH_DATA/agents/)
 #   FERRY_BENCH_THREADS=1 ...   (also CPU per thread of each JVM and run: bench/agents/threads.py $FERRY_BENCH_DATA/agents)
 #   FERRY_BENCH_PERF=1 ...      (also `perf record -g` of both agents during the remote runs, with JIT maps)
+#   FERRY_BENCH_JFR_SETTINGS=FILE.jfc   (JFR settings instead of "profile")
+#   FERRY_BENCH_AGENT_OPTS="-XX:..."    (JVM options of the agents only, as EXTRA_JAVA_OPTS)
+#   FERRY_BENCH_REPO_OPTS="-XX:..."     (JVM options of the repository agents only)
 #
 # Needs the images of bench/mover (bench/mover/make-images.sh; FERRY_BENCH_DATA, default
 # /var/tmp/ferry-bench) and a built distribution (./mvnw -B -DskipTests install).
@@ -117,13 +120,14 @@ token="$("$FERRY" client 'ferry:agent-token px-agent' | grep -o 'FE1\.[A-Za-z0-9
 export DATA
 allow_images() { echo "disk.roots = \${karaf.data}/ferry/disks, $DATA/images" >>"$1/etc/io.ferry.paths.cfg"; }
 export -f allow_images
-AGENT_CONFIGURE_HOOK=allow_images "$FERRY" agent enroll --manager "127.0.0.1:8143" --token "$token" >"$WORK/enroll.log" 2>&1 \
+EXTRA_JAVA_OPTS="${FERRY_BENCH_AGENT_OPTS:-}" AGENT_CONFIGURE_HOOK=allow_images "$FERRY" agent enroll --manager "127.0.0.1:8143" --token "$token" >"$WORK/enroll.log" 2>&1 \
     || { cat "$WORK/enroll.log"; exit 1; }
 manager_pid="$(cat "$FERRY_RUN_DIR/karaf.pid")"
 agent_pid="$(cat "$FERRY_AGENTS_DIR/px-agent/karaf.pid")"
 # one repository agent per round (each holds one fresh repository), ports 8150 + round
 for r in $(seq 1 "$ROUNDS"); do
     token="$("$FERRY" client "ferry:agent-token repo-remote-$r" | grep -o 'FE1\.[A-Za-z0-9_.-]*' | head -n 1)"
+    EXTRA_JAVA_OPTS="${FERRY_BENCH_REPO_OPTS:-${FERRY_BENCH_AGENT_OPTS:-}}" \
     "$FERRY" agent enroll --manager "127.0.0.1:8143" --token "$token" --store-listen "127.0.0.1:$((8150 + r))" \
         >"$WORK/enroll-repo-$r.log" 2>&1 || { cat "$WORK/enroll-repo-$r.log"; exit 1; }
 done
@@ -137,7 +141,7 @@ for job in warm-agent warm-local $(for r in $(seq 1 "$ROUNDS"); do echo "warm-re
 done
 if [[ -n "${FERRY_BENCH_JFR:-}" ]]; then # profiles of every JVM, dumped to $WORK/*.jfr at the end
     jfr_pids="$manager_pid $agent_pid $(cat "$FERRY_AGENTS_DIR"/repo-remote-*/karaf.pid)"
-    for pid in $jfr_pids; do jcmd "$pid" JFR.start settings=profile name=bench >/dev/null; done
+    for pid in $jfr_pids; do jcmd "$pid" JFR.start settings="${FERRY_BENCH_JFR_SETTINGS:-profile}" name=bench >/dev/null; done
 fi
 printf '%-16s %8s %10s %12s %10s %10s\n' "run" "wall s" "MiB/s" "manager cpu" "proxy cpu" "repo cpu"
 for r in $(seq 1 "$ROUNDS"); do
