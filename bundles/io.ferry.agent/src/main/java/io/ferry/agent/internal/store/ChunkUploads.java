@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The wire format is unchanged: the other fields of the request are parsed by protobuf
  * (unknown fields kept), only field 4 ({@code image}) is read here. The buffers come from a
- * small pool and go back when the store's answer is sent.
+ * small pool (at most 16 idle, 64 MiB of direct memory) and go back when the store has
+ * answered.
  */
 final class ChunkUploads {
 
@@ -46,18 +47,25 @@ final class ChunkUploads {
     private static final ConcurrentLinkedDeque<ByteBuffer> IDLE = new ConcurrentLinkedDeque<>();
     private static final AtomicInteger IDLE_COUNT = new AtomicInteger();
 
-    /** An aligned direct buffer with room for {@code length} bytes rounded up to the alignment. */
+    /**
+     * An aligned direct buffer with room for {@code length} bytes rounded up to the alignment;
+     * for a larger image (a repository with chunks over 4 MiB) a heap buffer, which the store
+     * copies into its own aligned buffer as before (a direct buffer per call would be freed
+     * only by the garbage collector).
+     */
     static ByteBuffer borrow(int length) {
         int padded = (length + ALIGNMENT - 1) & -ALIGNMENT;
-        if (padded <= POOLED_CAPACITY) {
-            ByteBuffer b = IDLE.pollFirst();
-            if (b != null) {
-                IDLE_COUNT.decrementAndGet();
-                return b.clear();
-            }
-            padded = POOLED_CAPACITY;
+        if (padded > POOLED_CAPACITY) {
+            return ByteBuffer.allocate(length);
         }
-        return ByteBuffer.allocateDirect(padded + ALIGNMENT).alignedSlice(ALIGNMENT);
+        ByteBuffer b = IDLE.pollFirst();
+        if (b != null) {
+            IDLE_COUNT.decrementAndGet();
+            return b.clear();
+        }
+        // exactly POOLED_CAPACITY bytes, however the allocation was aligned (release() counts on it)
+        return ByteBuffer.allocateDirect(POOLED_CAPACITY + ALIGNMENT).alignedSlice(ALIGNMENT)
+                .limit(POOLED_CAPACITY).slice();
     }
 
     /** Gives a buffer of {@link #borrow} back; it must not be used any more. */

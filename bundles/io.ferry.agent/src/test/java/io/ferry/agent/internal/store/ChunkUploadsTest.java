@@ -48,6 +48,20 @@ class ChunkUploadsTest {
     }
 
     @Test
+    void anImageOverThePooledSizeArrivesInAHeapBufferWhichTheStoreCopiesAsBefore() throws IOException {
+        byte[] image = bytes((8 << 20) + 40, 5); // a sealed chunk of a repository with 8 MiB chunks
+        ChunkUploads.Received r = ChunkUploads.read(new ByteArrayInputStream(request(image).toByteArray()));
+        assertTrue(!r.image().isDirect());
+        assertEquals(ByteString.copyFrom(image), ByteString.copyFrom(r.image().duplicate()));
+        ChunkUploads.release(r.image()); // not pooled
+        ByteBuffer small = ChunkUploads.borrow(100);
+        assertTrue(small.isDirect());
+        assertEquals(ChunkUploads.POOLED_CAPACITY, small.capacity());
+        ChunkUploads.release(small);
+        assertTrue(small == ChunkUploads.borrow(200), "pooled: the same buffer again");
+    }
+
+    @Test
     void fieldsInAnyOrderUnknownFieldsKeptAndTheLastImageWins() throws IOException {
         byte[] first = bytes(5000, 7);
         byte[] last = bytes(3000, 8);
