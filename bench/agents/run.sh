@@ -12,6 +12,11 @@
 #
 #   bench/agents/run.sh [ROUNDS]        (default 3 rounds = 9 backups)
 #   FERRY_BENCH_JFR=1 bench/agents/run.sh 1   (also JFR profiles of every JVM, in $FERRY_BENCH_DATA/agents/)
+#   FERRY_BENCH_THREADS=1 ...   (also CPU per thread of each JVM and run: bench/agents/threads.py $FERRY_BENCH_DATA/agents)
+#   FERRY_BENCH_PERF=1 ...      (also `perf record -g` of both agents during the remote runs, with JIT maps)
+#   FERRY_BENCH_JFR_SETTINGS=FILE.jfc   (JFR settings instead of "profile")
+#   FERRY_BENCH_AGENT_OPTS="-XX:..."    (JVM options of the agents only, as EXTRA_JAVA_OPTS)
+#   FERRY_BENCH_REPO_OPTS="-XX:..."     (JVM options of the repository agents only)
 #
 # Needs the images of bench/mover (bench/mover/make-images.sh; FERRY_BENCH_DATA, default
 # /var/tmp/ferry-bench) and a built distribution (./mvnw -B -DskipTests install).
@@ -37,6 +42,16 @@ mkdir -p "$WORK"
 
 cpu_seconds() { # user+sys of a pid, in seconds
     awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
+thread_cpu() { # OUT PID...: user+sys clock ticks of every thread of each JVM (FERRY_BENCH_THREADS=1)
+    local out="$1" pid t; shift
+    for pid in "$@"; do
+        for t in /proc/"$pid"/task/*; do
+            { awk -v pid="$pid" -v tid="${t##*/}" -v comm="$(tr ' ' _ <"$t/comm")" \
+                '{ sub(/^.*\) /, ""); print pid, tid, comm, $12 + $13 }' "$t/stat"; } 2>/dev/null || true
+        done
+    done >"$out"
 }
 
 size=$(stat -c %s "$IMG")
@@ -105,13 +120,14 @@ token="$("$FERRY" client 'ferry:agent-token px-agent' | grep -o 'FE1\.[A-Za-z0-9
 export DATA
 allow_images() { echo "disk.roots = \${karaf.data}/ferry/disks, $DATA/images" >>"$1/etc/io.ferry.paths.cfg"; }
 export -f allow_images
-AGENT_CONFIGURE_HOOK=allow_images "$FERRY" agent enroll --manager "127.0.0.1:8143" --token "$token" >"$WORK/enroll.log" 2>&1 \
+EXTRA_JAVA_OPTS="${FERRY_BENCH_AGENT_OPTS:-}" AGENT_CONFIGURE_HOOK=allow_images "$FERRY" agent enroll --manager "127.0.0.1:8143" --token "$token" >"$WORK/enroll.log" 2>&1 \
     || { cat "$WORK/enroll.log"; exit 1; }
 manager_pid="$(cat "$FERRY_RUN_DIR/karaf.pid")"
 agent_pid="$(cat "$FERRY_AGENTS_DIR/px-agent/karaf.pid")"
 # one repository agent per round (each holds one fresh repository), ports 8150 + round
 for r in $(seq 1 "$ROUNDS"); do
     token="$("$FERRY" client "ferry:agent-token repo-remote-$r" | grep -o 'FE1\.[A-Za-z0-9_.-]*' | head -n 1)"
+    EXTRA_JAVA_OPTS="${FERRY_BENCH_REPO_OPTS:-${FERRY_BENCH_AGENT_OPTS:-}}" \
     "$FERRY" agent enroll --manager "127.0.0.1:8143" --token "$token" --store-listen "127.0.0.1:$((8150 + r))" \
         >"$WORK/enroll-repo-$r.log" 2>&1 || { cat "$WORK/enroll-repo-$r.log"; exit 1; }
 done
@@ -125,7 +141,7 @@ for job in warm-agent warm-local $(for r in $(seq 1 "$ROUNDS"); do echo "warm-re
 done
 if [[ -n "${FERRY_BENCH_JFR:-}" ]]; then # profiles of every JVM, dumped to $WORK/*.jfr at the end
     jfr_pids="$manager_pid $agent_pid $(cat "$FERRY_AGENTS_DIR"/repo-remote-*/karaf.pid)"
-    for pid in $jfr_pids; do jcmd "$pid" JFR.start settings=profile name=bench >/dev/null; done
+    for pid in $jfr_pids; do jcmd "$pid" JFR.start settings="${FERRY_BENCH_JFR_SETTINGS:-profile}" name=bench >/dev/null; done
 fi
 printf '%-16s %8s %10s %12s %10s %10s\n' "run" "wall s" "MiB/s" "manager cpu" "proxy cpu" "repo cpu"
 for r in $(seq 1 "$ROUNDS"); do
@@ -134,9 +150,20 @@ for r in $(seq 1 "$ROUNDS"); do
         sync
         echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true
         m0=$(cpu_seconds "$manager_pid") a0=$(cpu_seconds "$agent_pid") s0=$(cpu_seconds "$repo_pid")
+        [[ -n "${FERRY_BENCH_THREADS:-}" ]] && thread_cpu "$WORK/threads-$mode-$r.0" "$manager_pid" "$agent_pid" "$repo_pid"
+        if [[ -n "${FERRY_BENCH_PERF:-}" && "$mode" == remote ]]; then
+            perf record -F 499 -g -o "$WORK/perf-$mode-$r.data" -p "$agent_pid,$repo_pid" >/dev/null 2>&1 &
+            perf_pid=$!
+            sleep 1
+        fi
         t0=$(date +%s.%N)
         "$FERRY" client "ferry:job-run --json bench-$mode-$r" >"$WORK/run-$mode-$r.json"
         t1=$(date +%s.%N)
+        if [[ -n "${perf_pid:-}" ]]; then
+            kill -INT "$perf_pid"; wait "$perf_pid" || true; perf_pid=""
+            for pid in "$agent_pid" "$repo_pid"; do jcmd "$pid" Compiler.perfmap >/dev/null; done
+        fi
+        [[ -n "${FERRY_BENCH_THREADS:-}" ]] && thread_cpu "$WORK/threads-$mode-$r.1" "$manager_pid" "$agent_pid" "$repo_pid"
         m1=$(cpu_seconds "$manager_pid") a1=$(cpu_seconds "$agent_pid") s1=$(cpu_seconds "$repo_pid")
         grep -q '"status" : "SUCCESS"' "$WORK/run-$mode-$r.json" || { echo "bench-$mode-$r did not succeed:"; cat "$WORK/run-$mode-$r.json"; exit 1; }
         awk -v n="bench-$mode-$r" -v t0="$t0" -v t1="$t1" -v s="$size" -v m="$(echo "$m1 - $m0" | bc)" \

@@ -329,14 +329,19 @@ public final class FileRepositoryStore implements RepositoryStore {
             }
             boolean suspect = suspects().contains(id) && !chunks.isConfirmed(id);
             CompletableFuture<Void> durable;
-            ByteBuffer direct = borrowBuffer();
-            try {
-                // into an aligned direct buffer: the temp file is then written with O_DIRECT, as a local chunk is
-                direct.clear();
-                direct.put(image.duplicate()).flip();
-                durable = chunks.storeSealed(id, direct, suspect, unsyncedDirs);
-            } finally {
-                releaseBuffer(direct);
+            if (writableInPlace(sealedImage)) {
+                // a repository agent's upload, received into such a buffer: written as it is, no copy
+                durable = chunks.storeSealed(id, sealedImage.duplicate(), suspect, unsyncedDirs);
+            } else {
+                ByteBuffer direct = borrowBuffer();
+                try {
+                    // into an aligned direct buffer: the temp file is then written with O_DIRECT, as a local chunk is
+                    direct.clear();
+                    direct.put(image.duplicate()).flip();
+                    durable = chunks.storeSealed(id, direct, suspect, unsyncedDirs);
+                } finally {
+                    releaseBuffer(direct);
+                }
             }
             s.puts.add(durable);
             return durable.exceptionallyCompose(e -> CompletableFuture.failedFuture(
@@ -346,6 +351,15 @@ public final class FileRepositoryStore implements RepositoryStore {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * Whether {@code b} can be written with O_DIRECT as it is (see {@link RepositoryStore#putChunk}):
+     * direct, at position 0, aligned, with room for the padding after its limit.
+     */
+    private static boolean writableInPlace(ByteBuffer b) {
+        return b.isDirect() && b.position() == 0 && b.alignmentOffset(0, DurableFiles.DIRECT_ALIGNMENT) == 0
+                && ((b.limit() + DurableFiles.DIRECT_ALIGNMENT - 1) & -DurableFiles.DIRECT_ALIGNMENT) <= b.capacity();
     }
 
     /** An aligned direct buffer with room for a chunk image and its O_DIRECT padding. */

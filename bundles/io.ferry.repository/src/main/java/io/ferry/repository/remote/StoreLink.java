@@ -62,7 +62,9 @@ public interface StoreLink extends AutoCloseable {
      * {@code id}, in a backup session. The store checks the image's header and length and
      * refuses a malformed or oversized one ({@code ValidationException}). Completes when the
      * chunk file is durable (fsynced and renamed into place); a chunk the store already has is
-     * not written again.
+     * not written again. A direct buffer at position 0 whose address is aligned to 4096 bytes and
+     * whose capacity holds its limit rounded up to 4096 may be written to disk as it is: the
+     * store may then overwrite the bytes between its limit and that rounded length (padding).
      */
     CompletableFuture<Void> putChunk(String session, ChunkId id, ByteBuffer sealedImage);
 

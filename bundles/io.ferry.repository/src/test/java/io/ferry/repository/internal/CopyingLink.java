@@ -36,6 +36,11 @@ final class CopyingLink implements StoreLink {
     final AtomicInteger putCalls = new AtomicInteger();
     final AtomicLong putBytes = new AtomicLong();
     final AtomicInteger commitCalls = new AtomicInteger();
+    /**
+     * Whether chunk images arrive as a repository agent receives them: in an aligned direct
+     * buffer with room for the O_DIRECT padding, which holds garbage after the image.
+     */
+    volatile boolean directImages;
     /** Puts that succeed before the link breaks; negative: never breaks. */
     volatile int breakAfterPuts = -1;
     private volatile boolean broken;
@@ -83,7 +88,7 @@ final class CopyingLink implements StoreLink {
         if (breakAfterPuts >= 0 && n > breakAfterPuts) {
             broken = true;
         }
-        ByteBuffer sent = copy(sealedImage);
+        ByteBuffer sent = directImages ? alignedCopy(sealedImage) : copy(sealedImage);
         putBytes.addAndGet(sent.remaining());
         return send(() -> store.putChunk(session, id, sent));
     }
@@ -129,6 +134,16 @@ final class CopyingLink implements StoreLink {
         }
         return CompletableFuture.supplyAsync(call, wire).thenCompose(f -> f)
                 .thenApplyAsync(r -> r, wire);
+    }
+
+    private static ByteBuffer alignedCopy(ByteBuffer b) {
+        int padded = (b.remaining() + 4095) & -4096;
+        ByteBuffer c = ByteBuffer.allocateDirect(padded + 4096).alignedSlice(4096);
+        while (c.hasRemaining()) {
+            c.put((byte) 0xA5);
+        }
+        c.clear().put(b.duplicate()).flip();
+        return c;
     }
 
     private static ByteBuffer copy(ByteBuffer b) {

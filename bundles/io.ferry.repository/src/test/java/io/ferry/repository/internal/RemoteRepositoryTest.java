@@ -105,6 +105,28 @@ class RemoteRepositoryTest {
     }
 
     @Test
+    void imagesReceivedInAlignedDirectBuffersAreStoredAsTheyAreWithoutThePadding() throws IOException {
+        Path dir = newRepository("r");
+        byte[] disk = diskWithMarker(3);
+        BackupInfo info;
+        try (RepositoryStore store = RepositoryStore.open(dir)) {
+            CopyingLink link = new CopyingLink(store);
+            link.directImages = true; // as a repository agent receives them, garbage after each image
+            try (Repository remote = RemoteRepositories.open(link, PASSWORD)) {
+                info = TestRepositories.backup(remote, "web-01/disk0", disk, false);
+                assertArrayEquals(disk, TestRepositories.restore(remote, info.id()), "restored through the link");
+            }
+            assertEquals(link.putBytes.get(), TestRepositories.chunkBytes(dir), "chunk files of the images' lengths");
+        }
+        try (Repository local = service.open(dir, PASSWORD)) {
+            assertArrayEquals(disk, TestRepositories.restore(local, info.id()), "restored locally");
+            VerifyReport report = local.verify(List.of(), ProgressListener.NONE);
+            assertTrue(report.problems().isEmpty(), "verify: " + report.problems());
+            assertEquals(13, report.chunks());
+        }
+    }
+
+    @Test
     void theStoredFilesHoldNoPlaintext() throws IOException {
         Path dir = newRepository("r");
         try (RepositoryStore store = RepositoryStore.open(dir);

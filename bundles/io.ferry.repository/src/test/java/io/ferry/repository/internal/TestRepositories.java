@@ -162,6 +162,16 @@ final class TestRepositories {
         }
     }
 
+    /** Total size of the chunk files. */
+    static long chunkBytes(Path repoDir) {
+        try (Stream<Path> paths = Files.walk(repoDir.resolve("chunks"))) {
+            return paths.filter(p -> FileRepository.CHUNK_NAME.matcher(p.getFileName().toString()).matches())
+                    .mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Number of entries in a directory (closing the listing: an open one keeps a mount busy). */
     static long countEntries(Path dir) {
         try (Stream<Path> entries = Files.list(dir)) {

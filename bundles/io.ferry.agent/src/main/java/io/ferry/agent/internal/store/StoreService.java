@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * of that directory. The store checks every chunk image and manifest it is given and applies
  * its own rules (append-only, lock dates); nothing here decrypts anything.
  */
-public final class StoreService extends RepositoryStoreGrpc.RepositoryStoreImplBase implements AutoCloseable {
+public final class StoreService implements RepositoryStoreGrpc.AsyncService, io.grpc.BindableService, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
 
@@ -111,6 +111,39 @@ public final class StoreService extends RepositoryStoreGrpc.RepositoryStoreImplB
     public void putChunk(PutChunkRequest request, StreamObserver<Done> out) {
         answer(out, () -> store(request.getRepository()).putChunk(request.getSession(), id(request.getId()),
                 request.getImage().asReadOnlyByteBuffer()), v -> Done.getDefaultInstance());
+    }
+
+    /**
+     * The generated service with {@code PutChunk} read by {@link ChunkUploads}: each chunk image
+     * arrives in an aligned direct buffer, given back to the pool when the store has answered.
+     */
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        io.grpc.ServerServiceDefinition generated = RepositoryStoreGrpc.bindService(this);
+        String put = RepositoryStoreGrpc.getPutChunkMethod().getFullMethodName();
+        io.grpc.ServerServiceDefinition.Builder b = io.grpc.ServerServiceDefinition.builder(
+                generated.getServiceDescriptor().getName());
+        for (io.grpc.ServerMethodDefinition<?, ?> m : generated.getMethods()) {
+            if (!m.getMethodDescriptor().getFullMethodName().equals(put)) {
+                b.addMethod(m);
+            }
+        }
+        return b.addMethod(ChunkUploads.method(), io.grpc.stub.ServerCalls.asyncUnaryCall(this::putChunk)).build();
+    }
+
+    void putChunk(ChunkUploads.Received request, StreamObserver<Done> out) {
+        ByteBuffer image = request.image();
+        PutChunkRequest fields = request.fields();
+        CompletableFuture<Void> stored;
+        try {
+            stored = store(fields.getRepository()).putChunk(fields.getSession(), id(fields.getId()), image.duplicate());
+        } catch (RuntimeException e) {
+            ChunkUploads.release(image);
+            out.onError(StoreErrors.toStatus(e));
+            return;
+        }
+        // the store reads the buffer until its future completes, not after
+        answer(out, () -> stored.whenComplete((v, e) -> ChunkUploads.release(image)), v -> Done.getDefaultInstance());
     }
 
     @Override
