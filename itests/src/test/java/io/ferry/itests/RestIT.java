@@ -365,6 +365,65 @@ public class RestIT {
         assertEquals("load", problem(call("GET", "/jobs/pve-daily/plan?load=gp-01", VIEWER), 422).get("field"));
     }
 
+    private static HttpResponse<String> send(String method, String path, String user, String json, String ifMatch)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(CALL_TIMEOUT)
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + PASSWORD)
+                        .getBytes(UTF_8)))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (ifMatch != null) {
+            request.header("If-Match", ifMatch);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    public void jobsAreCreatedReplacedAndDeletedWithOptimisticLocking() throws Exception {
+        String job = "{\"name\": \"rest-crud\", \"platform\": \"PROXMOX\", \"vms\": [\"pve-web-01\"],"
+                + " \"repository\": \"bkp-01\"}";
+        problem(send("POST", "/jobs", OPERATOR, job, null), 403);
+        assertEquals("platform", problem(send("POST", "/jobs", ADMIN, job.replace("PROXMOX", "NOPE"), null), 422)
+                .get("field"));
+        assertEquals("platfrom", problem(send("POST", "/jobs", ADMIN, job.replace("\"platform\"", "\"platfrom\""),
+                null), 422).get("field"));
+        assertEquals("vms", problem(send("POST", "/jobs", ADMIN, job.replace("[\"pve-web-01\"]", "\"pve-web-01\""),
+                null), 422).get("field"));
+
+        HttpResponse<String> created = send("POST", "/jobs", ADMIN, job, null);
+        assertEquals(created.body(), 201, created.statusCode());
+        assertEquals("/api/v1/jobs/rest-crud", created.headers().firstValue("Location").orElse(""));
+        String etag = created.headers().firstValue("ETag").orElseThrow();
+        assertEquals(etag, call("GET", "/jobs/rest-crud", VIEWER).headers().firstValue("ETag").orElse(""));
+        assertEquals(409, send("POST", "/jobs", ADMIN, job, null).statusCode());
+
+        String changed = job.replace("}", ", \"retention\": {\"keepLast\": 3}}");
+        problem(send("PUT", "/jobs/rest-crud", ADMIN, changed, null), 428);
+        problem(send("PUT", "/jobs/rest-crud", OPERATOR, changed, etag), 403);
+        HttpResponse<String> updated = send("PUT", "/jobs/rest-crud", ADMIN, changed, etag);
+        assertEquals(updated.body(), 200, updated.statusCode());
+        String newer = updated.headers().firstValue("ETag").orElseThrow();
+        assertNotEquals(etag, newer);
+        assertEquals(3L, Json.object(Json.object(Json.parse(updated.body())).get("retention")).get("keepLast"));
+
+        // a change made on the stale copy is refused, not applied
+        Map<String, Object> stale = problem(send("PUT", "/jobs/rest-crud", ADMIN, job, etag), 409);
+        assertTrue(stale.toString(), String.valueOf(stale.get("detail")).contains("changed since you read it"));
+        assertEquals(3L, Json.object(ok("/jobs/rest-crud", VIEWER).get("retention")).get("keepLast"));
+        problem(send("DELETE", "/jobs/rest-crud", ADMIN, null, etag), 409);
+        HttpResponse<String> deleted = send("DELETE", "/jobs/rest-crud", ADMIN, null, newer);
+        assertEquals(deleted.body(), 204, deleted.statusCode());
+        problem(call("GET", "/jobs/rest-crud", VIEWER), 404);
+
+        List<Map<String, Object>> trail = Json.objects(ok("/audit?limit=200", ADMIN).get("items"));
+        for (String action : List.of("job-create", "job-update", "job-delete")) {
+            assertTrue(action + " " + trail, trail.stream().anyMatch(e -> action.equals(e.get("action"))
+                    && ADMIN.equals(e.get("user")) && "OK".equals(e.get("result"))));
+        }
+    }
+
     private static HttpResponse<String> createToken(String user, String json) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/tokens")).timeout(CALL_TIMEOUT)
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + PASSWORD).getBytes(UTF_8)))

@@ -13,9 +13,10 @@ import java.util.Optional;
  * @param parameters the path template's parameters, decoded
  * @param query      the query parameters, decoded; the first value of each
  * @param body       the request body, empty when there is none
+ * @param header     the request's headers by name (case-insensitive), null when absent
  */
 record ApiRequest(String method, String path, Map<String, String> parameters, Map<String, List<String>> query,
-        byte[] body) {
+        byte[] body, java.util.function.Function<String, String> header) {
 
     ApiRequest {
         Objects.requireNonNull(method, "method");
@@ -23,6 +24,12 @@ record ApiRequest(String method, String path, Map<String, String> parameters, Ma
         parameters = Map.copyOf(parameters);
         query = Map.copyOf(query);
         body = body.clone();
+        header = header == null ? name -> null : header;
+    }
+
+    ApiRequest(String method, String path, Map<String, String> parameters, Map<String, List<String>> query,
+            byte[] body) {
+        this(method, path, parameters, query, body, null);
     }
 
     ApiRequest(String method, String path, Map<String, String> parameters, Map<String, List<String>> query) {

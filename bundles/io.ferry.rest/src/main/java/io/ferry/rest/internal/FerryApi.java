@@ -20,6 +20,7 @@ import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmQuery;
 import io.ferry.api.job.Job;
 import io.ferry.api.job.JobService;
+import io.ferry.api.job.JobSpec;
 import io.ferry.api.security.ApiToken;
 import io.ferry.api.security.ApiTokens;
 import io.ferry.api.security.Caller;
@@ -109,7 +110,10 @@ final class FerryApi {
         r.get("/vms", this::vms);
         r.get("/vms/{name}", req -> ApiResponse.ok(vm(req.parameter("name"))));
         r.get("/jobs", req -> ApiResponse.ok(inMemoryPage(req, jobs.jobs(), "/jobs", views::job)));
-        r.get("/jobs/{name}", req -> ApiResponse.ok(views.job(job(req.parameter("name")))));
+        r.get("/jobs/{name}", req -> versioned(200, job(req.parameter("name"))));
+        r.post("/jobs", req -> created(jobs.createJob(JobBodies.spec(jsonObject(req)))));
+        r.add("PUT", "/jobs/{name}", this::updateJob);
+        r.add("DELETE", "/jobs/{name}", this::deleteJob);
         r.post("/jobs/{name}/run", this::runJob);
         r.post("/jobs/{name}/stop", req -> ApiResponse.ok(views.session(sessions.stop(req.parameter("name")), true)));
         r.get("/jobs/{name}/plan", req -> ApiResponse.ok(records.valueToTree(selection.planJob(
@@ -191,6 +195,66 @@ final class FerryApi {
 
     private Job job(String name) {
         return jobs.job(name).orElseThrow(() -> notFound("job", name, "/jobs"));
+    }
+
+    /** A job with its version as the ETag: what If-Match names in a PUT or DELETE. */
+    private ApiResponse versioned(int status, Job job) {
+        return new ApiResponse(status, views.job(job), ApiResponse.JSON, Map.of("ETag", etag(job)));
+    }
+
+    private ApiResponse created(Job job) {
+        return new ApiResponse(201, views.job(job), ApiResponse.JSON, Map.of("ETag", etag(job),
+                "Location", BASE + "/jobs/" + Paths.encode(job.name())));
+    }
+
+    static String etag(Job job) {
+        return "\"" + job.version() + "\"";
+    }
+
+    /**
+     * The version a change names in If-Match ({@code "7"}, as GET answered it): required, so that
+     * a change made on a stale copy is refused (409) instead of overwriting another's.
+     */
+    private long expectedVersion(ApiRequest req, Job current) {
+        String ifMatch = req.header().apply("If-Match");
+        if (ifMatch == null || ifMatch.isBlank()) {
+            throw new PreconditionRequiredException("Send If-Match with the job's ETag (" + etag(current) + " now, from"
+                    + " GET /api/v1/jobs/" + current.name() + ") so that a change on a stale copy is refused");
+        }
+        String tag = ifMatch.strip();
+        if (tag.startsWith("W/")) {
+            tag = tag.substring(2);
+        }
+        if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
+            tag = tag.substring(1, tag.length() - 1);
+        }
+        long expected;
+        try {
+            expected = Long.parseLong(tag);
+        } catch (NumberFormatException e) {
+            throw new BadRequestException("If-Match", "'" + ifMatch + "' is not an ETag of this API (such as "
+                    + etag(current) + ")");
+        }
+        if (expected != current.version()) {
+            throw new io.ferry.api.ConflictException("Job '" + current.name() + "' changed since you read it: it is at"
+                    + " version " + current.version() + ", you sent " + ifMatch.strip() + " (GET it again, then retry)");
+        }
+        return expected;
+    }
+
+    /** PUT /jobs/{name}: the whole job, replaced, when If-Match names its current version. */
+    private ApiResponse updateJob(ApiRequest req) {
+        Job current = job(req.parameter("name"));
+        JobSpec spec = JobBodies.spec(jsonObject(req));
+        return versioned(200, jobs.updateJob(current.id(), expectedVersion(req, current), spec));
+    }
+
+    /** DELETE /jobs/{name}: 204, when If-Match names its current version. */
+    private ApiResponse deleteJob(ApiRequest req) {
+        Job current = job(req.parameter("name"));
+        expectedVersion(req, current);
+        jobs.deleteJob(current.id());
+        return new ApiResponse(204, new byte[0], ApiResponse.JSON, Map.of());
     }
 
     /** Starts a session of the job (as ferry:job-run --no-wait); 202 with the session's address. */

@@ -23,6 +23,9 @@ final class Problems {
     }
 
     static Problem of(Throwable error) {
+        if (error instanceof PreconditionRequiredException e) {
+            return Problem.of("precondition-required", "Precondition required", 428, e.getMessage());
+        }
         if (error instanceof BadRequestException e) {
             return new Problem(Problem.TYPE_PREFIX + "bad-request", "Bad request", 400, e.getMessage(), e.field());
         }

@@ -86,7 +86,7 @@ final class RequestHandler {
                     Map.of("Allow", String.join(", ", match.allowed())));
         }
         try {
-            ApiRequest request = new ApiRequest(method, path, match.parameters(), query, body.get());
+            ApiRequest request = new ApiRequest(method, path, match.parameters(), query, body.get(), header);
             ApiResponse response = ApiServlet.runAs(subject.get(), () -> match.route().handler().handle(request));
             return answer(response);
         } catch (Exception | LinkageError e) {
