@@ -56,6 +56,7 @@ public final class ApiServlet extends HttpServlet {
 
     private final transient RequestHandler handler;
     private final transient SessionEvents events;
+    private final transient ObjectMapper mapper;
 
     @Activate
     public ApiServlet(@Reference InventoryService inventory, @Reference InventoryTransfer transfer,
@@ -64,7 +65,7 @@ public final class ApiServlet extends HttpServlet {
             @Reference ConsoleSessionStore consoleSessions,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
             AgentRegistry agents) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        this.mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         FerryApi api = new FerryApi(inventory, transfer, jobs, sessions, selection, audit,
                 () -> Optional.ofNullable(agents), tokens, mapper, Clock.systemUTC());
         this.events = new SessionEvents(api::eventState);
@@ -114,7 +115,7 @@ public final class ApiServlet extends HttpServlet {
         if (events.subscribers() >= SessionEvents.MAX_SUBSCRIBERS) {
             return false;
         }
-        String id = new ObjectMapper().readTree(check.body()).path("id").asText();
+        String id = mapper.readTree(check.body()).path("id").asText();
         response.setStatus(200);
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Content-Type-Options", "nosniff");
@@ -145,11 +146,10 @@ public final class ApiServlet extends HttpServlet {
         return true;
     }
 
-    private RequestHandler.Answer unavailable() {
+    private RequestHandler.Answer unavailable() throws IOException {
         return new RequestHandler.Answer(503, Map.of("Retry-After", "10"), ApiResponse.PROBLEM_JSON,
-                ("{\"type\":\"urn:ferry:problem:unavailable\",\"title\":\"Too many event streams\",\"status\":503,"
-                        + "\"detail\":\"" + SessionEvents.MAX_SUBSCRIBERS + " event streams are open; try again later\"}")
-                        .getBytes(StandardCharsets.UTF_8));
+                mapper.writeValueAsBytes(Problem.of("unavailable", "Too many event streams", 503,
+                        SessionEvents.MAX_SUBSCRIBERS + " event streams are open; try again later")));
     }
 
     @org.osgi.service.component.annotations.Deactivate

@@ -23,7 +23,6 @@ import io.ferry.api.job.JobService;
 import io.ferry.api.job.JobSpec;
 import io.ferry.api.security.ApiToken;
 import io.ferry.api.security.ApiTokens;
-import io.ferry.api.security.Caller;
 import io.ferry.api.security.NewApiToken;
 import io.ferry.api.security.FerryRole;
 import io.ferry.api.selection.SelectionService;

@@ -35,6 +35,7 @@ final class SessionEvents implements AutoCloseable {
     static final String CONTENT_TYPE = "text/event-stream";
     static final Duration TICK = Duration.ofMillis(500);
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    private static final byte[] KEEP_ALIVE_COMMENT = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
     /** Streams open at once, all sessions together. */
     static final int MAX_SUBSCRIBERS = 1000;
 
@@ -151,20 +152,21 @@ final class SessionEvents implements AutoCloseable {
                 return;
             }
             Optional<State> state = Caller.asSystem(() -> reader.apply(sessionId));
+            // one event for every subscriber of this tick, built once
+            byte[] last = state.isEmpty() ? event("gone", "{}".getBytes(StandardCharsets.UTF_8))
+                    : state.get().ended() ? event("end", state.get().json()) : null;
+            byte[] change = state.isPresent() && last == null ? event("session", state.get().json()) : null;
             for (Watch w : subscribers) {
                 try {
-                    if (state.isEmpty()) {
-                        w.subscriber.send(event("gone", "{}".getBytes(StandardCharsets.UTF_8)));
-                        end(this, w);
-                    } else if (state.get().ended()) {
-                        w.subscriber.send(event("end", state.get().json()));
+                    if (last != null) {
+                        w.subscriber.send(last);
                         end(this, w);
                     } else if (w.last == null || !Arrays.equals(w.last, state.get().json())) {
-                        w.subscriber.send(event("session", state.get().json()));
+                        w.subscriber.send(change);
                         w.last = state.get().json();
                         w.lastWrite = now;
                     } else if (now - w.lastWrite >= KEEP_ALIVE.toNanos()) {
-                        w.subscriber.send(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                        w.subscriber.send(KEEP_ALIVE_COMMENT);
                         w.lastWrite = now;
                     }
                 } catch (IOException | RuntimeException e) {
