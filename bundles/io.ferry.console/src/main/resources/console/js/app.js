@@ -2,6 +2,7 @@
 import {restoreLogin, logout, onLoginChange, user} from './api.js';
 import {fill, h, message} from './dom.js';
 import {loginPage, dashboardPage, jobsPage, jobPage, sessionPage, inventoryPage, pluginsPage, agentsPage} from './pages.js';
+import {checksPage} from './checks.js';
 
 const ROUTES = [
   [/^$/, 'dashboard', dashboardPage],
@@ -11,6 +12,7 @@ const ROUTES = [
   [/^inventory$/, 'inventory', inventoryPage],
   [/^plugins$/, 'plugins', pluginsPage],
   [/^agents$/, 'agents', agentsPage],
+  [/^checks$/, 'checks', checksPage],
 ];
 
 const view = document.getElementById('view');

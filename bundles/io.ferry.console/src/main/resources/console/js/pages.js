@@ -2,6 +2,7 @@
 import {api, get, all, login, canOperate, ApiError} from './api.js';
 import {h, fill, table, status, bytes, time, duration, sessionLink, jobLink, message, shortId} from './dom.js';
 import {sessionBar} from './progress.js';
+import {planPanel} from './plan.js';
 
 const DASHBOARD_REFRESH_MILLIS = 5000;
 const VM_PAGE = 50;
@@ -212,7 +213,8 @@ export async function jobPage(view, params) {
       h('dt', {}, 'Retention'), h('dd', {}, 'last ' + job.retention.keepLast + ', daily ' + job.retention.keepDaily
         + ', weekly ' + job.retention.keepWeekly + ', monthly ' + job.retention.keepMonthly)),
     actions, note, current),
-    h('section', {class: 'panel'}, h('h2', {}, 'Plan per disk (the last session)'), latest),
+    planPanel('/jobs/' + encodeURIComponent(name)),
+    h('section', {class: 'panel'}, h('h2', {}, 'Disks of the last session'), latest),
     h('section', {class: 'panel'}, h('h2', {}, 'Sessions'), history));
 
   async function loadSessions() {

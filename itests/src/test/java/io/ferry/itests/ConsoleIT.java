@@ -297,6 +297,82 @@ public class ConsoleIT {
     }
 
     @Test
+    public void aViewerOpensADisksExplanationOnTheJobsPlanAndAsksWhatIf() throws Exception {
+        logIn(VIEWER);
+        browser.get(origin + "/console/#/jobs/" + SUCCEEDING_JOB);
+        WebElement plan = await(By.cssSelector("#plan table.plan-disks"));
+        Map<String, Object> planned = Json.object(Json.parse(apiAsOperator("/jobs/" + SUCCEEDING_JOB + "/plan").body()));
+        List<Map<String, Object>> vms = Json.objects(planned.get("vms"));
+        assertEquals("one block per VM", vms.size(), browser.findElements(By.cssSelector("#plan .vm-plan")).size());
+        Map<String, Object> vm = vms.get(0);
+        Map<String, Object> disk = Json.objects(vm.get("disks")).get(0);
+        WebElement row = plan.findElements(By.cssSelector("tbody tr")).get(0);
+        assertTrue(row.getText(), row.getText().contains(String.valueOf(disk.get("proxy")))
+                && row.getText().contains(String.valueOf(disk.get("transportMode"))));
+        // the explanation is closed until opened
+        WebElement explain = row.findElement(By.cssSelector("details.explain"));
+        assertEquals(vm.get("vm") + "/" + disk.get("disk"), explain.getAttribute("data-disk"));
+        assertFalse(explain.findElement(By.cssSelector("table.candidates")).isDisplayed());
+        explain.findElement(By.tagName("summary")).click();
+        WebElement candidates = new WebDriverWait(browser, UI_TIMEOUT).until(ExpectedConditions.visibilityOf(
+                explain.findElement(By.cssSelector("table.candidates"))));
+        List<Map<String, Object>> expected = Json.objects(disk.get("candidates"));
+        assertEquals("every candidate, best first", expected.size(),
+                candidates.findElements(By.cssSelector("tbody tr")).size());
+        assertTrue(candidates.getText(), candidates.getText().contains(String.valueOf(expected.get(0).get("server"))));
+        Map<String, Object> firstVerdict = Json.objects(expected.get(0).get("verdicts")).get(0);
+        assertTrue("every rule's verdict with its reason: " + candidates.getText(),
+                candidates.getText().contains(String.valueOf(firstVerdict.get("reason"))));
+        List<Map<String, Object>> steps = Json.objects(disk.get("negotiation"));
+        assertEquals("the transport negotiation, step by step", steps.size(),
+                explain.findElements(By.cssSelector("ol.negotiation li")).size());
+        screenshot("plan-explain");
+
+        // what if the chosen proxy were gone: the page lists what the API says would change
+        String change = "remove " + disk.get("proxy");
+        browser.findElement(By.id("what-if-input")).sendKeys(change);
+        browser.findElement(By.cssSelector("#what-if-form button")).click();
+        await(By.cssSelector("#what-if-result table.what-if-changes, #what-if-result p.what-if-changes-empty"));
+        Map<String, Object> whatIf = Json.object(Json.parse(apiAsOperator("/jobs/" + SUCCEEDING_JOB
+                + "/what-if?change=" + java.net.URLEncoder.encode(change, UTF_8).replace("+", "%20")).body()));
+        List<Map<String, Object>> changes = Json.objects(whatIf.get("changes"));
+        assertFalse("removing the proxy a disk goes to changes the plan: " + whatIf, changes.isEmpty());
+        assertEquals(changes.size(), browser.findElements(By.cssSelector("#what-if-result table.what-if-changes tbody tr"))
+                .size());
+        assertTrue(text(By.id("what-if-result")).contains(String.valueOf(changes.get(0).get("after"))));
+        screenshot("what-if");
+    }
+
+    @Test
+    public void theChecksPageShowsEveryServerRoleNotReadyWithTheFixForEachFailure() throws Exception {
+        logIn(VIEWER);
+        browser.get(origin + "/console/#/checks");
+        await(By.cssSelector("#checks section.readiness"));
+        List<Map<String, Object>> reports = Json.objects(Json.parse(apiAsOperator("/checks").body()));
+        List<Map<String, Object>> notReady = reports.stream().filter(r -> !Boolean.TRUE.equals(r.get("ready"))).toList();
+        assertFalse("the sample lab has servers that are not ready (the demo's failures)", notReady.isEmpty());
+        assertEquals(reports.size(), browser.findElements(By.cssSelector("#checks section.readiness")).size());
+        assertEquals(notReady.size(), browser.findElements(By.cssSelector("#checks section.not-ready")).size());
+        // failures first, each with its fix
+        WebElement first = browser.findElement(By.cssSelector("#checks section.readiness"));
+        assertTrue(first.getAttribute("class"), first.getAttribute("class").contains("not-ready"));
+        Map<String, Object> failed = notReady.stream().filter(r -> r.get("server").equals(first.getAttribute("data-server")))
+                .findFirst().orElseThrow();
+        Map<String, Object> failure = Json.objects(failed.get("results")).stream()
+                .filter(c -> !Boolean.TRUE.equals(c.get("ok"))).findFirst().orElseThrow();
+        assertTrue(first.getText(), first.getText().contains(String.valueOf(failure.get("detail"))));
+        if (failure.get("fix") != null) {
+            assertTrue(first.getText(), first.getText().contains(String.valueOf(failure.get("fix"))));
+        }
+        screenshot("checks");
+        // only the failures
+        browser.findElement(By.id("only-failures")).click();
+        new WebDriverWait(browser, UI_TIMEOUT).until(b -> b.getCurrentUrl().contains("failures=1")
+                && b.findElements(By.cssSelector("#checks section.readiness")).size() == notReady.size());
+        assertTrue(browser.findElements(By.cssSelector("#checks section.ready")).isEmpty());
+    }
+
+    @Test
     public void logoutEndsTheLoginOnTheServer() throws Exception {
         logIn(OPERATOR);
         String cookie = "ferry_session=" + browser.manage().getCookieNamed("ferry_session").getValue();

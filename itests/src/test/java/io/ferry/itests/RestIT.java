@@ -361,6 +361,17 @@ public class RestIT {
         HttpResponse<String> checks = call("GET", "/checks", VIEWER);
         assertEquals(checks.body(), 200, checks.statusCode());
         assertEquals(Json.parse(ferry.ok("ferry:check --json")), Json.parse(checks.body()));
+        HttpResponse<String> whatIf = call("GET", "/jobs/pve-daily/what-if?change=remove%20gp-01"
+                + "&change=fail-transport%20hotadd", VIEWER);
+        assertEquals(whatIf.body(), 200, whatIf.statusCode());
+        assertEquals("the what-if is ferry:select --what-if's", Json.parse(ferry.ok(
+                "ferry:select --json --what-if \"remove gp-01; fail-transport hotadd\" pve-daily")), Json.parse(whatIf.body()));
+        assertFalse("removing gp-01 changes where pve-daily's disks go: " + whatIf.body(),
+                Json.objects(Json.object(Json.parse(whatIf.body())).get("changes")).isEmpty());
+        assertEquals("change", problem(call("GET", "/vms/pve-web-01/what-if", VIEWER), 422).get("field"));
+        assertEquals("change", problem(call("GET", "/vms/pve-web-01/what-if?change=explode%20gp-01", VIEWER), 422)
+                .get("field"));
+        problem(call("GET", "/vms/no-such-vm/what-if?change=remove%20gp-01", VIEWER), 404);
         problem(call("GET", "/jobs/no-such-job/plan", VIEWER), 404);
         assertEquals("load", problem(call("GET", "/jobs/pve-daily/plan?load=gp-01", VIEWER), 422).get("field"));
     }
@@ -532,6 +543,6 @@ public class RestIT {
             }
         }
         assertTrue(String.join("\n", problems), problems.isEmpty());
-        assertEquals(paths.keySet().toString(), 25, paths.size());
+        assertEquals(paths.keySet().toString(), 27, paths.size());
     }
 }

@@ -25,6 +25,7 @@ import io.ferry.api.security.ApiToken;
 import io.ferry.api.security.ApiTokens;
 import io.ferry.api.security.NewApiToken;
 import io.ferry.api.security.FerryRole;
+import io.ferry.api.selection.Scenario;
 import io.ferry.api.selection.SelectionService;
 import io.ferry.api.session.Session;
 import io.ferry.api.session.SessionService;
@@ -119,6 +120,8 @@ final class FerryApi {
                 req.parameter("name"), load(req)))));
         r.get("/vms/{name}/plan", req -> ApiResponse.ok(records.valueToTree(selection.planVm(
                 req.parameter("name"), load(req)))));
+        r.get("/jobs/{name}/what-if", req -> whatIf(job(req.parameter("name")).name(), req));
+        r.get("/vms/{name}/what-if", req -> whatIf(vm(req.parameter("name")).path("name").asText(), req));
         r.get("/checks", req -> ApiResponse.ok(records.valueToTree(selection.check(
                 req.query("server")))));
         r.get("/sessions", this::sessions);
@@ -373,6 +376,27 @@ final class FerryApi {
     }
 
     /** {@code ?load=SERVER=N} (repeatable): tasks already running on a server, as ferry:select --load. */
+    /**
+     * GET /jobs/{name}/what-if and /vms/{name}/what-if: today's plan, the plan on a changed copy of
+     * the inventory ({@code change}, repeatable, in {@link Scenario#parse}'s words) and what changed, as
+     * {@code ferry:select --what-if ... --json} prints it.
+     */
+    private ApiResponse whatIf(String subject, ApiRequest req) {
+        List<String> changes = req.query().getOrDefault("change", List.of());
+        String text = String.join("; ", changes);
+        if (text.isBlank()) {
+            throw new ValidationException("change", "name at least one change: change=remove SERVER, change=slots"
+                    + " SERVER=N or change=fail-transport MODE (repeatable)");
+        }
+        Scenario scenario;
+        try {
+            scenario = Scenario.parse(text);
+        } catch (ValidationException e) {
+            throw new ValidationException("change", e.problem());
+        }
+        return ApiResponse.ok(records.valueToTree(selection.whatIf(subject, scenario, load(req))));
+    }
+
     private static io.ferry.api.selection.Load load(ApiRequest req) {
         java.util.Map<String, Integer> running = new java.util.TreeMap<>();
         for (String entry : req.query().getOrDefault("load", List.of())) {

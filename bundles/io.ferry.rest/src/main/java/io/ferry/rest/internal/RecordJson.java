@@ -12,6 +12,7 @@ import io.ferry.api.selection.CheckResult;
 import io.ferry.api.selection.Plan;
 import io.ferry.api.selection.ReadinessReport;
 import io.ferry.api.selection.RuleVerdict;
+import io.ferry.api.selection.Scenario;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.TreeSet;
@@ -22,7 +23,7 @@ import java.util.TreeSet;
  * out, enum values by name, as ferry:select --json and ferry:check --json print them. What the
  * shell writes differently from the plain records is said here, once: seeds and fixes are left
  * out when empty, a readiness report says whether it is {@code ready}, and the unserved
- * platforms are sorted by name. RestIT compares both outputs.
+ * platforms and a what-if's failed transport modes are sorted by name. RestIT compares both outputs.
  */
 final class RecordJson {
 
@@ -35,7 +36,8 @@ final class RecordJson {
                 .addMixIn(RuleVerdict.class, RuleVerdictMixin.class)
                 .addMixIn(CheckResult.class, CheckResultMixin.class)
                 .addMixIn(ReadinessReport.class, ReadinessReportMixin.class)
-                .addMixIn(Plan.class, PlanMixin.class);
+                .addMixIn(Plan.class, PlanMixin.class)
+                .addMixIn(Scenario.class, ScenarioMixin.class);
     }
 
     abstract static class RuleVerdictMixin {
@@ -59,6 +61,11 @@ final class RecordJson {
     abstract static class PlanMixin {
         @JsonSerialize(using = SortedNames.class)
         abstract java.util.Set<?> unservedPlatforms();
+    }
+
+    abstract static class ScenarioMixin {
+        @JsonSerialize(using = SortedNames.class)
+        abstract java.util.Set<String> failedTransportModes();
     }
 
     /** A collection of enum values or strings as a JSON array of names, sorted. */
