@@ -317,8 +317,8 @@ public class ConsoleIT {
         WebElement candidates = new WebDriverWait(browser, UI_TIMEOUT).until(ExpectedConditions.visibilityOf(
                 explain.findElement(By.cssSelector("table.candidates"))));
         List<Map<String, Object>> expected = Json.objects(disk.get("candidates"));
-        assertEquals("every candidate, best first", expected.size(),
-                candidates.findElements(By.cssSelector("tbody tr")).size());
+        assertEquals("every candidate, best first: " + candidates.getText() + "\nthe API: " + expected, expected.size(),
+                candidates.findElements(By.cssSelector(":scope > tbody > tr")).size());
         assertTrue(candidates.getText(), candidates.getText().contains(String.valueOf(expected.get(0).get("server"))));
         Map<String, Object> firstVerdict = Json.objects(expected.get(0).get("verdicts")).get(0);
         assertTrue("every rule's verdict with its reason: " + candidates.getText(),
@@ -345,12 +345,22 @@ public class ConsoleIT {
 
     @Test
     public void theChecksPageShowsEveryServerRoleNotReadyWithTheFixForEachFailure() throws Exception {
+        // a physical VMware proxy that declares an ESXi host: not ready, with a fix (taken back at the end)
+        ferry.ok("ferry:server-update --fact vmware.host=esx-01 px-win-01");
+        try {
+            checksPage();
+        } finally {
+            ferry.ok("ferry:server-update --remove-fact vmware.host px-win-01");
+        }
+    }
+
+    private void checksPage() throws Exception {
         logIn(VIEWER);
         browser.get(origin + "/console/#/checks");
         await(By.cssSelector("#checks section.readiness"));
         List<Map<String, Object>> reports = Json.objects(Json.parse(apiAsOperator("/checks").body()));
         List<Map<String, Object>> notReady = reports.stream().filter(r -> !Boolean.TRUE.equals(r.get("ready"))).toList();
-        assertFalse("the sample lab has servers that are not ready (the demo's failures)", notReady.isEmpty());
+        assertTrue("px-win-01 is not ready: " + notReady, notReady.stream().anyMatch(r -> "px-win-01".equals(r.get("server"))));
         assertEquals(reports.size(), browser.findElements(By.cssSelector("#checks section.readiness")).size());
         assertEquals(notReady.size(), browser.findElements(By.cssSelector("#checks section.not-ready")).size());
         // failures first, each with its fix
