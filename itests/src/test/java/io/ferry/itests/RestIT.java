@@ -46,7 +46,10 @@ public class RestIT {
     private static final String ADMIN = "rest-admin";
     private static final String PASSWORD = "rest-it-password-8d1e";
     /** VMs added to the sample lab's 7 for the paging test. */
-    private static final int BULK_VMS = 350;
+    /** The scale: 100k VMs must never come back in one response. */
+    private static final int BULK_VMS = 100_000;
+    /** The API's largest page ({@code PageRequest.MAX_LIMIT} of io.ferry.rest). */
+    private static final int MAX_PAGE = 1000;
 
     private static UnpackedDistribution ferry;
     private static HttpClient client;
@@ -78,12 +81,12 @@ public class RestIT {
         }
     }
 
-    /** The sample lab plus {@value #BULK_VMS} Proxmox VMs {@code bulk-000}... on host pve-01. */
+    /** The sample lab plus {@value #BULK_VMS} Proxmox VMs {@code bulk-000000}... on host pve-01. */
     private static void writeBulkInventory(Path target) throws IOException {
         String lab = Files.readString(ferry.home().resolve("samples/lab-inventory.json"), UTF_8);
         StringBuilder vms = new StringBuilder("\"vms\": [\n");
         for (int i = 0; i < BULK_VMS; i++) {
-            vms.append(String.format("    {\"name\": \"bulk-%03d\", \"host\": \"pve-01\", \"guestOs\": \"linux:debian:12\","
+            vms.append(String.format("    {\"name\": \"bulk-%06d\", \"host\": \"pve-01\", \"guestOs\": \"linux:debian:12\","
                     + " \"networks\": [\"10.10.1.0/24\"], \"disks\": [{\"label\": \"scsi0\", \"capacityBytes\": 1073741824,"
                     + " \"format\": \"RAW\", \"location\": \"/dev/pve/vm-%d-disk-0\", \"storage\": \"local-lvm\"}]},%n",
                     i, 1000 + i));
@@ -239,10 +242,10 @@ public class RestIT {
     }
 
     @Test
-    public void hundredsOfVmsArePagedWithNextLinksAndATotalOnTheFirstPage() throws Exception {
+    public void aHundredThousandVmsArePagedWithNextLinksAndATotalOnTheFirstPage() throws Exception {
         int expected = BULK_VMS + 7;
         Set<String> seen = new HashSet<>();
-        String next = "/vms?limit=100";
+        String next = "/vms?limit=" + MAX_PAGE;
         int pages = 0;
         while (next != null) {
             Map<String, Object> page = ok(next, VIEWER);
@@ -250,24 +253,25 @@ public class RestIT {
             // only the first page counts the inventory
             assertEquals(next, pages == 1 ? (Object) (long) expected : null, page.get("total"));
             List<Map<String, Object>> items = Json.objects(page.get("items"));
-            assertTrue(next + " returned " + items.size() + " items", items.size() <= 100 && !items.isEmpty());
+            assertTrue(next + " returned " + items.size() + " items", items.size() <= MAX_PAGE && !items.isEmpty());
             for (Map<String, Object> vm : items) {
                 assertTrue("VM " + vm.get("name") + " came twice", seen.add((String) vm.get("name")));
                 assertNotNull(vm.get("disks"));
             }
             Object link = page.get("next");
             next = link == null ? null : ((String) link).substring("/api/v1".length());
-            assertTrue("paging does not end", pages <= 10);
+            assertTrue("paging does not end", pages <= expected / MAX_PAGE + 2);
         }
-        assertEquals(4, pages);
+        assertEquals((expected + MAX_PAGE - 1) / MAX_PAGE, pages);
+        assertEquals("at most " + MAX_PAGE + " a page", 422, call("GET", "/vms?limit=" + (MAX_PAGE + 1), VIEWER).statusCode());
         assertEquals(expected, seen.size());
         // a filter pages too, without a total
-        Map<String, Object> filtered = ok("/vms?contains=bulk-1&limit=20", VIEWER);
+        Map<String, Object> filtered = ok("/vms?contains=bulk-0001&limit=20", VIEWER);
         assertEquals(20, Json.objects(filtered.get("items")).size());
         assertNull(filtered.get("total"));
-        assertEquals("/api/v1/vms?contains=bulk-1&offset=20&limit=20", filtered.get("next"));
-        Map<String, Object> last = ok("/vms?contains=bulk-1&offset=80&limit=20", VIEWER);
-        assertEquals(20, Json.objects(last.get("items")).size()); // bulk-100..bulk-199: 100 names
+        assertEquals("/api/v1/vms?contains=bulk-0001&offset=20&limit=20", filtered.get("next"));
+        Map<String, Object> last = ok("/vms?contains=bulk-0001&offset=80&limit=20", VIEWER);
+        assertEquals(20, Json.objects(last.get("items")).size()); // bulk-000100..bulk-000199: 100 names
         assertNull(last.get("next"));
     }
 
