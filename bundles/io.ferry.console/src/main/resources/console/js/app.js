@@ -1,7 +1,7 @@
 // The console's shell: hash routing, the header with the user and the logout button.
 import {restoreLogin, logout, onLoginChange, user} from './api.js';
 import {fill, h, message} from './dom.js';
-import {loginPage, dashboardPage, jobsPage, jobPage, sessionPage, inventoryPage, pluginsPage, agentsPage} from './pages.js';
+import {loginPage, dashboardPage, jobsPage, jobPage, sessionPage, inventoryPage, vmPage, pluginsPage, agentsPage} from './pages.js';
 import {checksPage} from './checks.js';
 
 const ROUTES = [
@@ -10,6 +10,7 @@ const ROUTES = [
   [/^jobs\/([^/]+)$/, 'jobs', jobPage],
   [/^sessions\/([^/]+)$/, 'dashboard', sessionPage],
   [/^inventory$/, 'inventory', inventoryPage],
+  [/^vms\/([^/]+)$/, 'inventory', vmPage],
   [/^plugins$/, 'plugins', pluginsPage],
   [/^agents$/, 'agents', agentsPage],
   [/^checks$/, 'checks', checksPage],

@@ -329,33 +329,69 @@ export async function inventoryPage(view, params, done, query) {
 
 async function vmList(body, query) {
   const contains = query.get('contains') || '';
+  const host = query.get('host') || '';
   const offset = Math.max(0, parseInt(query.get('offset') || '0', 10) || 0);
   const search = h('input', {type: 'search', id: 'vm-search', placeholder: 'Name contains…', value: contains});
-  const go = (text, from) => {
+  const hosts = await all('/hosts');
+  const hostSelect = h('select', {id: 'vm-host', name: 'host'}, h('option', {value: ''}, 'All hosts'),
+    hosts.map(x => h('option', {value: x.name, selected: x.name === host}, x.name + (x.kind ? ' (' + x.kind + ')' : ''))));
+  const go = (text, on, from) => {
     const q = new URLSearchParams({tab: 'vms'});
     if (text) q.set('contains', text);
+    if (on) q.set('host', on);
     if (from) q.set('offset', String(from));
     location.hash = '#/inventory?' + q;
   };
-  const form = h('form', {class: 'toolbar', id: 'vm-search-form'}, search, h('button', {type: 'submit'}, 'Search'));
-  form.addEventListener('submit', e => { e.preventDefault(); go(search.value.trim(), 0); });
+  hostSelect.addEventListener('change', () => go(search.value.trim(), hostSelect.value, 0));
+  const form = h('form', {class: 'toolbar', id: 'vm-search-form'}, search, hostSelect, h('button', {type: 'submit'}, 'Search'));
+  form.addEventListener('submit', e => { e.preventDefault(); go(search.value.trim(), hostSelect.value, 0); });
   const q = new URLSearchParams({offset: String(offset), limit: String(VM_PAGE)});
   if (contains) q.set('contains', contains);
+  if (host) q.set('host', host);
   const page = await get('/vms?' + q);
   const disks = vm => (vm.disks || []);
+  const none = contains || host ? 'No VM' + (contains ? ' whose name contains "' + contains + '"' : '')
+    + (host ? ' on ' + host : '') + '.' : 'No VMs.';
   fill(body, form, table('vms', [
-    {title: 'VM', cell: v => v.name},
+    {title: 'VM', cell: v => h('a', {href: '#/vms/' + encodeURIComponent(v.name)}, v.name)},
     {title: 'Host', cell: v => v.host || '–'},
     {title: 'Guest OS', cell: v => v.guestOs || '–'},
     {title: 'Disks', cell: v => disks(v).length, num: true},
     {title: 'Capacity', cell: v => bytes(disks(v).reduce((n, d) => n + (d.capacityBytes || 0), 0)), num: true},
     {title: 'Networks', cell: v => (v.networks || []).join(', ')},
-  ], page.items, contains ? 'No VM name contains "' + contains + '".' : 'No VMs.'),
+  ], page.items, none),
   h('div', {class: 'toolbar'},
-    h('button', {type: 'button', id: 'vm-prev', disabled: offset === 0, onclick: () => go(contains, Math.max(0, offset - VM_PAGE))}, '‹ Previous'),
+    h('button', {type: 'button', id: 'vm-prev', disabled: offset === 0, onclick: () => go(contains, host, Math.max(0, offset - VM_PAGE))}, '‹ Previous'),
     h('span', {class: 'muted', id: 'vm-range'}, page.items.length ? (offset + 1) + '–' + (offset + page.items.length)
       + (page.total !== undefined && page.total !== null ? ' of ' + page.total : '') : ''),
-    h('button', {type: 'button', id: 'vm-next', disabled: !page.next, onclick: () => go(contains, offset + VM_PAGE)}, 'Next ›')));
+    h('button', {type: 'button', id: 'vm-next', disabled: !page.next, onclick: () => go(contains, host, offset + VM_PAGE)}, 'Next ›')));
+}
+
+/** A VM: where it runs, its disks, and its plan now with each disk's explanation. */
+export async function vmPage(view, params) {
+  const name = params[0];
+  fill(view, h('h1', {}, 'VM ', h('span', {class: 'mono'}, name)));
+  let vm;
+  try {
+    vm = await get('/vms/' + encodeURIComponent(name));
+  } catch (e) {
+    failureNote(view, e);
+    return () => {};
+  }
+  view.append(
+    h('section', {class: 'panel'}, h('dl', {class: 'facts'},
+      h('dt', {}, 'Host'), h('dd', {}, vm.host || '–'),
+      h('dt', {}, 'Guest OS'), h('dd', {}, vm.guestOs || '–'),
+      h('dt', {}, 'Networks'), h('dd', {}, (vm.networks || []).join(', ') || '–')),
+    table('vm-disks', [
+      {title: 'Disk', cell: d => d.label},
+      {title: 'Capacity', cell: d => bytes(d.capacityBytes), num: true},
+      {title: 'Format', cell: d => d.format || '–'},
+      {title: 'Storage', cell: d => d.storage || '–'},
+      {title: 'Location', cell: d => h('span', {class: 'mono'}, d.location || '–')},
+    ], vm.disks, 'The VM has no disks.')),
+    planPanel('/vms/' + encodeURIComponent(name)));
+  return () => {};
 }
 
 // --- plugins and agents ------------------------------------------------------------------------

@@ -284,6 +284,19 @@ public class ConsoleIT {
                         .allMatch(r -> r.findElements(By.tagName("td")).get(0).getText().contains("web")));
         assertFalse(text(By.cssSelector("table.vms")).contains("db-01"));
         screenshot("inventory");
+        // and a host: the VMs whose name contains "web" on esx-01 only
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("vm-host"))).selectByValue("esx-01");
+        new WebDriverWait(browser, UI_TIMEOUT).until(b -> b.getCurrentUrl().contains("host=esx-01")
+                && b.getCurrentUrl().contains("contains=web")
+                && b.findElement(By.cssSelector("table.vms")).findElements(By.cssSelector("tbody tr")).stream()
+                        .allMatch(r -> r.findElements(By.tagName("td")).get(1).getText().equals("esx-01")));
+        assertFalse("pve-web-01 runs on pve-01", text(By.cssSelector("table.vms")).contains("pve-web-01"));
+        // a VM's page: its disks and its plan now
+        browser.findElement(By.linkText("web-01")).click();
+        WebElement vmPlan = await(By.cssSelector("#plan table.plan-disks"));
+        assertTrue(vmPlan.getText(), vmPlan.getText().contains("scsi0:0"));
+        assertEquals(1, browser.findElements(By.cssSelector("#plan .vm-plan[data-vm='web-01']")).size());
+        assertFalse(browser.findElements(By.cssSelector("table.vm-disks tbody tr")).isEmpty());
         browser.get(origin + "/console/#/inventory?tab=servers");
         WebElement servers = await(By.cssSelector("table.servers"));
         assertTrue(servers.getText(), servers.getText().contains("GENERAL_PURPOSE_PROXY"));
