@@ -2,6 +2,7 @@
 import {restoreLogin, logout, onLoginChange, user} from './api.js';
 import {fill, h, message} from './dom.js';
 import {loginPage, dashboardPage, jobsPage, jobPage, sessionPage, inventoryPage, pluginsPage, agentsPage} from './pages.js';
+import {restorePage} from './restore.js';
 
 const ROUTES = [
   [/^$/, 'dashboard', dashboardPage],
@@ -11,6 +12,7 @@ const ROUTES = [
   [/^inventory$/, 'inventory', inventoryPage],
   [/^plugins$/, 'plugins', pluginsPage],
   [/^agents$/, 'agents', agentsPage],
+  [/^restore$/, 'restore', restorePage],
 ];
 
 const view = document.getElementById('view');

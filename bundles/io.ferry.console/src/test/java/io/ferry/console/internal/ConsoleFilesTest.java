@@ -67,4 +67,20 @@ class ConsoleFilesTest {
         assertTrue(ConsoleServlet.CONTENT_SECURITY_POLICY.contains("script-src 'self'"));
         assertTrue(ConsoleServlet.CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'"));
     }
+
+    /** The restore page (js/restore.js) imports only modules of the bundle and injects no HTML either. */
+    @Test
+    void theRestorePageImportsOnlyBundledModulesAndInjectsNoHtml() throws Exception {
+        String code = text("/js/restore.js");
+        Matcher m = Pattern.compile("from '\\./([a-z-]+\\.js)'").matcher(code);
+        int imports = 0;
+        while (m.find()) {
+            assertTrue(files.find("/js/" + m.group(1)).isPresent(), "restore.js imports the missing " + m.group(1));
+            imports++;
+        }
+        assertEquals(2, imports);
+        assertTrue(text("/js/app.js").contains("from './restore.js'"), "app.js routes to the restore page");
+        assertTrue(!code.contains("innerHTML") && !code.contains("eval(") && !code.contains("http://")
+                && !code.contains("https://"), "restore.js injects HTML, evaluates code or calls another origin");
+    }
 }
