@@ -54,10 +54,10 @@ final class RepositoryRoutes {
 
     void addTo(Router r) {
         r.get("/repositories", this::repositories);
-        r.get("/repositories/{server}/backups", this::backups);
-        r.get("/repositories/{server}/backups/{id}", req -> ApiResponse.ok(backup(service.backup(
-                req.parameter("server"), req.parameter("id")))));
-        r.post("/repositories/{server}/verify", this::verify);
+        r.get("/repositories/{name}/backups", this::backups);
+        r.get("/repositories/{name}/backups/{id}", req -> ApiResponse.ok(backup(service.backup(
+                req.parameter("name"), req.parameter("id")))));
+        r.post("/repositories/{name}/verify", this::verify);
         r.post("/restores", this::restore);
     }
 
@@ -73,7 +73,7 @@ final class RepositoryRoutes {
     /** Newest first; {@code ?disk=VM/LABEL} and {@code ?vm=} filter. */
     private ApiResponse backups(ApiRequest req) {
         PageRequest page = PageRequest.of(req);
-        String server = req.parameter("server");
+        String server = req.parameter("name");
         Optional<String> disk = req.query("disk");
         Optional<String> vm = req.query("vm");
         List<BackupInfo> all = service.backups(server, disk, vm);
@@ -89,7 +89,7 @@ final class RepositoryRoutes {
 
     /** Body optional: {@code {"backups": ["ID or prefix", ...]}}; none or empty: every backup. */
     private ApiResponse verify(ApiRequest req) {
-        String server = req.parameter("server");
+        String server = req.parameter("name");
         List<String> backups = new ArrayList<>();
         if (req.body().length > 0) {
             JsonNode body = object(req);
