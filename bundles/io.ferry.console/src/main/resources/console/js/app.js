@@ -3,6 +3,7 @@ import {restoreLogin, logout, onLoginChange, user} from './api.js';
 import {fill, h, message} from './dom.js';
 import {loginPage, dashboardPage, jobsPage, jobPage, sessionPage, inventoryPage, vmPage, pluginsPage, agentsPage} from './pages.js';
 import {checksPage} from './checks.js';
+import {restorePage} from './restore.js';
 
 const ROUTES = [
   [/^$/, 'dashboard', dashboardPage],
@@ -14,6 +15,7 @@ const ROUTES = [
   [/^plugins$/, 'plugins', pluginsPage],
   [/^agents$/, 'agents', agentsPage],
   [/^checks$/, 'checks', checksPage],
+  [/^restore$/, 'restore', restorePage],
 ];
 
 const view = document.getElementById('view');

@@ -582,4 +582,66 @@ public class ConsoleIT {
         return client.send(HttpRequest.newBuilder(URI.create(origin + path)).timeout(UI_TIMEOUT).header("Cookie", cookie)
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    /**
+     * Restore a disk and find the file: db-01's first disk carries an ext4 file system with a
+     * known file; the job backs it up; an operator's restore page shows the restore points but
+     * no Restore button; an administrator picks the disk and its newest restore point on the
+     * page, names a target and restores; the file written under restore.roots has the disk's
+     * bytes, and debugfs reads the known file's exact text out of it.
+     */
+    @Test
+    public void anAdministratorRestoresADiskOnTheRestorePageAndTheFileOnItIsThere() throws Exception {
+        String proof = "ferry restore proof " + java.util.UUID.randomUUID();
+        Path tree = Files.createTempDirectory("ferry-console-it-fs");
+        Files.writeString(Files.createDirectories(tree.resolve("srv/proof")).resolve("restore-proof.txt"), proof, UTF_8);
+        Path disk = ferry.home().resolve("data/ferry/disks/db-01-0.raw");
+        command("/sbin/mkfs.ext4", "-q", "-F", "-d", tree.toString(), disk.toString());
+        String session = startSession(SUCCEEDING_JOB);
+        awaitEnd(session);
+        assertEquals("SUCCESS", status(session));
+        Map<String, Object> newest = Json.objects(Json.object(Json.parse(apiAsOperator(
+                "/repositories/bkp-01/backups?disk=db-01/scsi0:0&limit=1").body())).get("items")).get(0);
+        assertEquals(session, Json.object(newest.get("labels")).get("session"));
+
+        logIn(OPERATOR);
+        browser.get(origin + "/console/#/restore?repository=bkp-01&disk=db-01/scsi0:0");
+        await(By.cssSelector("table.restore-points"));
+        await(By.id("restore-readonly"));
+        assertTrue("an operator gets no Restore button", browser.findElements(By.id("restore-submit")).isEmpty());
+        browser.findElement(By.id("logout")).click();
+        await(By.id("login-user")).sendKeys("admin");
+        browser.findElement(By.id("login-password")).sendKeys(Files.readString(ferry.home().resolve(
+                "etc/ferry-admin.password"), UTF_8).lines().findFirst().orElseThrow().strip());
+        browser.findElement(By.id("login-submit")).click();
+        await(By.id("who-user"));
+
+        browser.get(origin + "/console/#/restore?repository=bkp-01&disk=db-01/scsi0:0");
+        await(By.cssSelector("table.restore-points"));
+        new WebDriverWait(browser, UI_TIMEOUT).withMessage("the newest restore point is picked").until(b -> newest.get("id")
+                .equals(b.findElement(By.cssSelector("input[name=restore-point]:checked")).getAttribute("value")));
+        WebElement target = await(By.id("restore-target"));
+        target.clear();
+        target.sendKeys("console-it/db-01-disk0.raw");
+        browser.findElement(By.id("restore-submit")).click();
+        WebElement done = await(By.cssSelector("#restore-result table.restore-done"));
+        Path restored = ferry.home().resolve("data/ferry/restores/console-it/db-01-disk0.raw").toRealPath();
+        assertTrue(done.getText(), done.findElement(By.cssSelector(".restore-target")).getText()
+                .equals(restored.toString()));
+        screenshot("restore");
+
+        assertEquals("the restored image has the disk's bytes", -1L, Files.mismatch(disk, restored));
+        assertEquals("the file on the restored disk", proof, command("/sbin/debugfs", "-R",
+                "cat /srv/proof/restore-proof.txt", restored.toString()));
+    }
+
+    /** Runs a program (within 60 s) and answers what it printed on stdout; it must exit with 0. */
+    private static String command(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(String.join(" ", command) + " did not end within 60 s", p.waitFor(60,
+                java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(String.join(" ", command) + ": " + new String(out, UTF_8), 0, p.exitValue());
+        return new String(out, UTF_8);
+    }
 }

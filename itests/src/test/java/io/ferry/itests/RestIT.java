@@ -547,6 +547,123 @@ public class RestIT {
             }
         }
         assertTrue(String.join("\n", problems), problems.isEmpty());
-        assertEquals(paths.keySet().toString(), 27, paths.size());
+        assertEquals(paths.keySet().toString(), 32, paths.size());
+    }
+
+    /**
+     * Repositories, backups, verify and restore: a VM whose disk is a raw file under the disk root
+     * is backed up by a job; a viewer lists the job repository and its backups, an operator
+     * verifies it, only an administrator restores, into restore.roots only, never over an
+     * existing file unless asked; the restored file has the disk's bytes.
+     */
+    @Test
+    public void aBackedUpDiskIsListedVerifiedAndRestoredIntoRestoreRootsByAnAdministratorOnly() throws Exception {
+        Path disk = Files.createDirectories(ferry.home().resolve("data/ferry/disks")).resolve("rest-restore-01.raw");
+        byte[] data = new byte[3 << 20];
+        new java.util.Random(42).nextBytes(data);
+        try (var out = java.nio.channels.FileChannel.open(disk, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            out.write(java.nio.ByteBuffer.wrap(data)); // data, a hole, data at the end
+            out.write(java.nio.ByteBuffer.wrap(data), (32L << 20) - data.length);
+        }
+        ferry.ok("ferry:vm-add --host esx-01 --os linux:debian:12 --network 10.10.1.0/24 --disk label=scsi0:0,size=32M,"
+                + "format=raw,location=" + disk + ",storage=ds-san01 rest-restore-01");
+        HttpResponse<String> created = send("POST", "/jobs", ADMIN, "{\"name\": \"rest-restore\", \"platform\":"
+                + " \"VMWARE\", \"vms\": [\"rest-restore-01\"], \"repository\": \"bkp-01\"}", null);
+        assertEquals(created.body(), 201, created.statusCode());
+        HttpResponse<String> run = call("POST", "/jobs/rest-restore/run", OPERATOR);
+        assertEquals(run.body(), 202, run.statusCode());
+        String location = run.headers().firstValue("Location").orElseThrow().substring("/api/v1".length());
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        Map<String, Object> session = ok(location, OPERATOR);
+        while ("RUNNING".equals(session.get("status")) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            session = ok(location, OPERATOR);
+        }
+        assertEquals(session.toString(), "SUCCESS", session.get("status"));
+        String backupId = String.valueOf(Json.objects(session.get("tasks")).get(0).get("backupId"));
+
+        // a viewer lists the job repository and its backups, newest first, filtered by VM or disk
+        Map<String, Object> repository = Json.objects(ok("/repositories", VIEWER).get("items")).stream()
+                .filter(r -> "bkp-01".equals(r.get("server"))).findFirst().orElseThrow();
+        assertEquals(repository.toString(), true, repository.get("exists"));
+        assertTrue(repository.toString(), Json.array(repository.get("jobs")).contains("rest-restore"));
+        Map<String, Object> info = Json.object(repository.get("info"));
+        assertTrue(info.toString(), ((Number) info.get("backups")).longValue() >= 1);
+        assertTrue(info.toString(), String.valueOf(info.get("path")).endsWith("bkp-01"));
+        List<Map<String, Object>> backups = Json.objects(ok("/repositories/bkp-01/backups?vm=rest-restore-01", VIEWER)
+                .get("items"));
+        assertEquals(backups.toString(), 1, backups.size());
+        assertEquals(backupId, backups.get(0).get("id"));
+        assertEquals("rest-restore-01/scsi0:0", backups.get(0).get("disk"));
+        assertEquals(session.get("id"), Json.object(backups.get(0).get("labels")).get("session"));
+        assertEquals(1, Json.objects(ok("/repositories/bkp-01/backups?disk=rest-restore-01/scsi0:0", VIEWER)
+                .get("items")).size());
+        assertEquals(backupId, ok("/repositories/bkp-01/backups/" + backupId.substring(0, backupId.length() - 2),
+                VIEWER).get("id"));
+        problem(call("GET", "/repositories/no-such-server/backups", VIEWER), 404);
+
+        // restore: administrators only; into restore.roots only; never over a file unless asked
+        String request = "{\"repository\": \"bkp-01\", \"disk\": \"rest-restore-01/scsi0:0\", \"target\": \"%s\"%s}";
+        problem(send("POST", "/restores", VIEWER, String.format(request, "rest-it/disk.raw", ""), null), 403);
+        problem(send("POST", "/restores", OPERATOR, String.format(request, "rest-it/disk.raw", ""), null), 403);
+        Path outside = ferry.home().resolve("data/rest-it-outside.raw");
+        for (String target : List.of(outside.toString(), "../../rest-it-outside.raw")) {
+            Map<String, Object> refused = problem(send("POST", "/restores", ADMIN, String.format(request, target, ""),
+                    null), 422);
+            assertEquals(refused.toString(), "restore.roots", refused.get("field"));
+        }
+        assertFalse(Files.exists(outside));
+        assertEquals("target", problem(send("POST", "/restores", ADMIN, String.format(request,
+                "nbd://127.0.0.1:10809/x", ""), null), 422).get("field"));
+        assertEquals("tagret", problem(send("POST", "/restores", ADMIN, "{\"repository\": \"bkp-01\", \"disk\":"
+                + " \"rest-restore-01/scsi0:0\", \"tagret\": \"x.raw\"}", null), 422).get("field"));
+
+        HttpResponse<String> restored = send("POST", "/restores", ADMIN, String.format(request, "rest-it/disk.raw", ""),
+                null);
+        assertEquals(restored.body(), 200, restored.statusCode());
+        Map<String, Object> result = Json.object(Json.parse(restored.body()));
+        Path file = ferry.home().resolve("data/ferry/restores/rest-it/disk.raw").toRealPath();
+        assertEquals(file.toString(), result.get("target"));
+        assertEquals(backupId, result.get("backupId"));
+        assertEquals(32L << 20, ((Number) result.get("size")).longValue());
+        assertTrue(result.toString(), ((Number) result.get("writtenBytes")).longValue() >= 2L * data.length);
+        assertTrue(result.toString(), ((Number) result.get("zeroBytes")).longValue() > 0);
+        assertEquals("the restored file has the disk's bytes", -1L, Files.mismatch(disk, file));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        Map<String, Object> exists = problem(send("POST", "/restores", ADMIN, String.format(request, "rest-it/disk.raw",
+                ""), null), 409);
+        assertTrue(exists.toString(), String.valueOf(exists.get("detail")).contains("exists already"));
+        assertEquals(200, send("POST", "/restores", ADMIN, String.format(request, "rest-it/disk.raw",
+                ", \"overwrite\": true"), null).statusCode());
+        assertEquals(-1L, Files.mismatch(disk, file));
+
+        // a whole VM from its latest complete session, one file per disk in a directory under restore.roots
+        HttpResponse<String> vm = send("POST", "/restores", ADMIN, "{\"vm\": \"rest-restore-01\", \"target\":"
+                + " \"rest-it-vm\"}", null);
+        assertEquals(vm.body(), 200, vm.statusCode());
+        Map<String, Object> vmResult = Json.object(Json.parse(vm.body()));
+        assertEquals(session.get("id"), vmResult.get("session"));
+        assertEquals(1, Json.objects(vmResult.get("disks")).size());
+        assertEquals(-1L, Files.mismatch(disk, ferry.home().resolve(
+                "data/ferry/restores/rest-it-vm/rest-restore-01-scsi0_0.raw")));
+
+        // verify: operators; every chunk of the named backup read back and checked
+        problem(send("POST", "/repositories/bkp-01/verify", VIEWER, null, null), 403);
+        HttpResponse<String> verified = send("POST", "/repositories/bkp-01/verify", OPERATOR, "{\"backups\": [\""
+                + backupId + "\"]}", null);
+        assertEquals(verified.body(), 200, verified.statusCode());
+        Map<String, Object> report = Json.object(Json.parse(verified.body()));
+        assertEquals(report.toString(), true, report.get("ok"));
+        assertEquals(List.of(backupId), Json.array(report.get("backups")));
+        assertTrue(report.toString(), ((Number) report.get("chunks")).longValue() >= 1);
+
+        // each restore and verify is in the audit trail with its user
+        List<Map<String, Object>> audit = Json.objects(ok("/audit?limit=200", ADMIN).get("items"));
+        assertTrue(audit.toString(), audit.stream().anyMatch(e -> ADMIN.equals(e.get("user"))
+                && "restore-disk".equals(e.get("action")) && "OK".equals(e.get("result"))));
+        assertTrue(audit.toString(), audit.stream().anyMatch(e -> OPERATOR.equals(e.get("user"))
+                && "restore-disk".equals(e.get("action")) && "DENIED".equals(e.get("result"))));
+        assertTrue(audit.toString(), audit.stream().anyMatch(e -> OPERATOR.equals(e.get("user"))
+                && "verify".equals(e.get("action")) && "OK".equals(e.get("result"))));
     }
 }

@@ -73,7 +73,7 @@ class ConsoleFilesTest {
         try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/console/js"))) {
             List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".js")).sorted().toList();
             assertTrue(names.containsAll(List.of("app.js", "api.js", "dom.js", "pages.js", "progress.js", "plan.js",
-                    "checks.js")), "the console's modules: " + names);
+                    "checks.js", "restore.js")), "the console's modules: " + names);
             return names;
         }
     }

@@ -13,7 +13,15 @@ import io.ferry.api.repository.ProgressListener;
 import io.ferry.api.repository.RepositoryService;
 import io.ferry.api.security.Caller;
 import io.ferry.api.selection.SelectionService;
+import io.ferry.api.paths.PathPolicy;
+import io.ferry.api.repository.BackupInfo;
+import io.ferry.api.repository.VerifyReport;
+import io.ferry.api.session.DiskRestoreRequest;
+import io.ferry.api.session.DiskRestoreResult;
+import io.ferry.api.session.JobRepositoryService;
+import io.ferry.api.session.JobRepositorySummary;
 import io.ferry.api.session.Session;
+import io.ferry.api.session.VmRestoreRequest;
 import io.ferry.api.session.SessionService;
 import io.ferry.api.session.SessionStore;
 import io.ferry.api.session.TaskProgress;
@@ -65,9 +73,9 @@ import org.slf4j.LoggerFactory;
  * <p>On activation, sessions a previous Ferry left running are marked FAILED; on
  * deactivation, running sessions are stopped.
  */
-@Component(service = SessionService.class, configurationPid = "io.ferry.jobs")
+@Component(service = {SessionService.class, JobRepositoryService.class}, configurationPid = "io.ferry.jobs")
 @Designate(ocd = JobsConfig.class)
-public final class JobRunner implements SessionService {
+public final class JobRunner implements SessionService, JobRepositoryService {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]+)}");
@@ -76,6 +84,7 @@ public final class JobRunner implements SessionService {
     private final AtomicReference<EventAdmin> eventAdmin = new AtomicReference<>();
     private final AtomicReference<Scheduler> scheduler = new AtomicReference<>();
     private final JobSessions sessions;
+    private final JobRestores restores;
     private final JobSchedules schedules;
     private final Duration scheduleRefresh;
     private final CatalogSpace catalogSpace;
@@ -87,7 +96,8 @@ public final class JobRunner implements SessionService {
             @Reference(name = "SessionStore") SessionStore store,
             @Reference(name = "RepositoryService") RepositoryService repositoryService,
             @Reference(name = "DiskSources") DiskSources sources,
-            @Reference(name = "DataMover") DataMover mover, JobsConfig config) {
+            @Reference(name = "DataMover") DataMover mover, JobsConfig config,
+            @Reference(name = "PathPolicy") PathPolicy paths) {
         JobRepositories repositories = new JobRepositories(repositoryService,
                 Path.of(expand("repository.root", config.repository_root())),
                 Path.of(expand("repository.password.file", config.repository_password_file())),
@@ -95,6 +105,8 @@ public final class JobRunner implements SessionService {
         this.sessions = new JobSessions(jobs, inventory, selection, store, sources, mover, repositories,
                 () -> List.copyOf(providers), this::post, Clock.systemUTC(),
                 Duration.ofMillis(Math.max(50, config.progress_event_millis())));
+        this.restores = new JobRestores(jobs, inventory, repositories, sources, mover, paths, sessions,
+                Clock.systemUTC());
         // before any scheduler is bound: a scheduled run must never be taken for an interrupted one
         sessions.failInterrupted();
         String catalog = config.catalog_directory().strip();
@@ -166,10 +178,12 @@ public final class JobRunner implements SessionService {
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindAuditLog")
     void bindAuditLog(AuditLog log) {
         sessions.auditTo(log);
+        restores.auditTo(log);
     }
 
     void unbindAuditLog(AuditLog log) {
         sessions.auditTo(AuditLog.NONE);
+        restores.auditTo(AuditLog.NONE);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -190,6 +204,43 @@ public final class JobRunner implements SessionService {
 
     void unbindRepositoryAgents(io.ferry.api.agent.RepositoryAgents agents) {
         sessions.repositoryAgents(null);
+    }
+
+    // --- JobRepositoryService (JobRestores) ---------------------------------------------------------
+
+    @Override
+    public List<JobRepositorySummary> repositories() {
+        return restores.repositories();
+    }
+
+    @Override
+    public List<BackupInfo> backups(String repositoryServer, Optional<String> disk, Optional<String> vm) {
+        return restores.backups(repositoryServer, disk, vm);
+    }
+
+    @Override
+    public BackupInfo backup(String repositoryServer, String idOrPrefix) {
+        return restores.backup(repositoryServer, idOrPrefix);
+    }
+
+    @Override
+    public VerifyReport verify(String repositoryServer, List<String> backups, ProgressListener listener) {
+        return restores.verify(repositoryServer, backups, listener);
+    }
+
+    @Override
+    public DiskRestoreResult restoreDisk(DiskRestoreRequest request, ProgressListener listener) {
+        return restores.restoreDisk(request, listener);
+    }
+
+    @Override
+    public VmRestoreResult restoreVm(VmRestoreRequest request, ProgressListener listener) {
+        return restores.restoreVm(request, listener);
+    }
+
+    @Override
+    public List<Path> restoreRoots() {
+        return restores.restoreRoots();
     }
 
     private void post(String topic, Map<String, Object> properties) {

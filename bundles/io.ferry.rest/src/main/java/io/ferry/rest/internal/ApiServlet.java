@@ -64,10 +64,10 @@ public final class ApiServlet extends HttpServlet {
             @Reference AuditLog audit, @Reference io.ferry.api.security.ApiTokens tokens,
             @Reference ConsoleSessionStore consoleSessions,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-            AgentRegistry agents) {
+            AgentRegistry agents, @Reference io.ferry.api.session.JobRepositoryService jobRepositories) {
         this.mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         FerryApi api = new FerryApi(inventory, transfer, jobs, sessions, selection, audit,
-                () -> Optional.ofNullable(agents), tokens, mapper, Clock.systemUTC());
+                () -> Optional.ofNullable(agents), tokens, mapper, Clock.systemUTC(), jobRepositories);
         this.events = new SessionEvents(api::eventState);
         this.handler = new RequestHandler(api.router(), new Logins(new JaasAuthenticator(REALM)::login, tokens), mapper,
                 new SessionCookieLogin(consoleSessions));

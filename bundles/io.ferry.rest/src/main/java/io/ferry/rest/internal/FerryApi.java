@@ -76,10 +76,11 @@ final class FerryApi {
     private final Router router = new Router();
     /** The selection records as they are ({@link RecordJson}). */
     private final ObjectMapper records;
+    private final io.ferry.api.session.JobRepositoryService jobRepositories;
 
     FerryApi(InventoryService inventory, InventoryTransfer transfer, JobService jobs, SessionService sessions,
             SelectionService selection, AuditLog audit, Supplier<Optional<AgentRegistry>> agents, ApiTokens tokens,
-            ObjectMapper mapper, Clock clock) {
+            ObjectMapper mapper, Clock clock, io.ferry.api.session.JobRepositoryService jobRepositories) {
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.transfer = Objects.requireNonNull(transfer, "transfer");
         this.jobs = Objects.requireNonNull(jobs, "jobs");
@@ -93,6 +94,7 @@ final class FerryApi {
         this.views = new Views(mapper);
         this.records = RecordJson.mapper(mapper);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.jobRepositories = Objects.requireNonNull(jobRepositories, "jobRepositories");
         routes(router);
     }
 
@@ -134,6 +136,7 @@ final class FerryApi {
         r.get("/tokens", this::tokenList);
         r.post("/tokens", this::createToken);
         r.add("DELETE", "/tokens/{id}", this::revokeToken);
+        new RepositoryRoutes(jobRepositories, mapper).addTo(r);
     }
 
     // --- inventory ----------------------------------------------------------------------------

@@ -10,9 +10,13 @@ import io.ferry.api.mover.SourceOptions;
 import io.ferry.api.repository.BackupInfo;
 import io.ferry.api.repository.Repository;
 import io.ferry.api.repository.RepositoryService;
+import io.ferry.api.session.DiskRestoreRequest;
+import io.ferry.api.session.DiskRestoreResult;
+import io.ferry.api.session.JobRepositoryService;
 import io.ferry.api.session.SessionService;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -97,6 +101,10 @@ public class RestoreDiskCommand implements Action {
     @Reference(optional = true)
     private SessionService sessions;
 
+    /** Restores from a job repository (--job-repo): the service confines, refuses, checks the role and audits. */
+    @Reference(optional = true)
+    private JobRepositoryService jobRepositories;
+
     @Argument(index = 0, name = "TARGET", required = true, description = "File, block device or NBD URI to write")
     @Completion(FileCompleter.class)
     private String target;
@@ -113,6 +121,9 @@ public class RestoreDiskCommand implements Action {
         }
         String location = BackupDiskCommand.location(session, target);
         refuseExistingFile(location);
+        if (jobRepo != null && !jobRepo.isBlank() && tlsCertificates == null) {
+            return restoreFromJobRepository(location);
+        }
         SourceOptions options = BackupDiskCommand.withTls(SourceOptions.defaults(), session, tlsCertificates,
                 location, "targets");
         BackupInfo info;
@@ -129,6 +140,35 @@ public class RestoreDiskCommand implements Action {
                 bar.finish();
             }
         }
+        return print(result, info);
+    }
+
+    /** The job runner's service restores (an nbds:// target with --tls-certificates takes the path above). */
+    private Object restoreFromJobRepository(String location) {
+        if (repo != null) {
+            throw new ValidationException("--job-repo", "give --repo DIRECTORY or --job-repo SERVER, not both");
+        }
+        if (passwordFile != null) {
+            throw new ValidationException("--password-file", "a job repository is opened with Ferry's own password:"
+                    + " leave out --password-file");
+        }
+        if (jobRepositories == null) {
+            throw new io.ferry.api.FerryException("The job runner (bundle io.ferry.jobs) is not running: job"
+                    + " repositories cannot be opened");
+        }
+        DiskRestoreRequest request = new DiskRestoreRequest(jobRepo.strip(), Optional.ofNullable(backup),
+                Optional.ofNullable(disk), location, overwrite);
+        ProgressBar bar = ProgressBar.forSession(session, !noProgress && !json);
+        DiskRestoreResult restored;
+        try {
+            restored = bar.run("restore", () -> jobRepositories.restoreDisk(request, bar));
+        } finally {
+            bar.finish();
+        }
+        return print(restored.result(), restored.backup());
+    }
+
+    private Object print(RestoreResult result, BackupInfo info) {
         if (json) {
             System.out.print(RepoJson.restore(result, info));
             return null;

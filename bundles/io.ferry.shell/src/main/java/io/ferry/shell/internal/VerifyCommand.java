@@ -4,6 +4,7 @@ import io.ferry.api.FerryException;
 import io.ferry.api.repository.ChunkProblem;
 import io.ferry.api.repository.Repository;
 import io.ferry.api.repository.RepositoryService;
+import io.ferry.api.session.JobRepositoryService;
 import io.ferry.api.session.SessionService;
 import io.ferry.api.repository.VerifyReport;
 import java.nio.file.Path;
@@ -75,6 +76,10 @@ public class VerifyCommand implements Action {
     @Reference(optional = true)
     private SessionService sessions;
 
+    /** Verifies a job repository (--job-repo): the service checks the role and audits. */
+    @Reference(optional = true)
+    private JobRepositoryService jobRepositories;
+
     @Argument(index = 0, name = "BACKUP", multiValued = true, description = "Backup ids or unique prefixes; all when left out")
     private List<String> backups;
 
@@ -83,6 +88,9 @@ public class VerifyCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
+        if (jobRepo != null && !jobRepo.isBlank() && jobRepositories != null && repo == null && passwordFile == null) {
+            return verifyJobRepository();
+        }
         RepoAccess.Opened opened = RepoAccess.open(repositories, sessions, session, environment, repo, jobRepo,
                 passwordFile, "ferry:verify");
         Path directory = opened.directory();
@@ -100,7 +108,26 @@ public class VerifyCommand implements Action {
                 bar.finish();
             }
         }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        return report(directory, report, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** The job runner's service verifies; the directory named in the report is the repository's. */
+    private Object verifyJobRepository() throws Exception {
+        String server = jobRepo.strip();
+        Path directory = jobRepositories.repositories().stream().filter(r -> r.server().equalsIgnoreCase(server))
+                .flatMap(r -> r.info().stream()).map(i -> i.path()).findFirst().orElse(Path.of(server));
+        long started = System.nanoTime();
+        ProgressBar bar = ProgressBar.forSession(session, !noProgress && !json);
+        VerifyReport report;
+        try {
+            report = bar.run("verify", () -> jobRepositories.verify(server, Arguments.nonBlank(backups), bar));
+        } finally {
+            bar.finish();
+        }
+        return report(directory, report, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private Object report(Path directory, VerifyReport report, Duration elapsed) throws Exception {
         if (json) {
             System.out.print(RepoJson.verify(directory, report));
             if (!report.ok()) {

@@ -1,0 +1,301 @@
+package io.ferry.rest.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferry.api.ValidationException;
+import io.ferry.api.mover.RestoreResult;
+import io.ferry.api.repository.BackupInfo;
+import io.ferry.api.repository.BackupStats;
+import io.ferry.api.repository.ChunkProblem;
+import io.ferry.api.repository.ProgressListener;
+import io.ferry.api.repository.RepositoryInfo;
+import io.ferry.api.repository.VerifyReport;
+import io.ferry.api.session.DiskRestoreRequest;
+import io.ferry.api.session.DiskRestoreResult;
+import io.ferry.api.session.JobRepositoryService;
+import io.ferry.api.session.JobRepositorySummary;
+import io.ferry.api.session.VmRestoreRequest;
+import io.ferry.api.session.VmRestoreResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The job repositories, their backups, verify and restore ({@code /repositories},
+ * {@code /restores}): each route one call of {@link JobRepositoryService}, the service the
+ * shell's {@code --job-repo} commands use, which checks the roles (list viewer, verify
+ * operator, restore admin), audits, confines restore targets to {@code restore.roots} and
+ * refuses to write over an existing file unless asked. Verify and restore answer when they are
+ * done (synchronously). Members are named as the shell's {@code --json} of
+ * {@code ferry:backups}, {@code ferry:verify}, {@code ferry:restore-disk} and {@code ferry:restore}.
+ */
+final class RepositoryRoutes {
+
+    private static final Set<String> DISK_MEMBERS = Set.of("repository", "backup", "disk", "target", "overwrite");
+    private static final Set<String> VM_MEMBERS = Set.of("vm", "session", "target", "overwrite");
+
+    private final JobRepositoryService service;
+    private final ObjectMapper mapper;
+
+    RepositoryRoutes(JobRepositoryService service, ObjectMapper mapper) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.mapper = Objects.requireNonNull(mapper, "mapper");
+    }
+
+    void addTo(Router r) {
+        r.get("/repositories", this::repositories);
+        r.get("/repositories/{name}/backups", this::backups);
+        r.get("/repositories/{name}/backups/{id}", req -> ApiResponse.ok(backup(service.backup(
+                req.parameter("name"), req.parameter("id")))));
+        r.post("/repositories/{name}/verify", this::verify);
+        r.post("/restores", this::restore);
+    }
+
+    private ApiResponse repositories(ApiRequest req) {
+        PageRequest page = PageRequest.of(req);
+        List<JobRepositorySummary> all = service.repositories();
+        Page<JobRepositorySummary> p = page.page(window(all, page), FerryApi.BASE + "/repositories", "");
+        ArrayNode items = mapper.createArrayNode();
+        p.items().forEach(s -> items.add(summary(s)));
+        return ApiResponse.ok(pageBody(p, items, all.size()));
+    }
+
+    /** Newest first; {@code ?disk=VM/LABEL} and {@code ?vm=} filter. */
+    private ApiResponse backups(ApiRequest req) {
+        PageRequest page = PageRequest.of(req);
+        String server = req.parameter("name");
+        Optional<String> disk = req.query("disk");
+        Optional<String> vm = req.query("vm");
+        List<BackupInfo> all = service.backups(server, disk, vm);
+        StringBuilder filters = new StringBuilder();
+        disk.ifPresent(d -> filters.append("disk=").append(Paths.encode(d)).append('&'));
+        vm.ifPresent(v -> filters.append("vm=").append(Paths.encode(v)).append('&'));
+        Page<BackupInfo> p = page.page(window(all, page), FerryApi.BASE + "/repositories/" + Paths.encode(server)
+                + "/backups", filters.toString());
+        ArrayNode items = mapper.createArrayNode();
+        p.items().forEach(b -> items.add(backup(b)));
+        return ApiResponse.ok(pageBody(p, items, all.size()));
+    }
+
+    /** Body optional: {@code {"backups": ["ID or prefix", ...]}}; none or empty: every backup. */
+    private ApiResponse verify(ApiRequest req) {
+        String server = req.parameter("name");
+        List<String> backups = new ArrayList<>();
+        if (req.body().length > 0) {
+            JsonNode body = object(req);
+            refuseUnknown(body, Set.of("backups"));
+            JsonNode list = body.get("backups");
+            if (list != null && !list.isNull()) {
+                if (!list.isArray()) {
+                    throw new ValidationException("backups", "must be a list of backup ids (or unique prefixes)");
+                }
+                for (JsonNode id : list) {
+                    if (!id.isTextual() || id.asText().isBlank()) {
+                        throw new ValidationException("backups", "must hold backup ids (strings), not " + id);
+                    }
+                    backups.add(id.asText().strip());
+                }
+            }
+        }
+        long started = System.nanoTime();
+        VerifyReport report = service.verify(server, backups, ProgressListener.NONE);
+        return ApiResponse.ok(verifyReport(server, report, Duration.ofNanos(System.nanoTime() - started)));
+    }
+
+    /**
+     * {@code {"repository", "backup" | "disk", "target", "overwrite"}} restores one disk;
+     * {@code {"vm", "session", "target", "overwrite"}} every disk of a VM. Targets are files (a VM:
+     * a directory) inside {@code restore.roots}; a relative one is under its first directory.
+     */
+    private ApiResponse restore(ApiRequest req) {
+        JsonNode body = object(req);
+        String target = text(body, "target").orElse(null);
+        if (target != null && target.contains("://")) {
+            throw new ValidationException("target", "'" + target + "' is a URI: the API restores only into files"
+                    + " inside restore.roots (etc/io.ferry.paths.cfg); name a file such as web-01-disk0.raw");
+        }
+        boolean overwrite = flag(body, "overwrite");
+        if (body.has("vm")) {
+            refuseUnknown(body, VM_MEMBERS);
+            VmRestoreResult result = service.restoreVm(new VmRestoreRequest(text(body, "vm").orElse(null),
+                    text(body, "session"), target, overwrite), ProgressListener.NONE);
+            return ApiResponse.ok(vmRestore(result));
+        }
+        refuseUnknown(body, DISK_MEMBERS);
+        DiskRestoreResult result = service.restoreDisk(new DiskRestoreRequest(text(body, "repository").orElse(null),
+                text(body, "backup"), text(body, "disk"), target, overwrite), ProgressListener.NONE);
+        return ApiResponse.ok(diskRestore(result));
+    }
+
+    // --- views (the members of the shell's --json) ---------------------------------------------
+
+    private ObjectNode summary(JobRepositorySummary s) {
+        ObjectNode o = mapper.createObjectNode().put("server", s.server());
+        ArrayNode jobs = o.putArray("jobs");
+        s.jobs().forEach(jobs::add);
+        o.put("exists", s.info().isPresent());
+        s.info().ifPresent(info -> o.set("info", info(info)));
+        o.put("backups", FerryApi.BASE + "/repositories/" + Paths.encode(s.server()) + "/backups");
+        return o;
+    }
+
+    private ObjectNode info(RepositoryInfo info) {
+        return mapper.createObjectNode().put("path", info.path().toString()).put("id", info.id())
+                .put("formatVersion", info.formatVersion()).put("chunkSize", info.chunkSize())
+                .put("created", info.created().toString()).put("encryption", info.encryption())
+                .put("compression", info.compression()).put("kdf", info.kdf()).put("backups", info.backups())
+                .put("chunks", info.chunks()).put("storedBytes", info.storedBytes())
+                .put("logicalBytes", info.logicalBytes());
+    }
+
+    private ObjectNode backup(BackupInfo b) {
+        ObjectNode o = mapper.createObjectNode().put("id", b.id()).put("disk", b.disk()).put("source", b.source())
+                .put("size", b.size()).put("chunkSize", b.chunkSize()).put("started", b.started().toString())
+                .put("finished", b.finished().toString()).put("duration", b.duration().toString())
+                .put("durationMillis", b.duration().toMillis());
+        b.parentId().ifPresent(p -> o.put("parent", p));
+        BackupStats s = b.stats();
+        ObjectNode stats = o.putObject("stats").put("readBytes", s.readBytes()).put("dataBytes", s.dataBytes())
+                .put("zeroBytes", s.zeroBytes()).put("newChunks", s.newChunks()).put("reusedChunks", s.reusedChunks())
+                .put("newBytes", s.newBytes()).put("storedBytes", s.storedBytes())
+                .put("dedupeRatio", Math.round(s.dedupeRatio() * 1000) / 1000.0)
+                .put("compressionRatio", Math.round(s.compressionRatio() * 1000) / 1000.0);
+        if (s.changeTracking() != null) {
+            stats.put("changeTracking", s.changeTracking());
+        }
+        ObjectNode labels = o.putObject("labels");
+        new TreeMap<>(b.labels()).forEach(labels::put);
+        return o;
+    }
+
+    private ObjectNode verifyReport(String server, VerifyReport report, Duration elapsed) {
+        ObjectNode o = mapper.createObjectNode().put("repository", server).put("ok", report.ok());
+        strings(o, "backups", report.backups());
+        o.put("chunks", report.chunks()).put("bytes", report.bytes());
+        ArrayNode problems = o.putArray("problems");
+        for (ChunkProblem p : report.problems()) {
+            ObjectNode problem = problems.addObject().put("chunk", p.chunk()).put("problem", p.problem());
+            strings(problem, "backups", p.backups());
+        }
+        strings(o, "movedAside", report.movedAside());
+        strings(o, "healedChunks", report.healedChunks());
+        strings(o, "healedBackups", report.healedBackups());
+        strings(o, "brokenBackups", report.brokenBackups());
+        o.put("elapsedMillis", elapsed.toMillis());
+        return o;
+    }
+
+    private ObjectNode diskRestore(DiskRestoreResult r) {
+        RestoreResult result = r.result();
+        ObjectNode o = mapper.createObjectNode().put("kind", "disk").put("repository", r.repository())
+                .put("backupId", result.backupId()).put("disk", r.backup().disk())
+                .put("finished", r.backup().finished().toString());
+        restored(o, result);
+        o.set("backup", backup(r.backup()));
+        return o;
+    }
+
+    private ObjectNode vmRestore(VmRestoreResult r) {
+        ObjectNode o = mapper.createObjectNode().put("kind", "vm").put("vm", r.vm()).put("session", r.session());
+        long size = 0;
+        long written = 0;
+        long zero = 0;
+        Duration elapsed = Duration.ZERO;
+        ArrayNode disks = o.putArray("disks");
+        for (RestoreResult d : r.disks()) {
+            restored(disks.addObject().put("backupId", d.backupId()), d);
+            size += d.size();
+            written += d.writtenBytes();
+            zero += d.zeroBytes();
+            elapsed = elapsed.plus(d.elapsed());
+        }
+        o.put("size", size).put("writtenBytes", written).put("zeroBytes", zero).put("elapsed", elapsed.toString())
+                .put("elapsedMillis", elapsed.toMillis());
+        return o;
+    }
+
+    private static void restored(ObjectNode o, RestoreResult r) {
+        o.put("target", r.target()).put("size", r.size()).put("writtenBytes", r.writtenBytes())
+                .put("zeroBytes", r.zeroBytes()).put("elapsed", r.elapsed().toString())
+                .put("elapsedMillis", r.elapsed().toMillis());
+    }
+
+    private static void strings(ObjectNode o, String name, Iterable<String> values) {
+        ArrayNode array = o.putArray(name);
+        values.forEach(array::add);
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    private JsonNode object(ApiRequest req) {
+        JsonNode body;
+        try {
+            body = mapper.readTree(req.body());
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException("body", "is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot parse the request body", e);
+        }
+        if (body == null || !body.isObject()) {
+            throw new BadRequestException("body", "must be a JSON object");
+        }
+        return body;
+    }
+
+    private static void refuseUnknown(JsonNode body, Set<String> known) {
+        for (Iterator<String> names = body.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw new ValidationException(name, "is not a member of this request; it takes " + String.join(", ",
+                        new java.util.TreeSet<>(known)));
+            }
+        }
+    }
+
+    private static Optional<String> text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw new ValidationException(field, "must be a string");
+        }
+        return Optional.of(value.asText());
+    }
+
+    private static boolean flag(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new ValidationException(field, "must be true or false");
+        }
+        return value.asBoolean();
+    }
+
+    private static <T> List<T> window(List<T> all, PageRequest page) {
+        if (page.offset() >= all.size()) {
+            return List.of();
+        }
+        return all.subList(page.offset(), (int) Math.min(all.size(), (long) page.offset() + page.limit() + 1));
+    }
+
+    private ObjectNode pageBody(Page<?> page, JsonNode items, long total) {
+        ObjectNode body = mapper.createObjectNode();
+        body.set("items", items);
+        body.put("offset", page.offset()).put("limit", page.limit()).put("total", total);
+        body.put("next", page.next());
+        return body;
+    }
+}
