@@ -243,7 +243,8 @@ public class RestIT {
 
     @Test
     public void aHundredThousandVmsArePagedWithNextLinksAndATotalOnTheFirstPage() throws Exception {
-        int expected = BULK_VMS + 7;
+        // the lab's 7 VMs, the bulk ones, and whatever the other tests of this class added so far
+        int expected = -1;
         Set<String> seen = new HashSet<>();
         String next = "/vms?limit=" + MAX_PAGE;
         int pages = 0;
@@ -251,7 +252,12 @@ public class RestIT {
             Map<String, Object> page = ok(next, VIEWER);
             pages++;
             // only the first page counts the inventory
-            assertEquals(next, pages == 1 ? (Object) (long) expected : null, page.get("total"));
+            if (pages == 1) {
+                expected = ((Number) page.get("total")).intValue();
+                assertTrue("total " + expected, expected >= BULK_VMS + 7 && expected < BULK_VMS + 100);
+            } else {
+                assertNull(next, page.get("total"));
+            }
             List<Map<String, Object>> items = Json.objects(page.get("items"));
             assertTrue(next + " returned " + items.size() + " items", items.size() <= MAX_PAGE && !items.isEmpty());
             for (Map<String, Object> vm : items) {
