@@ -75,10 +75,12 @@ final class FerryApi {
     private final Router router = new Router();
     /** The selection records as they are ({@link RecordJson}). */
     private final ObjectMapper records;
+    /** Where the inventory import and export keep their files ({@link InventoryRoutes}). */
+    private final io.ferry.api.paths.PathPolicy paths;
 
     FerryApi(InventoryService inventory, InventoryTransfer transfer, JobService jobs, SessionService sessions,
             SelectionService selection, AuditLog audit, Supplier<Optional<AgentRegistry>> agents, ApiTokens tokens,
-            ObjectMapper mapper, Clock clock) {
+            ObjectMapper mapper, Clock clock, io.ferry.api.paths.PathPolicy paths) {
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.transfer = Objects.requireNonNull(transfer, "transfer");
         this.jobs = Objects.requireNonNull(jobs, "jobs");
@@ -92,6 +94,7 @@ final class FerryApi {
         this.views = new Views(mapper);
         this.records = RecordJson.mapper(mapper);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.paths = Objects.requireNonNull(paths, "paths");
         routes(router);
     }
 
@@ -102,12 +105,12 @@ final class FerryApi {
     private void routes(Router r) {
         r.get("/openapi.json", req -> new ApiResponse(200, openApi(), ApiResponse.JSON, Map.of()));
         r.get("/servers", this::servers);
-        r.get("/servers/{name}", req -> ApiResponse.ok(server(req.parameter("name"))));
+        r.get("/servers/{name}", req -> InventoryRoutes.tagged(200, server(req.parameter("name"))));
         r.get("/roles", this::roles);
         r.get("/hosts", this::hosts);
-        r.get("/hosts/{name}", req -> ApiResponse.ok(host(req.parameter("name"))));
+        r.get("/hosts/{name}", req -> InventoryRoutes.tagged(200, host(req.parameter("name"))));
         r.get("/vms", this::vms);
-        r.get("/vms/{name}", req -> ApiResponse.ok(vm(req.parameter("name"))));
+        r.get("/vms/{name}", req -> InventoryRoutes.tagged(200, vm(req.parameter("name"))));
         r.get("/jobs", req -> ApiResponse.ok(inMemoryPage(req, jobs.jobs(), "/jobs", views::job)));
         r.get("/jobs/{name}", req -> versioned(200, job(req.parameter("name"))));
         r.post("/jobs", req -> created(jobs.createJob(JobBodies.spec(jsonObject(req)))));
@@ -131,6 +134,7 @@ final class FerryApi {
         r.get("/tokens", this::tokenList);
         r.post("/tokens", this::createToken);
         r.add("DELETE", "/tokens/{id}", this::revokeToken);
+        new InventoryRoutes(inventory, transfer, audited, mapper, paths).register(r);
     }
 
     // --- inventory ----------------------------------------------------------------------------
