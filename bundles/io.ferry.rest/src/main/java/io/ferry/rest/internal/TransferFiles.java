@@ -57,7 +57,12 @@ final class TransferFiles {
                 removeStale(directory);
                 Path file = Files.createTempFile(directory, prefix, ".json",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                return paths.require(PathArea.TRANSFER_FILES, file);
+                try {
+                    return paths.require(PathArea.TRANSFER_FILES, file);
+                } catch (RuntimeException e) {
+                    Files.deleteIfExists(file);
+                    throw e;
+                }
             } catch (IOException | RuntimeException e) {
                 failures.add(root + ": " + e.getMessage());
             }
