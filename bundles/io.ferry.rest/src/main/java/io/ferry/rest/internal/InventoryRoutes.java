@@ -57,9 +57,17 @@ final class InventoryRoutes {
     private final Audit audit;
     private final ObjectMapper mapper;
     private final TransferFiles files;
+    private final long maxImport;
 
     InventoryRoutes(InventoryService inventory, InventoryTransfer transfer, Audit audit, ObjectMapper mapper,
             PathPolicy paths) {
+        this(inventory, transfer, audit, mapper, paths, MAX_IMPORT);
+    }
+
+    /** With another upload limit than {@link #MAX_IMPORT} (tests). */
+    InventoryRoutes(InventoryService inventory, InventoryTransfer transfer, Audit audit, ObjectMapper mapper,
+            PathPolicy paths, long maxImport) {
+        this.maxImport = maxImport;
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.transfer = Objects.requireNonNull(transfer, "transfer");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -212,7 +220,7 @@ final class InventoryRoutes {
 
     /**
      * POST /inventory/import?dryRun=true|false (as ferry:inventory-import [--dry-run]): the body
-     * is the file, stored (at most {@link #MAX_IMPORT} bytes) where the import reads it and
+     * is the file, stored (at most {@link #MAX_IMPORT} bytes by default) where the import reads it and
      * deleted afterwards. A dry run also says whether the file is the current inventory's export
      * byte for byte ({@code identicalToCurrent}: importing it would change nothing).
      */
@@ -221,14 +229,14 @@ final class InventoryRoutes {
         // the role first: nothing of a refused caller's upload is stored
         audit.read(FerryRole.ADMIN, "inventory-import");
         String length = req.header().apply("Content-Length");
-        if (length != null && length.strip().matches("\\d{1,18}") && Long.parseLong(length.strip()) > MAX_IMPORT) {
+        if (length != null && length.strip().matches("\\d{1,18}") && Long.parseLong(length.strip()) > maxImport) {
             return tooLarge();
         }
         Path file = files.create("import-");
         try {
             byte[] digest;
             try (InputStream in = req.stream().get()) {
-                digest = TransferFiles.copy(in, file, MAX_IMPORT);
+                digest = TransferFiles.copy(in, file, maxImport);
             } catch (TransferFiles.TooLargeException e) {
                 return tooLarge();
             }
@@ -264,9 +272,9 @@ final class InventoryRoutes {
         return sha256.digest();
     }
 
-    private static ApiResponse tooLarge() {
+    private ApiResponse tooLarge() {
         return new ApiResponse(413, new Problem(Problem.TYPE_PREFIX + "too-large", "Payload too large", 413,
-                "body: an inventory file of more than " + MAX_IMPORT / (1024 * 1024) + " MiB is not taken over"
+                "body: an inventory file of more than " + maxImport / (1024 * 1024) + " MiB is not taken over"
                         + " REST; copy it into a directory of transfer.roots and run ferry:inventory-import there",
                 "body"), ApiResponse.PROBLEM_JSON, Map.of());
     }
