@@ -227,7 +227,7 @@ public class RestIT {
         problem(call("GET", "/no-such-resource", VIEWER), 404);
         HttpResponse<String> delete = call("DELETE", "/servers", ADMIN);
         problem(delete, 405);
-        assertEquals("GET", delete.headers().firstValue("Allow").orElse(""));
+        assertEquals("GET, POST", delete.headers().firstValue("Allow").orElse(""));
     }
 
     @Test
@@ -525,7 +525,7 @@ public class RestIT {
         for (Map.Entry<String, Object> path : paths.entrySet()) {
             String concrete = path.getKey();
             if (concrete.startsWith("/servers/")) {
-                concrete = "/servers/bkp-01";
+                concrete = concrete.replace("{name}", "bkp-01").replace("{type}", "REPOSITORY");
             } else if (concrete.startsWith("/hosts/")) {
                 concrete = "/hosts/pve-01";
             } else if (concrete.startsWith("/vms/")) {
@@ -546,14 +546,14 @@ public class RestIT {
             }
         }
         // every path the API serves is documented: an undocumented one would answer other than 404 "No resource"
-        for (String undocumented : List.of("/servers/bkp-01/roles", "/sessions/x/tasks", "/jobs/pve-daily/retry")) {
+        for (String undocumented : List.of("/servers/bkp-01/disks", "/sessions/x/tasks", "/jobs/pve-daily/retry")) {
             HttpResponse<String> r = call("GET", undocumented, ADMIN);
             if (r.statusCode() != 404) {
                 problems.add(undocumented + " is not documented but answered " + r.statusCode());
             }
         }
         assertTrue(String.join("\n", problems), problems.isEmpty());
-        assertEquals(paths.keySet().toString(), 32, paths.size());
+        assertEquals(paths.keySet().toString(), 36, paths.size());
     }
 
     /**
@@ -671,5 +671,189 @@ public class RestIT {
                 && "restore-disk".equals(e.get("action")) && "DENIED".equals(e.get("result"))));
         assertTrue(audit.toString(), audit.stream().anyMatch(e -> OPERATOR.equals(e.get("user"))
                 && "verify".equals(e.get("action")) && "OK".equals(e.get("result"))));
+    }
+
+    // --- inventory changes, import and export (issue 13) ---------------------------------------
+
+    private static String etag(HttpResponse<String> r) {
+        return r.headers().firstValue("ETag").orElseThrow(() -> new AssertionError("no ETag: " + r.body()));
+    }
+
+    private static Map<String, Object> body(HttpResponse<String> r, int status) {
+        assertEquals(r.request().method() + " " + r.uri() + ": " + r.body(), status, r.statusCode());
+        return Json.object(Json.parse(r.body()));
+    }
+
+    /** The shell's view: the named object in {@code ferry:<list> --json}, or null. */
+    private static Map<String, Object> inShell(String listCommand, String name) throws Exception {
+        return Json.objects(Json.parse(ferry.ok(listCommand + " --json"))).stream()
+                .filter(o -> name.equals(o.get("name"))).findFirst().orElse(null);
+    }
+
+    @Test
+    public void anAdminAddsChangesAndRemovesServersRolesHostsAndVmsAndTheShellSeesIt() throws Exception {
+        String server = "{\"name\": \"rest-px-01\", \"address\": \"10.10.1.77\", \"os\": \"linux:debian:12\","
+                + " \"machineKind\": \"VIRTUAL\", \"networks\": [\"10.10.1.0/24\"]}";
+        problem(send("POST", "/servers", VIEWER, server, null), 403);
+        problem(send("POST", "/servers", OPERATOR, server, null), 403);
+        assertEquals("adress", problem(send("POST", "/servers", ADMIN, server.replace("\"address\"", "\"adress\""),
+                null), 422).get("field"));
+        assertEquals("networks[0]", problem(send("POST", "/servers", ADMIN, server.replace("/24", "/99"), null), 422)
+                .get("field"));
+        assertEquals("roles", problem(send("POST", "/servers", ADMIN, server.replace("]}",
+                "], \"roles\": [{\"type\": \"REPOSITORY\"}]}"), null), 422).get("field"));
+        assertEquals("body", problem(send("POST", "/servers", ADMIN, "[" + server + "]", null), 400).get("field"));
+        assertNull(inShell("ferry:server-list", "rest-px-01"));
+
+        HttpResponse<String> created = send("POST", "/servers", ADMIN, server, null);
+        assertEquals(created.body(), 201, created.statusCode());
+        assertEquals("/api/v1/servers/rest-px-01", created.headers().firstValue("Location").orElse(""));
+        String etag = etag(created);
+        assertEquals(etag, etag(call("GET", "/servers/rest-px-01", VIEWER)));
+        Map<String, Object> shown = inShell("ferry:server-list", "rest-px-01");
+        assertNotNull("the shell does not list the server added over REST", shown);
+        assertEquals(List.of("GUEST_INTERACTION"), Json.objects(shown.get("roles")).stream().map(r -> r.get("type")).toList());
+        problem(send("POST", "/servers", ADMIN, server, null), 409);
+
+        // replaced as a whole, with If-Match
+        String changed = server.replace("]}", "], \"maxConcurrentTasks\": 6}");
+        problem(send("PUT", "/servers/rest-px-01", ADMIN, changed, null), 428);
+        problem(send("PUT", "/servers/rest-px-01", OPERATOR, changed, etag), 403);
+        assertEquals("maxConcurrentTasks", problem(send("PUT", "/servers/rest-px-01", ADMIN,
+                changed.replace("6}", "\"six\"}"), etag), 422).get("field"));
+        HttpResponse<String> updated = send("PUT", "/servers/rest-px-01", ADMIN, changed, etag);
+        assertEquals(6L, body(updated, 200).get("maxConcurrentTasks"));
+        String newer = etag(updated);
+        assertNotEquals(etag, newer);
+        assertEquals(6L, inShell("ferry:server-list", "rest-px-01").get("maxConcurrentTasks"));
+        Map<String, Object> stale = problem(send("PUT", "/servers/rest-px-01", ADMIN, server, etag), 409);
+        assertTrue(stale.toString(), String.valueOf(stale.get("detail")).contains("changed since you read it"));
+        assertEquals(6L, ok("/servers/rest-px-01", VIEWER).get("maxConcurrentTasks"));
+
+        // roles: assigned and removed with the server's ETag; a server holding one is not removed
+        assertEquals("transportMode", problem(send("POST", "/servers/rest-px-01/roles", ADMIN,
+                "{\"type\": \"GENERAL_PURPOSE_PROXY\", \"transportMode\": \"NETWORK\"}", newer), 422).get("field"));
+        problem(send("POST", "/servers/rest-px-01/roles", OPERATOR, "{\"type\": \"GENERAL_PURPOSE_PROXY\"}", newer), 403);
+        problem(send("POST", "/servers/rest-px-01/roles", ADMIN, "{\"type\": \"GENERAL_PURPOSE_PROXY\"}", null), 428);
+        HttpResponse<String> assigned = send("POST", "/servers/rest-px-01/roles", ADMIN,
+                "{\"type\": \"GENERAL_PURPOSE_PROXY\"}", newer);
+        assertTrue(assigned.body(), Json.objects(body(assigned, 200).get("roles")).stream()
+                .anyMatch(r -> "GENERAL_PURPOSE_PROXY".equals(r.get("type"))));
+        assertTrue(ferry.ok("ferry:server-list --role general-purpose-proxy").contains("rest-px-01"));
+        String withRole = etag(assigned);
+        Map<String, Object> referenced = problem(send("DELETE", "/servers/rest-px-01", ADMIN, null, withRole), 409);
+        assertTrue(referenced.toString(), String.valueOf(referenced.get("detail")).contains("GENERAL_PURPOSE_PROXY"));
+        assertEquals("type", problem(send("DELETE", "/servers/rest-px-01/roles/king", ADMIN, null, withRole), 422)
+                .get("field"));
+        HttpResponse<String> unassigned = send("DELETE", "/servers/rest-px-01/roles/general-purpose-proxy", ADMIN, null,
+                withRole);
+        assertFalse(unassigned.body(), Json.objects(body(unassigned, 200).get("roles")).stream()
+                .anyMatch(r -> "GENERAL_PURPOSE_PROXY".equals(r.get("type"))));
+        problem(send("DELETE", "/servers/rest-px-01", ADMIN, null, withRole), 409); // stale: the removal changed it
+        HttpResponse<String> removed = send("DELETE", "/servers/rest-px-01", ADMIN, null, etag(unassigned));
+        assertEquals(removed.body(), 204, removed.statusCode());
+        problem(call("GET", "/servers/rest-px-01", VIEWER), 404);
+        assertNull(inShell("ferry:server-list", "rest-px-01"));
+
+        // a host and a VM on it
+        String host = "{\"name\": \"rest-pve-02\", \"kind\": \"PROXMOX_NODE\", \"address\": \"10.10.1.78\","
+                + " \"storage\": [{\"name\": \"local-lvm\", \"kind\": \"PVE_POOL\"}]}";
+        problem(send("POST", "/hosts", VIEWER, host, null), 403);
+        assertEquals("kind", problem(send("POST", "/hosts", ADMIN, host.replace("PROXMOX_NODE", "MAINFRAME"), null), 422)
+                .get("field"));
+        HttpResponse<String> hostCreated = send("POST", "/hosts", ADMIN, host, null);
+        assertEquals("PROXMOX_NODE", body(hostCreated, 201).get("kind"));
+        assertEquals("/api/v1/hosts/rest-pve-02", hostCreated.headers().firstValue("Location").orElse(""));
+        assertNotNull(inShell("ferry:host-list", "rest-pve-02"));
+        String vm = "{\"name\": \"rest-vm-01\", \"host\": \"rest-pve-02\", \"guestOs\": \"linux:debian:12\","
+                + " \"networks\": [\"10.10.1.0/24\"], \"disks\": [{\"label\": \"scsi0\", \"capacityBytes\": 1073741824,"
+                + " \"format\": \"RAW\", \"location\": \"/dev/pve/vm-9001-disk-0\", \"storage\": \"local-lvm\"}]}";
+        problem(send("POST", "/vms", OPERATOR, vm, null), 403);
+        assertEquals("disks[0].capacityBytes", problem(send("POST", "/vms", ADMIN, vm.replace("1073741824", "\"1G\""),
+                null), 422).get("field"));
+        assertEquals("vhd", problem(send("POST", "/vms", ADMIN, vm.replace("]}", "], \"vhd\": true}"), null), 422)
+                .get("field"));
+        HttpResponse<String> vmCreated = send("POST", "/vms", ADMIN, vm, null);
+        assertEquals(1073741824L, Json.objects(body(vmCreated, 201).get("disks")).get(0).get("capacityBytes"));
+        assertTrue(ferry.ok("ferry:vm-list --host rest-pve-02").contains("rest-vm-01"));
+        String vmTag = etag(call("GET", "/vms/rest-vm-01", VIEWER));
+        assertEquals(etag(vmCreated), vmTag);
+
+        String hostTag = etag(call("GET", "/hosts/rest-pve-02", VIEWER));
+        Map<String, Object> inUse = problem(send("DELETE", "/hosts/rest-pve-02", ADMIN, null, hostTag), 409);
+        assertTrue(inUse.toString(), String.valueOf(inUse.get("detail")).contains("rest-vm-01"));
+        problem(send("DELETE", "/vms/rest-vm-01", ADMIN, null, null), 428);
+        problem(send("DELETE", "/vms/rest-vm-01", ADMIN, null, "\"99\""), 409);
+        problem(send("DELETE", "/vms/rest-vm-01", OPERATOR, null, vmTag), 403);
+        assertEquals(204, send("DELETE", "/vms/rest-vm-01", ADMIN, null, vmTag).statusCode());
+        assertEquals(204, send("DELETE", "/hosts/rest-pve-02", ADMIN, null, hostTag).statusCode());
+        problem(call("GET", "/vms/rest-vm-01", VIEWER), 404);
+        assertNull(inShell("ferry:host-list", "rest-pve-02"));
+
+        List<Map<String, Object>> trail = Json.objects(ok("/audit?limit=500", ADMIN).get("items"));
+        for (String action : List.of("server-add", "server-update", "role-assign", "role-remove", "server-remove",
+                "host-add", "host-remove", "vm-add", "vm-remove")) {
+            assertTrue(action + " " + trail, trail.stream().anyMatch(e -> action.equals(e.get("action"))
+                    && ADMIN.equals(e.get("user")) && "OK".equals(e.get("result"))));
+        }
+        assertTrue(trail.toString(), trail.stream().anyMatch(e -> "server-add".equals(e.get("action"))
+                && VIEWER.equals(e.get("user")) && "DENIED".equals(e.get("result"))));
+    }
+
+    private static HttpResponse<String> importFile(String query, String user, String file) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/inventory/import" + query))
+                .timeout(Duration.ofMinutes(2))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + PASSWORD)
+                        .getBytes(UTF_8)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(file)).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    public void theExportIsTheShellsAndItsImportDryRunChangesNothingWhileABrokenFileIsRefusedWhole() throws Exception {
+        problem(call("GET", "/inventory/export", OPERATOR), 403);
+        HttpResponse<String> exported = call("GET", "/inventory/export", ADMIN);
+        assertEquals(exported.body(), 200, exported.statusCode());
+        ferry.ok("ferry:inventory-export samples/rest-it-export.json");
+        assertEquals("the REST export is not what ferry:inventory-export writes",
+                Files.readString(ferry.home().resolve("samples/rest-it-export.json"), UTF_8), exported.body());
+        Map<String, Object> file = Json.object(Json.parse(exported.body()));
+        assertEquals("ferry-inventory", file.get("format"));
+        int vms = Json.array(file.get("vms")).size();
+        assertTrue("vms " + vms, vms >= BULK_VMS);
+
+        problem(importFile("?dryRun=true", OPERATOR, exported.body()), 403);
+        assertEquals("dryRun", problem(importFile("", ADMIN, exported.body()), 400).get("field"));
+        Map<String, Object> report = body(importFile("?dryRun=true", ADMIN, exported.body()), 200);
+        assertEquals(report.toString(), false, report.get("applied"));
+        assertEquals(report.toString(), true, report.get("identicalToCurrent"));
+        assertEquals((long) vms, report.get("vms"));
+        assertEquals((long) Json.array(file.get("servers")).size(), report.get("servers"));
+        assertEquals((long) Json.array(file.get("jobs")).size(), report.get("jobs"));
+        Map<String, Object> other = body(importFile("?dryRun=true", ADMIN,
+                exported.body().replaceFirst("\"maxConcurrentTasks\" ?: ?\\d+", "\"maxConcurrentTasks\" : 9")), 200);
+        assertEquals(other.toString(), false, other.get("identicalToCurrent"));
+
+        // a broken file, even without dry run, is refused naming the field, and nothing is written
+        String broken = exported.body().replaceFirst("\"10\\.10\\.1\\.0/24\"", "\"10.10.1.0/99\"");
+        assertNotEquals(exported.body(), broken);
+        Map<String, Object> refused = problem(importFile("?dryRun=false", ADMIN, broken), 422);
+        assertTrue(refused.toString(), String.valueOf(refused.get("field")).matches("servers\\[\\d+\\]\\.networks\\[0\\]"));
+        Map<String, Object> malformed = problem(importFile("?dryRun=false", ADMIN, exported.body().substring(0, 500)), 422);
+        assertTrue(malformed.toString(), String.valueOf(malformed.get("detail")).contains("line"));
+        assertEquals("nothing of the broken files was written", exported.body(),
+                call("GET", "/inventory/export", ADMIN).body());
+
+        // the uploads and exports were private files under transfer.roots, deleted once answered
+        Path uploads = ferry.home().resolve("data/ferry/transfer/" + ".rest-api");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(uploads)));
+        try (Stream<Path> left = Files.list(uploads)) {
+            assertEquals(List.of(), left.toList());
+        }
+        List<Map<String, Object>> trail = Json.objects(ok("/audit?limit=500", ADMIN).get("items"));
+        assertTrue(trail.toString(), trail.stream().anyMatch(e -> "inventory-import".equals(e.get("action"))
+                && ADMIN.equals(e.get("user")) && "ERROR".equals(e.get("result"))));
+        assertTrue(trail.toString(), trail.stream().anyMatch(e -> "inventory-import".equals(e.get("action"))
+                && OPERATOR.equals(e.get("user")) && "DENIED".equals(e.get("result"))));
     }
 }

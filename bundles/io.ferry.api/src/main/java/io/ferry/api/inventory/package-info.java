@@ -8,9 +8,12 @@
  * role prerequisites, references) are enforced by {@link io.ferry.api.inventory.InventoryService}.
  *
  * <p>1.2: {@link io.ferry.api.inventory.ImportReport} counts jobs.
+ *
+ * <p>1.3: {@link io.ferry.api.inventory.InventoryTransfer} reads single servers, roles, hosts
+ * and VMs in the export file's form (the REST API's request bodies).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.ferry.api.inventory;
 
 import org.osgi.annotation.bundle.Export;

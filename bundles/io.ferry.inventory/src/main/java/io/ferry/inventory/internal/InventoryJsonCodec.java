@@ -243,6 +243,19 @@ final class InventoryJsonCodec {
     // --- read --------------------------------------------------------------------------
 
     static ServerEntry readServer(JsonNode n) {
+        ServerEntry stated = readStatedServer(n);
+        List<ServerRole> roles = stated.roles();
+        List<ServerRole> withGuestInteraction = new ArrayList<>(roles);
+        if (roles.stream().noneMatch(r -> r.type() == RoleType.GUEST_INTERACTION)) {
+            // Seed 001: every managed server gets the guest interaction role when it is added.
+            withGuestInteraction.add(ServerRole.of(RoleType.GUEST_INTERACTION));
+        }
+        n.build(() -> new ManagedServer("import", 1, stated.spec(), withGuestInteraction));
+        return new ServerEntry(stated.spec(), withGuestInteraction);
+    }
+
+    /** A server with the roles exactly as the object lists them (a REST body: the service adds guest interaction). */
+    static ServerEntry readStatedServer(JsonNode n) {
         n.allowOnly(SERVER_FIELDS);
         String name = n.text("name");
         ServerSpec spec = n.build(() -> new ServerSpec(name, n.text("address"), n.converted("os", OsInfo::parse),
@@ -254,16 +267,11 @@ final class InventoryJsonCodec {
         for (JsonNode r : n.objects("roles")) {
             roles.add(readRole(r));
         }
-        List<ServerRole> withGuestInteraction = new ArrayList<>(roles);
-        if (roles.stream().noneMatch(r -> r.type() == RoleType.GUEST_INTERACTION)) {
-            // Seed 001: every managed server gets the guest interaction role when it is added.
-            withGuestInteraction.add(ServerRole.of(RoleType.GUEST_INTERACTION));
-        }
-        n.build(() -> new ManagedServer("import", 1, spec, withGuestInteraction));
-        return new ServerEntry(spec, withGuestInteraction);
+        n.build(() -> new ManagedServer("import", 1, spec, roles));
+        return new ServerEntry(spec, roles);
     }
 
-    private static ServerRole readRole(JsonNode r) {
+    static ServerRole readRole(JsonNode r) {
         r.allowOnly(ROLE_FIELDS);
         RoleType type = r.enumValue("type", RoleType.class);
         return r.build(() -> switch (type) {

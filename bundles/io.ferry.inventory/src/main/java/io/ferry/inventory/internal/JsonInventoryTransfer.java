@@ -19,6 +19,7 @@ import io.ferry.api.inventory.HostSpec;
 import io.ferry.api.inventory.ImportReport;
 import io.ferry.api.inventory.InventorySnapshot;
 import io.ferry.api.inventory.InventoryTransfer;
+import io.ferry.api.inventory.InventoryTransfer.ServerEntry;
 import io.ferry.api.inventory.ManagedServer;
 import io.ferry.api.inventory.PlatformHost;
 import io.ferry.api.inventory.RoleType;
@@ -220,6 +221,55 @@ public final class JsonInventoryTransfer implements InventoryTransfer {
                 .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
         g.setPrettyPrinter(pretty);
         return g;
+    }
+
+    // --- single objects (REST request bodies) ---------------------------------------------
+
+    @Override
+    public ServerEntry readServer(InputStream in) {
+        return readOne(in, n -> {
+            InventoryJsonCodec.ServerEntry e = InventoryJsonCodec.readStatedServer(n);
+            return new ServerEntry(e.spec(), e.roles());
+        });
+    }
+
+    @Override
+    public ServerRole readRole(InputStream in) {
+        return readOne(in, InventoryJsonCodec::readRole);
+    }
+
+    @Override
+    public HostSpec readHost(InputStream in) {
+        return readOne(in, InventoryJsonCodec::readHost);
+    }
+
+    @Override
+    public VmSpec readVm(InputStream in) {
+        return readOne(in, InventoryJsonCodec::readVm);
+    }
+
+    /**
+     * One JSON object, read as an element of the export file is, its fields named from the
+     * object itself ({@code roles[0].type}); nothing may follow it.
+     */
+    <T> T readOne(InputStream in, java.util.function.Function<JsonNode, T> reader) {
+        Objects.requireNonNull(in, "json");
+        try (JsonParser p = json.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new ValidationException("", "expected a JSON object");
+            }
+            JsonNode node = JsonNode.readObject(p, "");
+            if (p.nextToken() != null) {
+                throw new ValidationException("", "unexpected content after the object at line "
+                        + p.currentLocation().getLineNr());
+            }
+            return reader.apply(node);
+        } catch (JsonParseException e) {
+            throw new ValidationException("", "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the JSON object: " + e.getMessage(), e);
+        }
     }
 
     // --- import --------------------------------------------------------------------------

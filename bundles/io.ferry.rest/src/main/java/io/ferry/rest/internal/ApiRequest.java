@@ -14,9 +14,12 @@ import java.util.Optional;
  * @param query      the query parameters, decoded; the first value of each
  * @param body       the request body, empty when there is none
  * @param header     the request's headers by name (case-insensitive), null when absent
+ * @param stream     the request body as a stream, for a {@link Router.StreamingHandler} (whose
+ *                   {@code body} is empty): read once, as far as the handler wants
  */
 record ApiRequest(String method, String path, Map<String, String> parameters, Map<String, List<String>> query,
-        byte[] body, java.util.function.Function<String, String> header) {
+        byte[] body, java.util.function.Function<String, String> header,
+        java.util.function.Supplier<java.io.InputStream> stream) {
 
     ApiRequest {
         Objects.requireNonNull(method, "method");
@@ -25,6 +28,12 @@ record ApiRequest(String method, String path, Map<String, String> parameters, Ma
         query = Map.copyOf(query);
         body = body.clone();
         header = header == null ? name -> null : header;
+        stream = stream == null ? java.io.InputStream::nullInputStream : stream;
+    }
+
+    ApiRequest(String method, String path, Map<String, String> parameters, Map<String, List<String>> query,
+            byte[] body, java.util.function.Function<String, String> header) {
+        this(method, path, parameters, query, body, header, null);
     }
 
     ApiRequest(String method, String path, Map<String, String> parameters, Map<String, List<String>> query,

@@ -16,6 +16,16 @@ record ApiResponse(int status, Object body, String contentType, Map<String, Stri
         headers = Map.copyOf(headers);
     }
 
+    /**
+     * A body too large to hold in memory: the content of a file the handler wrote (private to
+     * Ferry), streamed to the client and deleted once sent.
+     */
+    record FileBody(java.nio.file.Path path) {
+        FileBody {
+            Objects.requireNonNull(path, "path");
+        }
+    }
+
     static ApiResponse ok(Object body) {
         return new ApiResponse(200, body, JSON, Map.of());
     }

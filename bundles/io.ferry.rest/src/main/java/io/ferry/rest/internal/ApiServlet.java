@@ -62,12 +62,12 @@ public final class ApiServlet extends HttpServlet {
     public ApiServlet(@Reference InventoryService inventory, @Reference InventoryTransfer transfer,
             @Reference JobService jobs, @Reference SessionService sessions, @Reference SelectionService selection,
             @Reference AuditLog audit, @Reference io.ferry.api.security.ApiTokens tokens,
-            @Reference ConsoleSessionStore consoleSessions,
+            @Reference ConsoleSessionStore consoleSessions, @Reference io.ferry.api.paths.PathPolicy paths,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
             AgentRegistry agents, @Reference io.ferry.api.session.JobRepositoryService jobRepositories) {
         this.mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         FerryApi api = new FerryApi(inventory, transfer, jobs, sessions, selection, audit,
-                () -> Optional.ofNullable(agents), tokens, mapper, Clock.systemUTC(), jobRepositories);
+                () -> Optional.ofNullable(agents), tokens, mapper, Clock.systemUTC(), jobRepositories, paths);
         this.events = new SessionEvents(api::eventState);
         this.handler = new RequestHandler(api.router(), new Logins(new JaasAuthenticator(REALM)::login, tokens), mapper,
                 new SessionCookieLogin(consoleSessions));
@@ -90,7 +90,7 @@ public final class ApiServlet extends HttpServlet {
             return;
         }
         RequestHandler.Answer answer = handler.handle(request.getMethod(), path, query(request.getQueryString()),
-                request::getHeader, () -> body(request));
+                request::getHeader, () -> body(request), () -> stream(request));
         write(request, response, answer);
     }
 
@@ -101,11 +101,38 @@ public final class ApiServlet extends HttpServlet {
         response.setHeader("X-Content-Type-Options", "nosniff");
         answer.headers().forEach(response::setHeader);
         response.setContentType(answer.contentType());
+        if (answer.file() != null) {
+            writeFile(request, response, answer.file());
+            return;
+        }
         response.setContentLength(answer.body().length);
         if (!request.getMethod().toUpperCase(Locale.ROOT).equals("HEAD")) {
             try (OutputStream out = response.getOutputStream()) {
                 out.write(answer.body());
             }
+        }
+    }
+
+    /** A body written to a private file by the handler (an inventory export): streamed, then deleted. */
+    private static void writeFile(HttpServletRequest request, HttpServletResponse response, java.nio.file.Path file)
+            throws IOException {
+        try {
+            response.setContentLengthLong(java.nio.file.Files.size(file));
+            if (!request.getMethod().toUpperCase(Locale.ROOT).equals("HEAD")) {
+                try (OutputStream out = response.getOutputStream()) {
+                    java.nio.file.Files.copy(file, out);
+                }
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    private static InputStream stream(HttpServletRequest request) {
+        try {
+            return request.getInputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the request body", e);
         }
     }
 

@@ -77,10 +77,13 @@ final class FerryApi {
     /** The selection records as they are ({@link RecordJson}). */
     private final ObjectMapper records;
     private final io.ferry.api.session.JobRepositoryService jobRepositories;
+    /** Where the inventory import and export keep their files ({@link InventoryRoutes}). */
+    private final io.ferry.api.paths.PathPolicy paths;
 
     FerryApi(InventoryService inventory, InventoryTransfer transfer, JobService jobs, SessionService sessions,
             SelectionService selection, AuditLog audit, Supplier<Optional<AgentRegistry>> agents, ApiTokens tokens,
-            ObjectMapper mapper, Clock clock, io.ferry.api.session.JobRepositoryService jobRepositories) {
+            ObjectMapper mapper, Clock clock, io.ferry.api.session.JobRepositoryService jobRepositories,
+            io.ferry.api.paths.PathPolicy paths) {
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.transfer = Objects.requireNonNull(transfer, "transfer");
         this.jobs = Objects.requireNonNull(jobs, "jobs");
@@ -95,6 +98,7 @@ final class FerryApi {
         this.records = RecordJson.mapper(mapper);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.jobRepositories = Objects.requireNonNull(jobRepositories, "jobRepositories");
+        this.paths = Objects.requireNonNull(paths, "paths");
         routes(router);
     }
 
@@ -105,12 +109,12 @@ final class FerryApi {
     private void routes(Router r) {
         r.get("/openapi.json", req -> new ApiResponse(200, openApi(), ApiResponse.JSON, Map.of()));
         r.get("/servers", this::servers);
-        r.get("/servers/{name}", req -> ApiResponse.ok(server(req.parameter("name"))));
+        r.get("/servers/{name}", req -> InventoryRoutes.tagged(200, server(req.parameter("name"))));
         r.get("/roles", this::roles);
         r.get("/hosts", this::hosts);
-        r.get("/hosts/{name}", req -> ApiResponse.ok(host(req.parameter("name"))));
+        r.get("/hosts/{name}", req -> InventoryRoutes.tagged(200, host(req.parameter("name"))));
         r.get("/vms", this::vms);
-        r.get("/vms/{name}", req -> ApiResponse.ok(vm(req.parameter("name"))));
+        r.get("/vms/{name}", req -> InventoryRoutes.tagged(200, vm(req.parameter("name"))));
         r.get("/jobs", req -> ApiResponse.ok(inMemoryPage(req, jobs.jobs(), "/jobs", views::job)));
         r.get("/jobs/{name}", req -> versioned(200, job(req.parameter("name"))));
         r.post("/jobs", req -> created(jobs.createJob(JobBodies.spec(jsonObject(req)))));
@@ -137,6 +141,7 @@ final class FerryApi {
         r.post("/tokens", this::createToken);
         r.add("DELETE", "/tokens/{id}", this::revokeToken);
         new RepositoryRoutes(jobRepositories, mapper).addTo(r);
+        new InventoryRoutes(inventory, transfer, audited, mapper, paths).register(r);
     }
 
     // --- inventory ----------------------------------------------------------------------------

@@ -19,10 +19,17 @@ import javax.security.auth.Subject;
  */
 final class RequestHandler {
 
-    /** The answer to write: status, headers, content type and body. */
-    record Answer(int status, Map<String, String> headers, String contentType, byte[] body) {
+    /**
+     * The answer to write: status, headers, content type and body; or, when {@code file} is not
+     * null, the content of that file instead of {@code body} (the writer deletes it afterwards).
+     */
+    record Answer(int status, Map<String, String> headers, String contentType, byte[] body, java.nio.file.Path file) {
         Answer {
             headers = Map.copyOf(headers);
+        }
+
+        Answer(int status, Map<String, String> headers, String contentType, byte[] body) {
+            this(status, headers, contentType, body, null);
         }
 
         String text() {
@@ -59,6 +66,15 @@ final class RequestHandler {
      */
     Answer handle(String method, String rawPath, Map<String, List<String>> query, Function<String, String> header,
             Supplier<byte[]> body) {
+        return handle(method, rawPath, query, header, body, null);
+    }
+
+    /**
+     * @param stream the request body as a stream, for a {@link Router.StreamingHandler} route
+     *               (read by the handler, after login); null: none
+     */
+    Answer handle(String method, String rawPath, Map<String, List<String>> query, Function<String, String> header,
+            Supplier<byte[]> body, Supplier<java.io.InputStream> stream) {
         if (CrossSiteRequests.refused(method, header)) {
             return problem(Problems.crossSite(), Map.of());
         }
@@ -86,7 +102,9 @@ final class RequestHandler {
                     Map.of("Allow", String.join(", ", match.allowed())));
         }
         try {
-            ApiRequest request = new ApiRequest(method, path, match.parameters(), query, body.get(), header);
+            boolean streamed = match.route().handler() instanceof Router.StreamingHandler;
+            ApiRequest request = new ApiRequest(method, path, match.parameters(), query,
+                    streamed ? new byte[0] : body.get(), header, streamed ? stream : null);
             ApiResponse response = ApiServlet.runAs(subject.get(), () -> match.route().handler().handle(request));
             return answer(response);
         } catch (Exception | LinkageError e) {
@@ -95,6 +113,9 @@ final class RequestHandler {
     }
 
     private Answer answer(ApiResponse response) throws JsonProcessingException {
+        if (response.body() instanceof ApiResponse.FileBody file) {
+            return new Answer(response.status(), response.headers(), response.contentType(), new byte[0], file.path());
+        }
         byte[] body = response.body() instanceof byte[] bytes ? bytes : mapper.writeValueAsBytes(response.body());
         return new Answer(response.status(), response.headers(), response.contentType(), body);
     }

@@ -22,6 +22,14 @@ final class Router {
         ApiResponse handle(ApiRequest request) throws Exception;
     }
 
+    /**
+     * A handler that reads the request body itself, from {@link ApiRequest#stream()} (a file
+     * upload larger than the JSON bodies' limit); its {@link ApiRequest#body()} is empty.
+     */
+    @FunctionalInterface
+    interface StreamingHandler extends Handler {
+    }
+
     /** One route: {@code method} and {@code template} as the OpenAPI document names them. */
     record Route(String method, String template, Handler handler) {
         Route {

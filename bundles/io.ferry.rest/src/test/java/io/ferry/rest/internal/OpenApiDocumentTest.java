@@ -41,7 +41,8 @@ class OpenApiDocumentTest {
         return new FerryApi(unused(InventoryService.class), unused(InventoryTransfer.class), unused(JobService.class),
                 unused(SessionService.class), unused(SelectionService.class), unused(AuditLog.class),
                 () -> Optional.<AgentRegistry>empty(), unused(io.ferry.api.security.ApiTokens.class),
-                new ObjectMapper(), Clock.systemUTC(), unused(io.ferry.api.session.JobRepositoryService.class)).router();
+                new ObjectMapper(), Clock.systemUTC(), unused(io.ferry.api.session.JobRepositoryService.class),
+                unused(io.ferry.api.paths.PathPolicy.class)).router();
     }
 
     @Test

@@ -209,4 +209,26 @@ final class FakeInventory implements InventoryService, InventoryTransfer {
     private static <T> Optional<T> find(List<T> items, String key, Function<T, String> name, Function<T, String> id) {
         return items.stream().filter(i -> name.apply(i).equalsIgnoreCase(key) || id.apply(i).equals(key)).findFirst();
     }
+
+    // --- single objects (InventoryTransfer 1.3, the REST API's bodies): no shell command reads them ---
+
+    @Override
+    public ServerEntry readServer(java.io.InputStream json) {
+        throw new UnsupportedOperationException("the shell reads no single server");
+    }
+
+    @Override
+    public ServerRole readRole(java.io.InputStream json) {
+        throw new UnsupportedOperationException("the shell reads no single role");
+    }
+
+    @Override
+    public HostSpec readHost(java.io.InputStream json) {
+        throw new UnsupportedOperationException("the shell reads no single host");
+    }
+
+    @Override
+    public VmSpec readVm(java.io.InputStream json) {
+        throw new UnsupportedOperationException("the shell reads no single VM");
+    }
 }

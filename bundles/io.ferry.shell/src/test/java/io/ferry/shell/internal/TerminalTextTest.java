@@ -85,6 +85,26 @@ class TerminalTextTest {
             public void writeVms(List<VirtualMachine> vms, OutputStream out) {
                 throw new UnsupportedOperationException();
             }
+
+            @Override
+            public ServerEntry readServer(java.io.InputStream json) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public io.ferry.api.inventory.ServerRole readRole(java.io.InputStream json) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public io.ferry.api.inventory.HostSpec readHost(java.io.InputStream json) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public io.ferry.api.inventory.VmSpec readVm(java.io.InputStream json) {
+                throw new UnsupportedOperationException();
+            }
         };
         FerryException e = assertThrows(FerryException.class, () -> run(with(new InventoryImportCommand(),
                 "transfer", transfer, "session", CommandHarness.sessionIn(dir), "file", file.toString(), "paths",
