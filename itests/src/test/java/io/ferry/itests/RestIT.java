@@ -822,8 +822,10 @@ public class RestIT {
         int vms = Json.array(file.get("vms")).size();
         assertTrue("vms " + vms, vms >= BULK_VMS);
 
-        problem(importFile("?dryRun=true", OPERATOR, exported.body()), 403);
-        assertEquals("dryRun", problem(importFile("", ADMIN, exported.body()), 400).get("field"));
+        // refused before the body is read: a small one (a client that sends 30 MB before it reads the answer, as
+        // Java's HttpClient does without a working Expect: 100-continue, sees the connection closed instead)
+        problem(importFile("?dryRun=true", OPERATOR, "{}"), 403);
+        assertEquals("dryRun", problem(importFile("", ADMIN, "{}"), 400).get("field"));
         Map<String, Object> report = body(importFile("?dryRun=true", ADMIN, exported.body()), 200);
         assertEquals(report.toString(), false, report.get("applied"));
         assertEquals(report.toString(), true, report.get("identicalToCurrent"));
