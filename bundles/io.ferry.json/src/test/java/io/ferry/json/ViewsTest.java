@@ -1,4 +1,4 @@
-package io.ferry.rest.internal;
+package io.ferry.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
