@@ -29,6 +29,8 @@ import io.ferry.api.selection.SelectionService;
 import io.ferry.api.session.Session;
 import io.ferry.api.session.SessionService;
 import io.ferry.api.session.SessionStatus;
+import io.ferry.json.FerryJson;
+import io.ferry.json.Views;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,8 +75,6 @@ final class FerryApi {
     private final Views views;
     private final Clock clock;
     private final Router router = new Router();
-    /** The selection records as they are ({@link RecordJson}). */
-    private final ObjectMapper records;
 
     FerryApi(InventoryService inventory, InventoryTransfer transfer, JobService jobs, SessionService sessions,
             SelectionService selection, AuditLog audit, Supplier<Optional<AgentRegistry>> agents, ApiTokens tokens,
@@ -89,8 +89,7 @@ final class FerryApi {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.audited = Audit.to(audit);
         this.mapper = Objects.requireNonNull(mapper, "mapper");
-        this.views = new Views(mapper);
-        this.records = RecordJson.mapper(mapper);
+        this.views = new Views(FerryJson.configure(mapper));
         this.clock = Objects.requireNonNull(clock, "clock");
         routes(router);
     }
@@ -115,11 +114,11 @@ final class FerryApi {
         r.add("DELETE", "/jobs/{name}", this::deleteJob);
         r.post("/jobs/{name}/run", this::runJob);
         r.post("/jobs/{name}/stop", req -> ApiResponse.ok(views.session(sessions.stop(req.parameter("name")), true)));
-        r.get("/jobs/{name}/plan", req -> ApiResponse.ok(records.valueToTree(selection.planJob(
+        r.get("/jobs/{name}/plan", req -> ApiResponse.ok(views.record(selection.planJob(
                 req.parameter("name"), load(req)))));
-        r.get("/vms/{name}/plan", req -> ApiResponse.ok(records.valueToTree(selection.planVm(
+        r.get("/vms/{name}/plan", req -> ApiResponse.ok(views.record(selection.planVm(
                 req.parameter("name"), load(req)))));
-        r.get("/checks", req -> ApiResponse.ok(records.valueToTree(selection.check(
+        r.get("/checks", req -> ApiResponse.ok(views.record(selection.check(
                 req.query("server")))));
         r.get("/sessions", this::sessions);
         r.get("/sessions/{id}", this::session);
@@ -292,11 +291,7 @@ final class FerryApi {
     }
 
     ObjectNode sessionBody(Session s) {
-        ObjectNode body = views.session(s, true);
-        if (s.status() == SessionStatus.RUNNING) {
-            body.set("progress", views.progress(sessions.progress(s.id())));
-        }
-        return body;
+        return views.session(s, sessions);
     }
 
     /**
@@ -407,9 +402,7 @@ final class FerryApi {
         Duration validity = validity(text(body, "expires").orElse("30d"));
         String description = text(body, "description").or(() -> text(body, "name")).orElse("");
         NewApiToken created = tokens.create(role, validity, description);
-        ObjectNode view = tokenView(created.token(), clock.instant());
-        view.put("token", created.text());
-        return new ApiResponse(201, view, ApiResponse.JSON,
+        return new ApiResponse(201, views.token(created, clock.instant()), ApiResponse.JSON,
                 Map.of("Location", BASE + "/tokens/" + created.token().id()));
     }
 
@@ -418,13 +411,7 @@ final class FerryApi {
     }
 
     private ObjectNode tokenView(ApiToken t, Instant now) {
-        ObjectNode o = mapper.createObjectNode().put("id", t.id()).put("user", t.user()).put("role", t.role().roleName())
-                .put("state", t.revoked().isPresent() ? "revoked" : t.validAt(now) ? "active" : "expired")
-                .put("description", t.description()).put("created", t.created().toString())
-                .put("expires", t.expires().toString());
-        t.lastUsed().ifPresent(u -> o.put("lastUsed", u.toString()));
-        t.revoked().ifPresent(r -> o.put("revoked", r.toString()));
-        return o;
+        return views.token(t, now);
     }
 
     /** {@code viewer}, {@code operator}, {@code admin}, or the role names {@code ferry-viewer}... */
