@@ -2,6 +2,7 @@ package io.ferry.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -18,6 +19,7 @@ import io.ferry.api.selection.Plan;
 import io.ferry.api.selection.ReadinessReport;
 import io.ferry.api.selection.RuleVerdict;
 import io.ferry.api.selection.Scenario;
+import io.ferry.api.selection.WhatIf;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Set;
@@ -58,7 +60,8 @@ public final class FerryJson {
                 .addMixIn(CheckResult.class, CheckResultMixin.class)
                 .addMixIn(ReadinessReport.class, ReadinessReportMixin.class)
                 .addMixIn(Plan.class, PlanMixin.class)
-                .addMixIn(Scenario.class, ScenarioMixin.class);
+                .addMixIn(Scenario.class, ScenarioMixin.class)
+                .addMixIn(WhatIf.class, WhatIfMixin.class);
     }
 
     /**
@@ -78,6 +81,7 @@ public final class FerryJson {
         abstract String seed();
     }
 
+    @JsonPropertyOrder({"check", "ok", "severity", "detail", "fix", "seed"})
     abstract static class CheckResultMixin {
         @JsonInclude(JsonInclude.Include.NON_EMPTY)
         abstract String fix();
@@ -86,6 +90,7 @@ public final class FerryJson {
         abstract String seed();
     }
 
+    @JsonPropertyOrder({"server", "role", "ready", "results"})
     abstract static class ReadinessReportMixin {
         @JsonProperty("ready")
         abstract boolean ready();
@@ -99,6 +104,11 @@ public final class FerryJson {
     abstract static class ScenarioMixin {
         @JsonSerialize(using = SortedNames.class)
         abstract Set<String> failedTransportModes();
+    }
+
+    /** The scenario and its changes first, then the plans before and after. */
+    @JsonPropertyOrder({"scenario", "changes", "before", "after"})
+    abstract static class WhatIfMixin {
     }
 
     /** A collection of enum values or strings as a JSON array of names, sorted. */

@@ -130,7 +130,7 @@ public class RestoreDiskCommand implements Action {
             }
         }
         if (json) {
-            System.out.print(RepoJson.restore(result, info));
+            JsonOutput.print(JsonOutput.VIEWS.restore(result, info));
             return null;
         }
         System.out.println("Restored backup " + result.backupId() + " of disk '" + info.disk() + "' ("

@@ -102,7 +102,7 @@ public class VerifyCommand implements Action {
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         if (json) {
-            System.out.print(RepoJson.verify(directory, report));
+            JsonOutput.print(JsonOutput.VIEWS.verify(directory, report));
             if (!report.ok()) {
                 throw ReportedFailure.of(failure(directory, report));
             }
