@@ -75,6 +75,8 @@ final class FerryApi {
     private final Views views;
     private final Clock clock;
     private final Router router = new Router();
+    /** The selection records as they are (io.ferry.json's {@link FerryJson}, as the shell prints them). */
+    private final ObjectMapper records;
 
     FerryApi(InventoryService inventory, InventoryTransfer transfer, JobService jobs, SessionService sessions,
             SelectionService selection, AuditLog audit, Supplier<Optional<AgentRegistry>> agents, ApiTokens tokens,
@@ -89,7 +91,8 @@ final class FerryApi {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.audited = Audit.to(audit);
         this.mapper = Objects.requireNonNull(mapper, "mapper");
-        this.views = new Views(FerryJson.configure(mapper));
+        this.views = new Views(mapper);
+        this.records = FerryJson.configure(mapper);
         this.clock = Objects.requireNonNull(clock, "clock");
         routes(router);
     }
@@ -114,11 +117,11 @@ final class FerryApi {
         r.add("DELETE", "/jobs/{name}", this::deleteJob);
         r.post("/jobs/{name}/run", this::runJob);
         r.post("/jobs/{name}/stop", req -> ApiResponse.ok(views.session(sessions.stop(req.parameter("name")), true)));
-        r.get("/jobs/{name}/plan", req -> ApiResponse.ok(views.record(selection.planJob(
+        r.get("/jobs/{name}/plan", req -> ApiResponse.ok(records.valueToTree(selection.planJob(
                 req.parameter("name"), load(req)))));
-        r.get("/vms/{name}/plan", req -> ApiResponse.ok(views.record(selection.planVm(
+        r.get("/vms/{name}/plan", req -> ApiResponse.ok(records.valueToTree(selection.planVm(
                 req.parameter("name"), load(req)))));
-        r.get("/checks", req -> ApiResponse.ok(views.record(selection.check(
+        r.get("/checks", req -> ApiResponse.ok(records.valueToTree(selection.check(
                 req.query("server")))));
         r.get("/sessions", this::sessions);
         r.get("/sessions/{id}", this::session);
