@@ -858,4 +858,35 @@ public class RestIT {
         assertTrue(trail.toString(), trail.stream().anyMatch(e -> "inventory-import".equals(e.get("action"))
                 && OPERATOR.equals(e.get("user")) && "DENIED".equals(e.get("result"))));
     }
+
+    /**
+     * One JSON mapping (io.ferry.json): a job, a session run from the shell, the session lists,
+     * plugins and agents read through the API are the shell's {@code --json}, member for member.
+     */
+    @Test
+    public void aJobASessionAndTheListsSayWhatTheShellSays() throws Exception {
+        HttpResponse<String> job = call("GET", "/jobs/pve-daily", VIEWER);
+        assertEquals(job.body(), 200, job.statusCode());
+        List<Object> shown = Json.array(Json.parse(ferry.ok("ferry:job-show --json pve-daily")));
+        assertEquals("job-show --json prints an array of the one job", 1, shown.size());
+        assertEquals("one mapping: GET /jobs/{name} is ferry:job-show --json's job", shown.get(0), Json.parse(job.body()));
+
+        // a session run by the shell: job-run --json prints it as it ended (the lab's pve-daily fails, exit 1)
+        UnpackedDistribution.Streams run = ferry.clientStreams("ferry:job-run --json pve-daily", Map.of());
+        Map<String, Object> ran = Json.object(Json.parse(run.stdout()));
+        assertNotEquals(run.stdout(), "RUNNING", ran.get("status"));
+        String id = String.valueOf(ran.get("id"));
+        HttpResponse<String> session = call("GET", "/sessions/" + id, VIEWER);
+        assertEquals(session.body(), 200, session.statusCode());
+        assertEquals("one mapping: GET /sessions/{id} is ferry:session-show --json's",
+                Json.parse(ferry.ok("ferry:session-show --json " + id)), Json.parse(session.body()));
+        assertEquals("one mapping: GET /sessions/{id} is what ferry:job-run --json printed", ran,
+                Json.parse(session.body()));
+        assertEquals("one mapping: GET /sessions?job= lists what ferry:session-list --json lists",
+                Json.parse(ferry.ok("ferry:session-list --json --job pve-daily --limit 3")),
+                ok("/sessions?job=pve-daily&limit=3", VIEWER).get("items"));
+
+        assertEquals(Json.parse(ferry.ok("ferry:plugins --json")), ok("/plugins?limit=1000", VIEWER).get("items"));
+        assertEquals(Json.parse(ferry.ok("ferry:agent-list --json")), ok("/agents?limit=1000", VIEWER).get("items"));
+    }
 }

@@ -30,6 +30,8 @@ import io.ferry.api.selection.SelectionService;
 import io.ferry.api.session.Session;
 import io.ferry.api.session.SessionService;
 import io.ferry.api.session.SessionStatus;
+import io.ferry.json.FerryJson;
+import io.ferry.json.Views;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,7 +76,7 @@ final class FerryApi {
     private final Views views;
     private final Clock clock;
     private final Router router = new Router();
-    /** The selection records as they are ({@link RecordJson}). */
+    /** The selection records as they are (io.ferry.json's {@link FerryJson}, as the shell prints them). */
     private final ObjectMapper records;
     private final io.ferry.api.session.JobRepositoryService jobRepositories;
     /** Where the inventory import and export keep their files ({@link InventoryRoutes}). */
@@ -95,7 +97,7 @@ final class FerryApi {
         this.audited = Audit.to(audit);
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.views = new Views(mapper);
-        this.records = RecordJson.mapper(mapper);
+        this.records = FerryJson.configure(mapper);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.jobRepositories = Objects.requireNonNull(jobRepositories, "jobRepositories");
         this.paths = Objects.requireNonNull(paths, "paths");
@@ -303,11 +305,7 @@ final class FerryApi {
     }
 
     ObjectNode sessionBody(Session s) {
-        ObjectNode body = views.session(s, true);
-        if (s.status() == SessionStatus.RUNNING) {
-            body.set("progress", views.progress(sessions.progress(s.id())));
-        }
-        return body;
+        return views.session(s, sessions);
     }
 
     /**
@@ -439,9 +437,7 @@ final class FerryApi {
         Duration validity = validity(text(body, "expires").orElse("30d"));
         String description = text(body, "description").or(() -> text(body, "name")).orElse("");
         NewApiToken created = tokens.create(role, validity, description);
-        ObjectNode view = tokenView(created.token(), clock.instant());
-        view.put("token", created.text());
-        return new ApiResponse(201, view, ApiResponse.JSON,
+        return new ApiResponse(201, views.token(created, clock.instant()), ApiResponse.JSON,
                 Map.of("Location", BASE + "/tokens/" + created.token().id()));
     }
 
@@ -450,13 +446,7 @@ final class FerryApi {
     }
 
     private ObjectNode tokenView(ApiToken t, Instant now) {
-        ObjectNode o = mapper.createObjectNode().put("id", t.id()).put("user", t.user()).put("role", t.role().roleName())
-                .put("state", t.revoked().isPresent() ? "revoked" : t.validAt(now) ? "active" : "expired")
-                .put("description", t.description()).put("created", t.created().toString())
-                .put("expires", t.expires().toString());
-        t.lastUsed().ifPresent(u -> o.put("lastUsed", u.toString()));
-        t.revoked().ifPresent(r -> o.put("revoked", r.toString()));
-        return o;
+        return views.token(t, now);
     }
 
     /** {@code viewer}, {@code operator}, {@code admin}, or the role names {@code ferry-viewer}... */

@@ -107,43 +107,8 @@ public class AgentListCommand implements Action {
         return version.isEmpty() ? "missing" : version;
     }
 
+    /** The agents as GET /api/v1/agents lists them (io.ferry.json). */
     static String json(List<AgentInfo> agents, Instant now) {
-        StringBuilder out = new StringBuilder("[");
-        String sep = "\n";
-        for (AgentInfo a : agents) {
-            out.append(sep).append("  { \"server\" : ").append(JsonText.quote(a.server()))
-                    .append(", \"state\" : ").append(JsonText.quote(state(a, now)))
-                    .append(", \"address\" : ").append(a.address().map(JsonText::quote).orElse("null"))
-                    .append(", \"lastHeartbeat\" : ")
-                    .append(a.lastHeartbeat().map(t -> JsonText.quote(t.toString())).orElse("null"))
-                    .append(", \"ageSeconds\" : ")
-                    .append(a.lastHeartbeat().map(t -> String.valueOf(Duration.between(t, now).toSeconds()))
-                            .orElse("null"))
-                    .append(", \"runningTasks\" : ").append(a.runningTasks())
-                    .append(", \"certificateFingerprint\" : ").append(JsonText.quote(a.certificateFingerprint()))
-                    .append(", \"certificateExpires\" : ").append(JsonText.quote(a.certificateExpires().toString()))
-                    .append(", \"enrolled\" : ").append(JsonText.quote(a.enrolled().toString()))
-                    .append(", \"capabilities\" : ").append(a.capabilities().map(AgentListCommand::json)
-                            .orElse("null"))
-                    .append(" }");
-            sep = ",\n";
-        }
-        return out.append(agents.isEmpty() ? "]\n" : "\n]\n").toString();
-    }
-
-    private static String json(AgentCapabilities c) {
-        StringBuilder platforms = new StringBuilder("[");
-        for (int i = 0; i < c.platforms().size(); i++) {
-            platforms.append(i == 0 ? "" : ", ").append(JsonText.quote(c.platforms().get(i)));
-        }
-        return "{ \"ferryVersion\" : " + JsonText.quote(c.ferryVersion())
-                + ", \"protocol\" : " + JsonText.quote(c.protocol().toString())
-                + ", \"os\" : " + JsonText.quote(c.os())
-                + ", \"libnbd\" : " + JsonText.quote(c.libnbdVersion())
-                + ", \"qemu\" : " + JsonText.quote(c.qemuVersion())
-                + ", \"platforms\" : " + platforms.append(']')
-                + ", \"scratchFreeBytes\" : " + c.scratchFreeBytes()
-                + ", \"taskSlots\" : " + c.taskSlots()
-                + ", \"storeAddress\" : " + (c.servesRepositories() ? JsonText.quote(c.storeAddress()) : "null") + " }";
+        return io.ferry.json.FerryJson.text(JsonOutput.VIEWS.agents(agents, now));
     }
 }

@@ -61,11 +61,7 @@ public class AgentTokenCommand implements Action {
         EnrollmentToken token = agents.createToken(server, validity, endpoint.caFingerprint());
         String command = "./ferry agent enroll --manager " + endpoint.address() + " --token " + token.text();
         if (json) {
-            System.out.print("{\n  \"server\" : " + JsonText.quote(token.server())
-                    + ",\n  \"id\" : " + JsonText.quote(token.id())
-                    + ",\n  \"expires\" : " + JsonText.quote(BackupText.time(token.expires()))
-                    + ",\n  \"token\" : " + JsonText.quote(token.text())
-                    + ",\n  \"command\" : " + JsonText.quote(command) + "\n}\n");
+            JsonOutput.print(JsonOutput.VIEWS.enrollmentToken(token, command));
             return null;
         }
         System.out.println("Enrollment token " + token.id() + " for server '" + token.server() + "', valid until "

@@ -127,22 +127,19 @@ public class AuditListCommand implements Action {
         }
     }
 
+    /**
+     * {@code {"entries": [...], "next": N}}: the entries as GET /api/v1/audit lists them
+     * (io.ferry.json), {@code next} the entry number to page on from ({@code --before}), or null.
+     */
     static String json(AuditPage page) {
-        StringBuilder out = new StringBuilder("{\n  \"entries\" : [");
-        String sep = "\n";
-        for (AuditEntry e : page.entries()) {
-            out.append(sep).append("    { \"id\" : ").append(e.id())
-                    .append(", \"time\" : ").append(JsonText.quote(e.time().toString()))
-                    .append(", \"user\" : ").append(JsonText.quote(e.user()))
-                    .append(", \"action\" : ").append(JsonText.quote(e.action()))
-                    .append(", \"target\" : ").append(JsonText.quote(e.target()))
-                    .append(", \"result\" : ").append(JsonText.quote(e.result().name()))
-                    .append(", \"message\" : ").append(JsonText.quote(e.message())).append(" }");
-            sep = ",\n";
+        com.fasterxml.jackson.databind.node.ObjectNode o = io.ferry.json.FerryJson.mapper().createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode entries = o.putArray("entries");
+        page.entries().forEach(e -> entries.add(JsonOutput.VIEWS.auditEntry(e)));
+        if (page.next().isPresent()) {
+            o.put("next", page.next().getAsLong());
+        } else {
+            o.putNull("next");
         }
-        out.append(page.entries().isEmpty() ? "],\n" : "\n  ],\n");
-        out.append("  \"next\" : ").append(page.next().isPresent() ? String.valueOf(page.next().getAsLong()) : "null")
-                .append("\n}\n");
-        return out.toString();
+        return io.ferry.json.FerryJson.text(o);
     }
 }

@@ -159,7 +159,7 @@ public class BackupDiskCommand implements Action {
             }
         }
         if (json) {
-            System.out.print(RepoJson.backup(info));
+            JsonOutput.print(JsonOutput.VIEWS.backup(info));
             return null;
         }
         printSummary(info);

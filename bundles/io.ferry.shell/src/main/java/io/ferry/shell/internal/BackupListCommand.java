@@ -75,7 +75,7 @@ public class BackupListCommand implements Action {
             backups = repository.backups().stream().filter(b -> disk == null || b.disk().equals(disk.strip())).toList();
         }
         if (json) {
-            System.out.print(RepoJson.backups(backups));
+            JsonOutput.print(JsonOutput.VIEWS.backups(backups));
             return null;
         }
         ShellTable table = new ShellTable();

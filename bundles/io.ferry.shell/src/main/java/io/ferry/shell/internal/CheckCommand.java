@@ -53,7 +53,7 @@ public class CheckCommand implements Action {
     public Object execute() throws Exception {
         List<ReadinessReport> reports = selection.check(Optional.ofNullable(server).filter(s -> !s.isBlank()));
         if (json) {
-            System.out.print(SelectionJson.readiness(reports));
+            JsonOutput.print(JsonOutput.VIEWS.record(reports));
             if (reports.stream().anyMatch(r -> !r.ready())) {
                 // for scripts: non-zero exit when a requirement is not met
                 throw ReportedFailure.of(summary(reports));

@@ -78,8 +78,6 @@ public class InventoryImportCommand implements Action {
     }
 
     static String json(Path source, ImportReport report) {
-        return new JsonText().beginObject().field("file", source.toString()).field("applied", report.applied())
-                .field("servers", report.servers()).field("hosts", report.hosts()).field("vms", report.vms())
-                .field("disks", report.disks()).field("jobs", report.jobs()).endObject().text();
+        return io.ferry.json.FerryJson.text(JsonOutput.VIEWS.importReport(source.toString(), report));
     }
 }

@@ -33,7 +33,7 @@ public class JobListCommand implements Action {
     public Object execute() {
         List<Job> all = jobs.jobs();
         if (json) {
-            System.out.print(JobJson.array(all));
+            JsonOutput.print(JsonOutput.jobs(all));
             return null;
         }
         ShellTable table = new ShellTable();

@@ -43,7 +43,7 @@ public class JobShowCommand implements Action {
     public Object execute() {
         Job job = jobs.job(name).orElseThrow(() -> NotFoundException.of("job", name, "ferry:job-list"));
         if (json) {
-            System.out.print(JobJson.array(List.of(job)));
+            JsonOutput.print(JsonOutput.jobs(List.of(job)));
             return null;
         }
         JobSpec spec = job.spec();

@@ -43,7 +43,7 @@ public class JobStopCommand implements Action {
     public Object execute() {
         Session session = sessions.stop(sessionOrJob.strip());
         if (json) {
-            System.out.print(SessionJson.session(session));
+            JsonOutput.print(JsonOutput.VIEWS.session(session, true));
             return null;
         }
         long stopped = session.tasks().stream().filter(t -> t.status() == TaskStatus.STOPPED).count();

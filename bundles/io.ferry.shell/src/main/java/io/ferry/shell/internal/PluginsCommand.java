@@ -41,7 +41,7 @@ public class PluginsCommand implements Action {
     public Object execute() {
         List<PluginInfo> plugins = selection.plugins();
         if (json) {
-            System.out.print(SelectionJson.plugins(plugins));
+            JsonOutput.print(JsonOutput.VIEWS.plugins(plugins));
             return null;
         }
         ShellTable table = new ShellTable();

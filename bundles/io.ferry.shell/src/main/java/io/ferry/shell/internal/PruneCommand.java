@@ -111,7 +111,7 @@ public class PruneCommand implements Action {
             }
         }
         if (json) {
-            System.out.print(RepoJson.prune(directory, policy, report));
+            JsonOutput.print(JsonOutput.VIEWS.prune(directory, policy, report));
             return null;
         }
         System.out.println("Prune of " + directory + " with " + describe(policy)

@@ -74,7 +74,7 @@ public class RepoInfoCommand implements Action {
             info = repository.info();
         }
         if (json) {
-            System.out.print(RepoJson.info(info));
+            JsonOutput.print(JsonOutput.VIEWS.repository(info));
             return null;
         }
         System.out.println("Repository " + info.path());

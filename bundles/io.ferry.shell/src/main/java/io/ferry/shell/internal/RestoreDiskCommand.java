@@ -170,7 +170,7 @@ public class RestoreDiskCommand implements Action {
 
     private Object print(RestoreResult result, BackupInfo info) {
         if (json) {
-            System.out.print(RepoJson.restore(result, info));
+            JsonOutput.print(JsonOutput.VIEWS.restore(result, info));
             return null;
         }
         System.out.println("Restored backup " + result.backupId() + " of disk '" + info.disk() + "' ("

@@ -87,7 +87,7 @@ public class RestoreVmCommand implements Action {
         }
         Map<String, String> disks = disksByBackup(result);
         if (json) {
-            System.out.print(SessionJson.restore(result, disks));
+            JsonOutput.print(JsonOutput.VIEWS.restore(result, disks));
             return null;
         }
         System.out.println("Restored " + PlanPrinter.plural(result.disks().size(), "disk") + " of VM '" + result.vm()

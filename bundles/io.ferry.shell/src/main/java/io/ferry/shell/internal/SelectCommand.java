@@ -82,7 +82,7 @@ public class SelectCommand implements Action {
         if (whatIf != null) {
             WhatIf result = selection.whatIf(job.map(Job::name).orElse(subject), scenario(whatIf), load);
             if (json) {
-                System.out.print(SelectionJson.whatIf(result));
+                JsonOutput.print(JsonOutput.VIEWS.record(result));
             } else {
                 PlanPrinter.printWhatIf(System.out, "What if \"" + whatIf.strip() + "\" for " + what + ":", result);
             }
@@ -90,7 +90,7 @@ public class SelectCommand implements Action {
         }
         Plan plan = job.isPresent() ? selection.planJob(job.get().name(), load) : planVm(load);
         if (json) {
-            System.out.print(SelectionJson.plan(plan));
+            JsonOutput.print(JsonOutput.VIEWS.record(plan));
         } else {
             PlanPrinter.print(System.out, "Plan for " + what + (load.runningTasks().isEmpty() ? ""
                     : " with running tasks " + Display.list(new TreeMap<>(load.runningTasks()).entrySet())), plan,

@@ -148,7 +148,7 @@ final class SessionFollower {
             boolean noWait, boolean noProgress, boolean json) throws CommandException {
         if (noWait) {
             if (json) {
-                System.out.print(SessionJson.session(started));
+                JsonOutput.print(JsonOutput.VIEWS.session(started, true));
                 return;
             }
             System.out.println(TerminalText.safe(SessionProgressLines.header(started) + "."));
@@ -161,7 +161,7 @@ final class SessionFollower {
         if (finished.isEmpty()) {
             Session now = follower.latest();
             if (json) {
-                System.out.print(SessionJson.session(now));
+                JsonOutput.print(JsonOutput.VIEWS.session(now, true));
                 return;
             }
             System.out.println("Detached from session " + now.id() + " of job '" + now.job() + "': it keeps"
@@ -171,7 +171,7 @@ final class SessionFollower {
         }
         Session session = finished.get();
         if (json) {
-            System.out.print(SessionJson.session(session));
+            JsonOutput.print(JsonOutput.VIEWS.session(session, true));
             if (session.status() == SessionStatus.FAILED || session.status() == SessionStatus.STOPPED) {
                 throw ReportedFailure.of("Session " + session.id() + " of job '" + session.job() + "' ended "
                         + session.status() + ": " + SessionText.taskCounts(session.tasks()));

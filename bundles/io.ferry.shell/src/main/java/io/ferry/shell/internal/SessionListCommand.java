@@ -52,7 +52,7 @@ public class SessionListCommand implements Action {
         String jobName = job == null || job.isBlank() ? null : job.strip();
         List<Session> list = sessions.sessions(jobName, limit);
         if (json) {
-            System.out.print(SessionJson.list(list));
+            JsonOutput.print(JsonOutput.VIEWS.sessions(list));
             return null;
         }
         ShellTable table = new ShellTable();

@@ -50,7 +50,7 @@ public class SessionShowCommand implements Action {
         Session found = sessions.session(key).orElseThrow(() -> new NotFoundException("No session with id or id prefix '"
                 + key + "' (see ferry:session-list)"));
         if (json) {
-            System.out.print(SessionJson.session(found));
+            JsonOutput.print(JsonOutput.VIEWS.session(found, sessions));
             return null;
         }
         SessionText.print(System.out, found, found.status().finished() ? List.of() : sessions.progress(found.id()));

@@ -46,11 +46,8 @@ public class TokenCreateCommand implements Action {
     public Object execute() {
         NewApiToken made = tokens.create(role(role), AgentTokenCommand.validity(expires), description);
         if (json) {
-            System.out.print("{\n  \"id\" : " + JsonText.quote(made.token().id())
-                    + ",\n  \"user\" : " + JsonText.quote(made.token().user())
-                    + ",\n  \"role\" : " + JsonText.quote(made.token().role().roleName())
-                    + ",\n  \"expires\" : " + JsonText.quote(made.token().expires().toString())
-                    + ",\n  \"token\" : " + JsonText.quote(made.text()) + "\n}\n");
+            // as POST /api/v1/tokens answers: the token as listed, with its text
+            JsonOutput.print(JsonOutput.VIEWS.token(made, java.time.Instant.now()));
             return null;
         }
         System.out.println("API token " + made.token().id() + " of user " + made.token().user() + ", role "

@@ -62,23 +62,10 @@ public class TokenListCommand implements Action {
         return t.revoked().isPresent() ? "revoked" : t.validAt(now) ? "active" : "expired";
     }
 
+    /** The tokens as GET /api/v1/tokens lists them (io.ferry.json). */
     static String json(List<ApiToken> tokens, Instant now) {
-        StringBuilder out = new StringBuilder("[");
-        String sep = "\n";
-        for (ApiToken t : tokens) {
-            out.append(sep).append("  ").append(json(t, now));
-            sep = ",\n";
-        }
-        return out.append(tokens.isEmpty() ? "]\n" : "\n]\n").toString();
-    }
-
-    static String json(ApiToken t, Instant now) {
-        return "{ \"id\" : " + JsonText.quote(t.id()) + ", \"user\" : " + JsonText.quote(t.user())
-                + ", \"role\" : " + JsonText.quote(t.role().roleName()) + ", \"state\" : " + JsonText.quote(state(t, now))
-                + ", \"description\" : " + JsonText.quote(t.description())
-                + ", \"created\" : " + JsonText.quote(t.created().toString())
-                + ", \"expires\" : " + JsonText.quote(t.expires().toString())
-                + ", \"lastUsed\" : " + t.lastUsed().map(i -> JsonText.quote(i.toString())).orElse("null")
-                + ", \"revoked\" : " + t.revoked().map(i -> JsonText.quote(i.toString())).orElse("null") + " }";
+        com.fasterxml.jackson.databind.node.ArrayNode a = io.ferry.json.FerryJson.mapper().createArrayNode();
+        tokens.forEach(t -> a.add(JsonOutput.VIEWS.token(t, now)));
+        return io.ferry.json.FerryJson.text(a);
     }
 }

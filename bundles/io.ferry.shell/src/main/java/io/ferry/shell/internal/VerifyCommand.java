@@ -129,7 +129,7 @@ public class VerifyCommand implements Action {
 
     private Object report(Path directory, VerifyReport report, Duration elapsed) throws Exception {
         if (json) {
-            System.out.print(RepoJson.verify(directory, report));
+            JsonOutput.print(JsonOutput.VIEWS.verify(directory, report));
             if (!report.ok()) {
                 throw ReportedFailure.of(failure(directory, report));
             }

@@ -72,8 +72,15 @@ class AuditListCommandTest {
         assertEquals("""
                 {
                   "entries" : [
-                    { "id" : 3, "time" : "2026-12-06T15:00:00Z", "user" : "system", "action" : "job-run", \
-                "target" : "nightly \\"a\\"", "result" : "ERROR", "message" : "boom" }
+                    {
+                      "id" : 3,
+                      "time" : "2026-12-06T15:00:00Z",
+                      "user" : "system",
+                      "action" : "job-run",
+                      "target" : "nightly \\"a\\"",
+                      "result" : "ERROR",
+                      "message" : "boom"
+                    }
                   ],
                   "next" : null
                 }

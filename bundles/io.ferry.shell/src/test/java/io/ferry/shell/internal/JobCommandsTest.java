@@ -241,8 +241,8 @@ class JobCommandsTest {
         @Test
         void listAndShowJsonUseTheExportShape() throws Exception {
             Job job = jobs.put(webNightly());
-            assertEquals(JobJson.array(List.of(job)), run(with(new JobListCommand(), "jobs", jobs, "json", true)));
-            assertEquals(JobJson.array(List.of(job)), run(with(new JobShowCommand(), "jobs", jobs, "name", "WEB-NIGHTLY",
+            assertEquals(io.ferry.json.FerryJson.text(JsonOutput.jobs(List.of(job))), run(with(new JobListCommand(), "jobs", jobs, "json", true)));
+            assertEquals(io.ferry.json.FerryJson.text(JsonOutput.jobs(List.of(job))), run(with(new JobShowCommand(), "jobs", jobs, "name", "WEB-NIGHTLY",
                     "json", true)));
             assertEquals("[ ]\n", run(with(new JobListCommand(), "jobs", new FakeJobs(), "json", true)));
         }

@@ -72,13 +72,13 @@ class JobJsonTest {
                     }
                   }
                 ]
-                """, JobJson.array(List.of(new Job("0190f5b6-1a2b-7000-8000-000000000001", 3, webNightly()))));
+                """, io.ferry.json.FerryJson.text(JsonOutput.jobs(List.of(new Job("0190f5b6-1a2b-7000-8000-000000000001", 3, webNightly())))));
     }
 
     @Test
     void automaticChoicesHaveNoServerListAndDefaultsAreWrittenOut() {
-        String json = JobJson.array(List.of(new Job("j1", 1,
-                JobSpec.of("sql-hourly", Platform.HYPERV, List.of("sql-01"), "repo-01"))));
+        String json = io.ferry.json.FerryJson.text(JsonOutput.jobs(List.of(new Job("j1", 1,
+                JobSpec.of("sql-hourly", Platform.HYPERV, List.of("sql-01"), "repo-01")))));
         assertEquals("""
                 [
                   {
@@ -118,6 +118,6 @@ class JobJsonTest {
 
     @Test
     void noJobsIsAnEmptyArray() {
-        assertEquals("[ ]\n", JobJson.array(List.of()));
+        assertEquals("[ ]\n", io.ferry.json.FerryJson.text(JsonOutput.jobs(List.of())));
     }
 }

@@ -319,8 +319,8 @@ class RepositoryCommandsTest {
                           "reusedChunks" : 2,
                           "newBytes" : 8388608,
                           "storedBytes" : 4194304,
-                          "dedupeRatio" : 2,
-                          "compressionRatio" : 2,
+                          "dedupeRatio" : 2.0,
+                          "compressionRatio" : 2.0,
                           "changeTracking" : "full"
                         },
                         "labels" : {

@@ -190,7 +190,7 @@ class SelectionCommandsTest {
         void jsonPrintsThePlan() throws Exception {
             selection.vmPlans.put("app-01", FakeSelection.app01());
             String out = run(with(new SelectCommand(), "selection", selection, "subject", "app-01", "json", true));
-            assertEquals(SelectionJson.plan(FakeSelection.app01()), out);
+            assertEquals(io.ferry.json.FerryJson.text(JsonOutput.VIEWS.record(FakeSelection.app01())), out);
         }
     }
 
@@ -327,7 +327,7 @@ class SelectionCommandsTest {
             } finally {
                 System.setOut(original);
             }
-            assertEquals(SelectionJson.readiness(selection.reports), captured.toString(java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(io.ferry.json.FerryJson.text(JsonOutput.VIEWS.record(selection.reports)), captured.toString(java.nio.charset.StandardCharsets.UTF_8));
             // non-zero exit for scripts, nothing printed after the JSON
             CommandException e = assertInstanceOf(CommandException.class, failure);
             assertEquals("", e.getNiceHelp());
@@ -339,7 +339,7 @@ class SelectionCommandsTest {
             selection.reports.add(new ReadinessReport("bkp-01", RoleType.BACKUP_SERVER, List.of(
                     CheckResult.ok("requirements", "no requirements registered", ""))));
             String out = run(with(new CheckCommand(), "selection", selection, "json", true));
-            assertEquals(SelectionJson.readiness(selection.reports), out);
+            assertEquals(io.ferry.json.FerryJson.text(JsonOutput.VIEWS.record(selection.reports)), out);
         }
 
         @Test

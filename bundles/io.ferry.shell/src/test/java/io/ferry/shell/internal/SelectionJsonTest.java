@@ -24,7 +24,13 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+/** The selection records as --json prints them (io.ferry.json, as GET /api/v1/jobs/{name}/plan answers). */
+
 class SelectionJsonTest {
+
+    private static String text(Object value) {
+        return io.ferry.json.FerryJson.text(value);
+    }
 
     @Test
     void planHasTheShapeOfTheRecordsAndLeavesEmptyOptionalsOut() {
@@ -78,12 +84,12 @@ class SelectionJsonTest {
                   ],
                   "warnings" : [ ]
                 }
-                """, SelectionJson.plan(plan));
+                """, text(JsonOutput.VIEWS.record(plan)));
     }
 
     @Test
     void candidatesCarryEveryVerdictWithItsSeed() {
-        String json = SelectionJson.plan(FakeSelection.app01());
+        String json = text(JsonOutput.VIEWS.record(FakeSelection.app01()));
         assertTrue(json.contains("\"rule\" : \"acme-proxy-has-array-access\",\n"), json);
         assertTrue(json.contains("\"seed\" : \"003_4fc908c7710b8ec3.txt\""), json);
         assertTrue(json.contains("\"failoverProxy\" : \"bkp-01\""), json);
@@ -93,8 +99,8 @@ class SelectionJsonTest {
     @Test
     void whatIfListsScenarioChangesAndBothPlans() {
         Plan plan = FakeSelection.app01();
-        String json = SelectionJson.whatIf(new WhatIf(Scenario.parse("remove px-02; slots px-01=8; fail-transport hotadd"),
-                plan, plan, List.of(new PlanChange("app-01", "scsi0:1", "px-02 via network", "px-01 via network"))));
+        String json = text(JsonOutput.VIEWS.record(new WhatIf(Scenario.parse("remove px-02; slots px-01=8; fail-transport hotadd"),
+                plan, plan, List.of(new PlanChange("app-01", "scsi0:1", "px-02 via network", "px-01 via network")))));
         assertTrue(json.startsWith("""
                 {
                   "scenario" : {
@@ -123,8 +129,8 @@ class SelectionJsonTest {
 
     @Test
     void readinessReportsSayWhetherTheServerIsReadyAndOmitEmptyFixes() {
-        String json = SelectionJson.readiness(List.of(new ReadinessReport("px-01", RoleType.VMWARE_PROXY, List.of(
-                CheckResult.ok("os", "linux", ""), CheckResult.fail("acme", "no access", "zone it", "")))));
+        String json = text(JsonOutput.VIEWS.record(List.of(new ReadinessReport("px-01", RoleType.VMWARE_PROXY, List.of(
+                CheckResult.ok("os", "linux", ""), CheckResult.fail("acme", "no access", "zone it", ""))))));
         assertTrue(json.contains("\"role\" : \"VMWARE_PROXY\",\n    \"ready\" : false"), json);
         assertTrue(json.contains("\"fix\" : \"zone it\""), json);
         assertEquals(1, json.split("\"fix\"").length - 1, json);
@@ -134,10 +140,10 @@ class SelectionJsonTest {
 
     @Test
     void pluginsListBundleStateSpiPlatformContributionsAndWhyARefusedOneDoesNotRun() {
-        String json = SelectionJson.plugins(List.of(new PluginInfo("io.ferry.example.acme/0.1.0", "[1.0,2)",
+        String json = text(JsonOutput.VIEWS.plugins(List.of(new PluginInfo("io.ferry.example.acme/0.1.0", "[1.0,2)",
                 Optional.empty(), List.of("rule:acme-proxy-has-array-access")), new PluginInfo(
                 "io.ferry.example.future/0.1.0", "[2.0,3)", Optional.empty(), List.of(), PluginState.REFUSED,
-                "needs io.ferry.api.spi [2.0,3); this Ferry provides 1.1")));
+                "needs io.ferry.api.spi [2.0,3); this Ferry provides 1.1"))));
         assertEquals("""
                 [
                   {
