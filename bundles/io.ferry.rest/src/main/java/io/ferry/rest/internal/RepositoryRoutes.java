@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferry.api.ValidationException;
 import io.ferry.api.mover.RestoreResult;
 import io.ferry.api.repository.BackupInfo;
-import io.ferry.api.repository.BackupStats;
 import io.ferry.api.repository.ChunkProblem;
 import io.ferry.api.repository.ProgressListener;
-import io.ferry.api.repository.RepositoryInfo;
 import io.ferry.api.repository.VerifyReport;
 import io.ferry.api.session.DiskRestoreRequest;
 import io.ferry.api.session.DiskRestoreResult;
@@ -19,6 +17,7 @@ import io.ferry.api.session.JobRepositoryService;
 import io.ferry.api.session.JobRepositorySummary;
 import io.ferry.api.session.VmRestoreRequest;
 import io.ferry.api.session.VmRestoreResult;
+import io.ferry.json.Views;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The job repositories, their backups, verify and restore ({@code /repositories},
@@ -47,15 +45,19 @@ final class RepositoryRoutes {
     private final JobRepositoryService service;
     private final ObjectMapper mapper;
 
+    /** The repositories and backups as the shell's --json prints them (io.ferry.json). */
+    private final Views views;
+
     RepositoryRoutes(JobRepositoryService service, ObjectMapper mapper) {
         this.service = Objects.requireNonNull(service, "service");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.views = new Views(mapper);
     }
 
     void addTo(Router r) {
         r.get("/repositories", this::repositories);
         r.get("/repositories/{name}/backups", this::backups);
-        r.get("/repositories/{name}/backups/{id}", req -> ApiResponse.ok(backup(service.backup(
+        r.get("/repositories/{name}/backups/{id}", req -> ApiResponse.ok(views.backup(service.backup(
                 req.parameter("name"), req.parameter("id")))));
         r.post("/repositories/{name}/verify", this::verify);
         r.post("/restores", this::restore);
@@ -83,7 +85,7 @@ final class RepositoryRoutes {
         Page<BackupInfo> p = page.page(window(all, page), FerryApi.BASE + "/repositories/" + Paths.encode(server)
                 + "/backups", filters.toString());
         ArrayNode items = mapper.createArrayNode();
-        p.items().forEach(b -> items.add(backup(b)));
+        p.items().forEach(b -> items.add(views.backup(b)));
         return ApiResponse.ok(pageBody(p, items, all.size()));
     }
 
@@ -144,37 +146,8 @@ final class RepositoryRoutes {
         ArrayNode jobs = o.putArray("jobs");
         s.jobs().forEach(jobs::add);
         o.put("exists", s.info().isPresent());
-        s.info().ifPresent(info -> o.set("info", info(info)));
+        s.info().ifPresent(info -> o.set("info", views.repository(info)));
         o.put("backups", FerryApi.BASE + "/repositories/" + Paths.encode(s.server()) + "/backups");
-        return o;
-    }
-
-    private ObjectNode info(RepositoryInfo info) {
-        return mapper.createObjectNode().put("path", info.path().toString()).put("id", info.id())
-                .put("formatVersion", info.formatVersion()).put("chunkSize", info.chunkSize())
-                .put("created", info.created().toString()).put("encryption", info.encryption())
-                .put("compression", info.compression()).put("kdf", info.kdf()).put("backups", info.backups())
-                .put("chunks", info.chunks()).put("storedBytes", info.storedBytes())
-                .put("logicalBytes", info.logicalBytes());
-    }
-
-    private ObjectNode backup(BackupInfo b) {
-        ObjectNode o = mapper.createObjectNode().put("id", b.id()).put("disk", b.disk()).put("source", b.source())
-                .put("size", b.size()).put("chunkSize", b.chunkSize()).put("started", b.started().toString())
-                .put("finished", b.finished().toString()).put("duration", b.duration().toString())
-                .put("durationMillis", b.duration().toMillis());
-        b.parentId().ifPresent(p -> o.put("parent", p));
-        BackupStats s = b.stats();
-        ObjectNode stats = o.putObject("stats").put("readBytes", s.readBytes()).put("dataBytes", s.dataBytes())
-                .put("zeroBytes", s.zeroBytes()).put("newChunks", s.newChunks()).put("reusedChunks", s.reusedChunks())
-                .put("newBytes", s.newBytes()).put("storedBytes", s.storedBytes())
-                .put("dedupeRatio", Math.round(s.dedupeRatio() * 1000) / 1000.0)
-                .put("compressionRatio", Math.round(s.compressionRatio() * 1000) / 1000.0);
-        if (s.changeTracking() != null) {
-            stats.put("changeTracking", s.changeTracking());
-        }
-        ObjectNode labels = o.putObject("labels");
-        new TreeMap<>(b.labels()).forEach(labels::put);
         return o;
     }
 
@@ -201,7 +174,7 @@ final class RepositoryRoutes {
                 .put("backupId", result.backupId()).put("disk", r.backup().disk())
                 .put("finished", r.backup().finished().toString());
         restored(o, result);
-        o.set("backup", backup(r.backup()));
+        o.set("backup", views.backup(r.backup()));
         return o;
     }
 
