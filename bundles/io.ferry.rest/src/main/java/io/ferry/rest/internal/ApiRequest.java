@@ -63,4 +63,20 @@ record ApiRequest(String method, String path, Map<String, String> parameters, Ma
         String value = values.get(0).strip();
         return value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
+
+    /** The body as one JSON object: 400 naming {@code body} when it is not JSON or not an object. */
+    com.fasterxml.jackson.databind.JsonNode jsonObject(com.fasterxml.jackson.databind.ObjectMapper mapper) {
+        com.fasterxml.jackson.databind.JsonNode node;
+        try {
+            node = mapper.readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadRequestException("body", "is not JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot parse the request body", e);
+        }
+        if (node == null || !node.isObject()) {
+            throw new BadRequestException("body", "must be a JSON object");
+        }
+        return node;
+    }
 }

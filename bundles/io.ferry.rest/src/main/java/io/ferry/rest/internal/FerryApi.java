@@ -220,38 +220,12 @@ final class FerryApi {
     }
 
     static String etag(Job job) {
-        return "\"" + job.version() + "\"";
+        return ETags.of(job.version());
     }
 
-    /**
-     * The version a change names in If-Match ({@code "7"}, as GET answered it): required, so that
-     * a change made on a stale copy is refused (409) instead of overwriting another's.
-     */
-    private long expectedVersion(ApiRequest req, Job current) {
-        String ifMatch = req.header().apply("If-Match");
-        if (ifMatch == null || ifMatch.isBlank()) {
-            throw new PreconditionRequiredException("Send If-Match with the job's ETag (" + etag(current) + " now, from"
-                    + " GET /api/v1/jobs/" + current.name() + ") so that a change on a stale copy is refused");
-        }
-        String tag = ifMatch.strip();
-        if (tag.startsWith("W/")) {
-            tag = tag.substring(2);
-        }
-        if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
-            tag = tag.substring(1, tag.length() - 1);
-        }
-        long expected;
-        try {
-            expected = Long.parseLong(tag);
-        } catch (NumberFormatException e) {
-            throw new BadRequestException("If-Match", "'" + ifMatch + "' is not an ETag of this API (such as "
-                    + etag(current) + ")");
-        }
-        if (expected != current.version()) {
-            throw new io.ferry.api.ConflictException("Job '" + current.name() + "' changed since you read it: it is at"
-                    + " version " + current.version() + ", you sent " + ifMatch.strip() + " (GET it again, then retry)");
-        }
-        return expected;
+    /** The version a change names in If-Match: required (428), a number (400), the job's current one (409). */
+    private static long expectedVersion(ApiRequest req, Job current) {
+        return ETags.expected(req, "job", current.name(), current.version(), "/jobs/");
     }
 
     /** PUT /jobs/{name}: the whole job, replaced, when If-Match names its current version. */
@@ -471,17 +445,7 @@ final class FerryApi {
     }
 
     private JsonNode jsonObject(ApiRequest req) {
-        JsonNode body;
-        try {
-            body = mapper.readTree(req.body());
-        } catch (JsonProcessingException e) {
-            throw new BadRequestException("body", "is not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot parse the request body", e);
-        }
-        if (body == null || !body.isObject()) {
-            throw new BadRequestException("body", "must be a JSON object");
-        }
+        JsonNode body = req.jsonObject(mapper);
         return body;
     }
 

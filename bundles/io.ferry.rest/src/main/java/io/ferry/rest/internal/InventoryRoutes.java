@@ -1,10 +1,8 @@
 package io.ferry.rest.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ferry.api.ConflictException;
 import io.ferry.api.NotFoundException;
 import io.ferry.api.ValidationException;
 import io.ferry.api.audit.Audit;
@@ -120,14 +118,14 @@ final class InventoryRoutes {
                     + types(current) + "); a PUT does not change roles: use POST " + FerryApi.BASE + "/servers/"
                     + current.name() + "/roles and DELETE .../roles/{type}, or leave roles out");
         }
-        long expected = expectedVersion(req, "server", current.name(), current.version(), "/servers/");
+        long expected = ETags.expected(req, "server", current.name(), current.version(), "/servers/");
         return tagged(200, server(inventory.updateServer(current.id(), expected, entry.spec())));
     }
 
     /** DELETE /servers/{name} (as ferry:server-remove): 204; a server still referenced is a 409 naming the references. */
     private ApiResponse deleteServer(ApiRequest req) {
         ManagedServer current = currentServer(req.parameter("name"));
-        expectedVersion(req, "server", current.name(), current.version(), "/servers/");
+        ETags.expected(req, "server", current.name(), current.version(), "/servers/");
         inventory.removeServer(current.id());
         return noContent();
     }
@@ -136,7 +134,7 @@ final class InventoryRoutes {
     private ApiResponse assignRole(ApiRequest req) {
         ManagedServer current = currentServer(req.parameter("name"));
         ServerRole role = transfer.readRole(body(req));
-        expectedVersion(req, "server", current.name(), current.version(), "/servers/");
+        ETags.expected(req, "server", current.name(), current.version(), "/servers/");
         return tagged(200, server(inventory.assignRole(current.id(), role)));
     }
 
@@ -144,7 +142,7 @@ final class InventoryRoutes {
     private ApiResponse removeRole(ApiRequest req) {
         ManagedServer current = currentServer(req.parameter("name"));
         RoleType type = roleType(req.parameter("type"));
-        expectedVersion(req, "server", current.name(), current.version(), "/servers/");
+        ETags.expected(req, "server", current.name(), current.version(), "/servers/");
         return tagged(200, server(inventory.removeRole(current.id(), type)));
     }
 
@@ -177,7 +175,7 @@ final class InventoryRoutes {
     private ApiResponse deleteHost(ApiRequest req) {
         String name = req.parameter("name");
         PlatformHost current = inventory.host(name).orElseThrow(() -> notFound("host", name, "/hosts"));
-        expectedVersion(req, "host", current.name(), current.version(), "/hosts/");
+        ETags.expected(req, "host", current.name(), current.version(), "/hosts/");
         inventory.removeHost(current.id());
         return noContent();
     }
@@ -192,7 +190,7 @@ final class InventoryRoutes {
     private ApiResponse deleteVm(ApiRequest req) {
         String name = req.parameter("name");
         VirtualMachine current = inventory.vm(name).orElseThrow(() -> notFound("VM", name, "/vms"));
-        expectedVersion(req, "VM", current.name(), current.version(), "/vms/");
+        ETags.expected(req, "VM", current.name(), current.version(), "/vms/");
         inventory.removeVm(current.id());
         return noContent();
     }
@@ -283,17 +281,7 @@ final class InventoryRoutes {
 
     /** The body as the inventory's reader reads it, after checking it is one JSON object (else 400, as for jobs). */
     private InputStream body(ApiRequest req) {
-        JsonNode body;
-        try {
-            body = mapper.readTree(req.body());
-        } catch (JsonProcessingException e) {
-            throw new BadRequestException("body", "is not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot parse the request body", e);
-        }
-        if (body == null || !body.isObject()) {
-            throw new BadRequestException("body", "must be a JSON object");
-        }
+        req.jsonObject(mapper);
         return new ByteArrayInputStream(req.body());
     }
 
@@ -314,54 +302,16 @@ final class InventoryRoutes {
 
     /** An object as GET answers it, with its {@code version} as the ETag that If-Match names in a change. */
     static ApiResponse tagged(int status, JsonNode object) {
-        return new ApiResponse(status, object, ApiResponse.JSON, Map.of("ETag", etag(object.path("version").asLong())));
+        return new ApiResponse(status, object, ApiResponse.JSON, Map.of("ETag", ETags.of(object.path("version").asLong())));
     }
 
     private static ApiResponse created(JsonNode object, String path) {
-        return new ApiResponse(201, object, ApiResponse.JSON, Map.of("ETag", etag(object.path("version").asLong()),
+        return new ApiResponse(201, object, ApiResponse.JSON, Map.of("ETag", ETags.of(object.path("version").asLong()),
                 "Location", FerryApi.BASE + path));
     }
 
     private static ApiResponse noContent() {
         return new ApiResponse(204, new byte[0], ApiResponse.JSON, Map.of());
-    }
-
-    static String etag(long version) {
-        return "\"" + version + "\"";
-    }
-
-    /**
-     * The version If-Match names ({@code "7"} as GET answered it, {@code W/"7"} too): required
-     * (428), a number (400), and the object's current version (409), so that a change made on a
-     * stale copy is refused instead of overwriting another's.
-     */
-    static long expectedVersion(ApiRequest req, String kind, String name, long version, String collection) {
-        String ifMatch = req.header().apply("If-Match");
-        if (ifMatch == null || ifMatch.isBlank()) {
-            throw new PreconditionRequiredException("Send If-Match with the " + kind + "'s ETag (" + etag(version)
-                    + " now, from GET " + FerryApi.BASE + collection + name + ") so that a change on a stale copy is"
-                    + " refused");
-        }
-        String tag = ifMatch.strip();
-        if (tag.startsWith("W/")) {
-            tag = tag.substring(2);
-        }
-        if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
-            tag = tag.substring(1, tag.length() - 1);
-        }
-        long expected;
-        try {
-            expected = Long.parseLong(tag);
-        } catch (NumberFormatException e) {
-            throw new BadRequestException("If-Match", "'" + ifMatch + "' is not an ETag of this API (such as "
-                    + etag(version) + ")");
-        }
-        if (expected != version) {
-            throw new ConflictException(Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + " '" + name
-                    + "' changed since you read it: it is at version " + version + ", you sent " + ifMatch.strip()
-                    + " (GET it again, then retry)");
-        }
-        return expected;
     }
 
     private static NotFoundException notFound(String kind, String name, String list) {

@@ -1,6 +1,5 @@
 package io.ferry.rest.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,8 +17,6 @@ import io.ferry.api.session.JobRepositorySummary;
 import io.ferry.api.session.VmRestoreRequest;
 import io.ferry.api.session.VmRestoreResult;
 import io.ferry.json.Views;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -211,17 +208,7 @@ final class RepositoryRoutes {
     // --- helpers ------------------------------------------------------------------------------
 
     private JsonNode object(ApiRequest req) {
-        JsonNode body;
-        try {
-            body = mapper.readTree(req.body());
-        } catch (JsonProcessingException e) {
-            throw new BadRequestException("body", "is not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot parse the request body", e);
-        }
-        if (body == null || !body.isObject()) {
-            throw new BadRequestException("body", "must be a JSON object");
-        }
+        JsonNode body = req.jsonObject(mapper);
         return body;
     }
 

@@ -43,7 +43,7 @@ class InventoryRoutesTest {
     }
 
     private static long expected(String ifMatch) {
-        return InventoryRoutes.expectedVersion(withIfMatch(ifMatch), "host", "pve-01", 7, "/hosts/");
+        return ETags.expected(withIfMatch(ifMatch), "host", "pve-01", 7, "/hosts/");
     }
 
     @Test
