@@ -61,6 +61,16 @@ public interface InventoryService {
 
     PlatformHost addHost(HostSpec spec);
 
+    /**
+     * Replaces what is declared about a host; it keeps its id, so the VMs running on it and
+     * the hosts naming it as parent follow a rename. Refused if the change would break them
+     * (a kind that runs no VMs, storage their disks use, a platform their jobs do not back
+     * up). Fails with a conflict if the host's version is no longer {@code expectedVersion}.
+     *
+     * @since 1.4
+     */
+    PlatformHost updateHost(String nameOrId, long expectedVersion, HostSpec spec);
+
     /** Removes a host; refused while VMs run on it or hosts name it as their parent. */
     void removeHost(String nameOrId);
 
@@ -72,6 +82,15 @@ public interface InventoryService {
     Optional<VirtualMachine> vm(String nameOrId);
 
     VirtualMachine addVm(VmSpec spec);
+
+    /**
+     * Replaces what is known about a VM (its disks too); it keeps its id, so the jobs backing
+     * it up keep it through a rename or a move to another host of the same platform. Fails with
+     * a conflict if the VM's version is no longer {@code expectedVersion}.
+     *
+     * @since 1.4
+     */
+    VirtualMachine updateVm(String nameOrId, long expectedVersion, VmSpec spec);
 
     void removeVm(String nameOrId);
 

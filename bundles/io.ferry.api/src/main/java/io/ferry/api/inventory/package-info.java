@@ -11,9 +11,12 @@
  *
  * <p>1.3: {@link io.ferry.api.inventory.InventoryTransfer} reads single servers, roles, hosts
  * and VMs in the export file's form (the REST API's request bodies).
+ *
+ * <p>1.4: {@link io.ferry.api.inventory.InventoryService#updateHost} and
+ * {@link io.ferry.api.inventory.InventoryService#updateVm}.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.ferry.api.inventory;
 
 import org.osgi.annotation.bundle.Export;

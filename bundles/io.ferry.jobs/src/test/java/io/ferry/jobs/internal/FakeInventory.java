@@ -117,12 +117,22 @@ final class FakeInventory implements InventoryService {
     }
 
     @Override
+    public PlatformHost updateHost(String nameOrId, long expectedVersion, HostSpec spec) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void removeHost(String nameOrId) {
         throw new UnsupportedOperationException();
     }
 
     @Override
     public VirtualMachine addVm(VmSpec spec) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public VirtualMachine updateVm(String nameOrId, long expectedVersion, VmSpec spec) {
         throw new UnsupportedOperationException();
     }
 

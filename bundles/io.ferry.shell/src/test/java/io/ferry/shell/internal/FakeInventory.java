@@ -120,6 +120,11 @@ final class FakeInventory implements InventoryService, InventoryTransfer {
     }
 
     @Override
+    public PlatformHost updateHost(String nameOrId, long expectedVersion, HostSpec spec) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void removeHost(String nameOrId) {
         calls.add("removeHost " + nameOrId);
         hosts.remove(host(nameOrId).orElseThrow());
@@ -145,6 +150,11 @@ final class FakeInventory implements InventoryService, InventoryTransfer {
         VirtualMachine vm = new VirtualMachine("vm-" + ++ids, 1, spec);
         vms.add(vm);
         return vm;
+    }
+
+    @Override
+    public VirtualMachine updateVm(String nameOrId, long expectedVersion, VmSpec spec) {
+        throw new UnsupportedOperationException();
     }
 
     @Override
