@@ -354,6 +354,11 @@ final class InventoryStore {
             setNullable(p, 9, serverId);
             p.setLong(10, version);
             hosts.add();
+            addStorage(id, spec);
+        }
+
+        /** The host's storage rows, in the spec's order. */
+        void addStorage(String id, HostSpec spec) throws SQLException {
             for (int i = 0; i < spec.storage().size(); i++) {
                 HostStorage s = spec.storage().get(i);
                 PreparedStatement st = storage.statement();
@@ -375,6 +380,36 @@ final class InventoryStore {
         public void close() throws SQLException {
             Batch.closeAll(hosts, storage);
         }
+    }
+
+    /**
+     * Replaces the host row (keeping its id, which VMs and child hosts reference) and its storage
+     * if it still has {@code expectedVersion}; false if someone changed it meanwhile.
+     */
+    static boolean updateHost(Connection c, String id, long expectedVersion, HostSpec spec, Optional<String> parentId,
+            Optional<String> serverId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE hosts SET name = ?, name_key = ?, kind = ?, address = ?,"
+                + " parent_id = ?, platform_version = ?, domain_name = ?, managed_server_id = ?, version = version + 1"
+                + " WHERE id = ? AND version = ?")) {
+            p.setString(1, spec.name());
+            p.setString(2, key(spec.name()));
+            p.setString(3, spec.kind().name());
+            p.setString(4, spec.address());
+            setNullable(p, 5, parentId);
+            setNullable(p, 6, spec.version());
+            setNullable(p, 7, spec.domain());
+            setNullable(p, 8, serverId);
+            p.setString(9, id);
+            p.setLong(10, expectedVersion);
+            if (p.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        delete(c, "host_storage", "host_id", id);
+        try (HostWriter w = new HostWriter(c)) {
+            w.addStorage(id, spec);
+        }
+        return true;
     }
 
     static void deleteHost(Connection c, String id) throws SQLException {
@@ -528,6 +563,11 @@ final class InventoryStore {
             p.setBoolean(10, spec.vhdSet());
             p.setLong(11, version);
             vms.add();
+            addChildren(id, spec);
+        }
+
+        /** The VM's networks and disks (in the spec's order). */
+        void addChildren(String id, VmSpec spec) throws SQLException {
             for (Cidr n : spec.networks()) {
                 networks.add(id, n.value());
             }
@@ -549,6 +589,38 @@ final class InventoryStore {
         public void close() throws SQLException {
             Batch.closeAll(vms, networks, disks);
         }
+    }
+
+    /**
+     * Replaces the VM row (keeping its id, which jobs reference), its networks and its disks if
+     * it still has {@code expectedVersion}; false if someone changed it meanwhile.
+     */
+    static boolean updateVm(Connection c, String id, long expectedVersion, VmSpec spec, String hostId)
+            throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE vms SET name = ?, name_key = ?, host_id = ?,"
+                + " os_family = ?, os_distribution = ?, os_version = ?, cred_user = ?, cred_gmsa = ?, vhd_set = ?,"
+                + " version = version + 1 WHERE id = ? AND version = ?")) {
+            p.setString(1, spec.name());
+            p.setString(2, key(spec.name()));
+            p.setString(3, hostId);
+            p.setString(4, spec.guestOs().family().name());
+            p.setString(5, spec.guestOs().distribution());
+            p.setString(6, spec.guestOs().version());
+            setNullable(p, 7, spec.credentials().map(GuestCredentials::user));
+            p.setBoolean(8, spec.credentials().map(GuestCredentials::gmsa).orElse(false));
+            p.setBoolean(9, spec.vhdSet());
+            p.setString(10, id);
+            p.setLong(11, expectedVersion);
+            if (p.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        delete(c, "vm_networks", "vm_id", id);
+        delete(c, "vm_disks", "vm_id", id);
+        try (VmWriter w = new VmWriter(c)) {
+            w.addChildren(id, spec);
+        }
+        return true;
     }
 
     static void deleteVm(Connection c, String id) throws SQLException {

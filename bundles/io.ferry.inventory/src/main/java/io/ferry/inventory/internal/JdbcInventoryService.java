@@ -295,6 +295,89 @@ public final class JdbcInventoryService implements InventoryService {
     }
 
     @Override
+    public PlatformHost updateHost(String nameOrId, long expectedVersion, HostSpec spec) {
+        return audit.change(FerryRole.ADMIN, "host-update", nameOrId,
+                () -> doUpdateHost(nameOrId, expectedVersion, spec));
+    }
+
+    private PlatformHost doUpdateHost(String nameOrId, long expectedVersion, HostSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return db.inTransaction(c -> {
+            PlatformHost current = findHost(c, nameOrId)
+                    .orElseThrow(() -> NotFoundException.of("host", nameOrId, HOST_LIST));
+            String who = "Host '" + current.name() + "'";
+            checkVersion(current.version(), expectedVersion, who);
+            InventoryRules.checkHost(spec, new DatabaseRuleContext(c));
+            if (!spec.name().equalsIgnoreCase(current.name())) {
+                requireFreeName(c, "hosts", spec.name(), "host");
+            }
+            Optional<String> parentId = spec.parent().isPresent()
+                    ? InventoryStore.hostId(c, spec.parent().get()) : Optional.empty();
+            if (parentId.isPresent() && parentId.get().equals(current.id())) {
+                throw new ValidationException("parent", who + ": a host cannot be its own parent");
+            }
+            Optional<String> serverId = spec.managedServer().isPresent()
+                    ? InventoryStore.serverId(c, spec.managedServer().get()) : Optional.empty();
+            if (!InventoryStore.updateHost(c, current.id(), expectedVersion, spec, parentId, serverId)) {
+                throw concurrentChange(who);
+            }
+            // What named the host before still holds (checked on the changed rows; a refusal rolls back).
+            checkHostDependents(c, current, spec);
+            return findHost(c, current.id()).orElseThrow();
+        });
+    }
+
+    /**
+     * After a host changed: the hosts naming it as parent, the VMs on it and on those hosts, and
+     * the jobs backing those VMs up still satisfy the rules an import checks (seed 004 too).
+     */
+    private static void checkHostDependents(Connection c, PlatformHost before, HostSpec after) throws SQLException {
+        String who = "Host '" + before.name() + "'";
+        List<String> children = InventoryStore.strings(c, "SELECT name FROM hosts WHERE parent_id = ?"
+                + " ORDER BY name_key", before.id());
+        if (!children.isEmpty() && after.kind() != before.kind()) {
+            throw new ValidationException("kind", who + " cannot become a " + after.kind() + ": host(s) "
+                    + abbreviate(children) + " name it as parent and belong to a " + before.kind()
+                    + "; move them first (PUT each with another parent)");
+        }
+        RuleContext rules = new CachingRuleContext(new DatabaseRuleContext(c));
+        List<VirtualMachine> affected = new ArrayList<>(InventoryStore.vms(c, VmQuery.all().onHost(before.id())));
+        for (String child : children) {
+            affected.addAll(InventoryStore.vms(c, VmQuery.all().onHost(child)));
+        }
+        for (VirtualMachine vm : affected) {
+            try {
+                InventoryRules.checkVm(vm.spec(), rules);
+            } catch (ValidationException e) {
+                String field = e.field().startsWith("disks")
+                        ? (vm.spec().host().equalsIgnoreCase(after.name())
+                                && vm.spec().disks().stream().anyMatch(d -> d.storage().isPresent()
+                                        && before.spec().storage(d.storage().get()).isEmpty()
+                                        && after.storage(d.storage().get()).isEmpty()) ? "parent" : "storage")
+                        : "kind";
+                throw new ValidationException(field, who + " cannot be changed so: VM '" + vm.name()
+                        + "' would break (" + e.problem() + ")");
+            }
+        }
+        List<String> jobs = InventoryStore.strings(c, "SELECT DISTINCT j.name FROM jobs j JOIN job_vms m"
+                + " ON m.job_id = j.id JOIN vms v ON v.id = m.vm_id WHERE v.host_id = ? AND j.platform <> ?",
+                before.id(), after.kind().platform().name());
+        if (!jobs.isEmpty()) {
+            throw new ValidationException("kind", who + " cannot become a " + after.kind() + ": its VMs are backed up"
+                    + " by " + before.kind().platform() + " job(s) " + abbreviate(jobs.stream().sorted().toList())
+                    + ", and a job's VMs all run on its platform");
+        }
+        if (before.kind().platform() == Platform.HYPERV && after.kind().platform() != Platform.HYPERV
+                && !rules.hyperVHostExists()) {
+            List<String> offhost = InventoryStore.serversWithRole(c, RoleType.HYPERV_OFFHOST_PROXY);
+            if (!offhost.isEmpty()) {
+                throw new ValidationException("kind", who + " is the last Hyper-V server and off-host proxies need"
+                        + " one (seed 004): " + String.join(", ", offhost));
+            }
+        }
+    }
+
+    @Override
     public void removeHost(String nameOrId) {
         audit.change(FerryRole.ADMIN, "host-remove", nameOrId, () -> doRemoveHost(nameOrId));
     }
@@ -361,6 +444,38 @@ public final class JdbcInventoryService implements InventoryService {
                 w.add(id, 1, spec, hostId);
             }
             return InventoryStore.vm(c, id).orElseThrow();
+        });
+    }
+
+    @Override
+    public VirtualMachine updateVm(String nameOrId, long expectedVersion, VmSpec spec) {
+        return audit.change(FerryRole.ADMIN, "vm-update", nameOrId, () -> doUpdateVm(nameOrId, expectedVersion, spec));
+    }
+
+    private VirtualMachine doUpdateVm(String nameOrId, long expectedVersion, VmSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return db.inTransaction(c -> {
+            VirtualMachine current = findVm(c, nameOrId).orElseThrow(() -> NotFoundException.of("VM", nameOrId, VM_LIST));
+            String who = "VM '" + current.name() + "'";
+            checkVersion(current.version(), expectedVersion, who);
+            DatabaseRuleContext rules = new DatabaseRuleContext(c);
+            InventoryRules.checkVm(spec, rules);
+            if (!spec.name().equalsIgnoreCase(current.name())) {
+                requireFreeName(c, "vms", spec.name(), "VM");
+            }
+            Platform platform = rules.hostKind(spec.host()).orElseThrow().platform();
+            List<String> jobs = InventoryStore.strings(c, "SELECT j.name FROM jobs j JOIN job_vms m ON m.job_id = j.id"
+                    + " WHERE m.vm_id = ? AND j.platform <> ? ORDER BY j.name_key", current.id(), platform.name());
+            if (!jobs.isEmpty()) {
+                throw new ValidationException("host", who + " cannot move to " + platform + " host '" + spec.host()
+                        + "': job(s) " + abbreviate(jobs) + " back it up, and a job's VMs all run on its platform;"
+                        + " take it out of them first (ferry:job-update --remove-vm " + current.name() + " JOB)");
+            }
+            String hostId = InventoryStore.hostId(c, spec.host()).orElseThrow();
+            if (!InventoryStore.updateVm(c, current.id(), expectedVersion, spec, hostId)) {
+                throw concurrentChange(who);
+            }
+            return InventoryStore.vm(c, current.id()).orElseThrow();
         });
     }
 
@@ -437,6 +552,37 @@ public final class JdbcInventoryService implements InventoryService {
     static ConflictException concurrentChange(String what) {
         return new ConflictException(what + " was changed by someone else while you were saving. Nothing was"
                 + " saved; show it again and redo your change.");
+    }
+
+    /** The rules' questions answered once per name: a host's VMs are checked together. */
+    private static final class CachingRuleContext implements RuleContext {
+        private final RuleContext db;
+        private final java.util.Map<String, Optional<HostKind>> kinds = new java.util.HashMap<>();
+        private final java.util.Map<String, java.util.Set<String>> storage = new java.util.HashMap<>();
+
+        CachingRuleContext(RuleContext db) {
+            this.db = db;
+        }
+
+        @Override
+        public boolean hyperVHostExists() {
+            return db.hyperVHostExists();
+        }
+
+        @Override
+        public boolean serverExists(String name) {
+            return db.serverExists(name);
+        }
+
+        @Override
+        public Optional<HostKind> hostKind(String name) {
+            return kinds.computeIfAbsent(InventoryStore.key(name), db::hostKind);
+        }
+
+        @Override
+        public java.util.Set<String> storageVisibleFrom(String host) {
+            return storage.computeIfAbsent(InventoryStore.key(host), db::storageVisibleFrom);
+        }
     }
 
     private static String abbreviate(List<String> names) {
