@@ -90,6 +90,12 @@ class ServiceRolesTest {
         calls.put("server-remove", () -> inventory.removeServer("rocky-01"));
         calls.put("inventory-import", () -> transfer.importFrom(importFile, false));
         calls.put("inventory-export", () -> transfer.exportTo(new ByteArrayOutputStream()));
+        calls.put("host-update", () -> inventory.updateHost("pve-01", 1, InventoryFixtures.host("pve-01",
+                HostKind.PROXMOX_NODE, Optional.empty(), new io.ferry.api.inventory.HostStorage("local-lvm",
+                        io.ferry.api.inventory.StorageKind.PVE_POOL, false), new io.ferry.api.inventory.HostStorage(
+                        "nfs-01", io.ferry.api.inventory.StorageKind.NFS, false))));
+        calls.put("vm-update", () -> inventory.updateVm("sql-01", 1, InventoryFixtures.vm("sql-02", "hv-01",
+                io.ferry.api.inventory.OsInfo.windows("server", "2019"), null)));
         return calls;
     }
 
@@ -171,6 +177,8 @@ class ServiceRolesTest {
         assertTrue(inventory.server("rocky-01").isEmpty());
         assertTrue(inventory.host("pve-09").isEmpty());
         assertTrue(inventory.vm("web-09").isEmpty());
+        assertEquals(2, inventory.host("pve-01").orElseThrow().spec().storage().size());
+        assertTrue(inventory.vm("sql-02").isPresent());
         List<AuditEntry> audited = new JdbcAuditLog(database).query(new AuditQuery(Optional.empty(),
                 Optional.of("ANN"), 100, java.util.OptionalLong.empty())).entries();
         assertEquals(calls.size(), audited.size());
