@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferry.api.NotFoundException;
 import io.ferry.api.ValidationException;
 import io.ferry.api.audit.Audit;
+import io.ferry.api.inventory.HostSpec;
 import io.ferry.api.inventory.ImportReport;
 import io.ferry.api.inventory.InventoryService;
 import io.ferry.api.inventory.InventoryTransfer;
@@ -14,6 +15,7 @@ import io.ferry.api.inventory.PlatformHost;
 import io.ferry.api.inventory.RoleType;
 import io.ferry.api.inventory.ServerRole;
 import io.ferry.api.inventory.VirtualMachine;
+import io.ferry.api.inventory.VmSpec;
 import io.ferry.api.paths.PathPolicy;
 import io.ferry.api.security.FerryRole;
 import java.io.ByteArrayInputStream;
@@ -35,7 +37,7 @@ import java.util.stream.Collectors;
 
 /**
  * The inventory's changes over REST: servers, their roles, hosts and VMs created and deleted
- * (servers also replaced), and the whole inventory exported and imported. Each is the call the
+ * (servers, hosts and VMs also replaced), and the whole inventory exported and imported. Each is the call the
  * matching shell command makes ({@code ferry:server-add}, {@code role-assign},
  * {@code host-remove}, {@code inventory-import} ...), so the inventory service checks the role
  * ({@code ferry-admin}), validates as for the shell and audits the change with the user.
@@ -85,6 +87,8 @@ final class InventoryRoutes {
         r.add("DELETE", "/vms/{name}", this::deleteVm);
         r.get("/inventory/export", this::export);
         r.post("/inventory/import", (Router.StreamingHandler) this::importInventory);
+        r.add("PUT", "/hosts/{name}", this::updateHost);
+        r.add("PUT", "/vms/{name}", this::updateVm);
     }
 
     // --- servers and roles --------------------------------------------------------------------
@@ -178,6 +182,30 @@ final class InventoryRoutes {
         ETags.expected(req, "host", current.name(), current.version(), "/hosts/");
         inventory.removeHost(current.id());
         return noContent();
+    }
+
+    /**
+     * PUT /hosts/{name}: what is declared about the host, replaced (its storage too). It keeps its
+     * id, so its VMs and child hosts follow a rename; a change that would break them is a 422.
+     */
+    private ApiResponse updateHost(ApiRequest req) {
+        String name = req.parameter("name");
+        PlatformHost current = inventory.host(name).orElseThrow(() -> notFound("host", name, "/hosts"));
+        HostSpec spec = transfer.readHost(body(req));
+        long expected = ETags.expected(req, "host", current.name(), current.version(), "/hosts/");
+        return tagged(200, exported(List.of(inventory.updateHost(current.id(), expected, spec)), transfer::writeHosts));
+    }
+
+    /**
+     * PUT /vms/{name}: what is known about the VM, replaced (its disks too). It keeps its id, so
+     * the jobs backing it up keep it through a rename or a move to another host of its platform.
+     */
+    private ApiResponse updateVm(ApiRequest req) {
+        String name = req.parameter("name");
+        VirtualMachine current = inventory.vm(name).orElseThrow(() -> notFound("VM", name, "/vms"));
+        VmSpec spec = transfer.readVm(body(req));
+        long expected = ETags.expected(req, "VM", current.name(), current.version(), "/vms/");
+        return tagged(200, exported(List.of(inventory.updateVm(current.id(), expected, spec)), transfer::writeVms));
     }
 
     /** POST /vms (as ferry:vm-add): 201. */
