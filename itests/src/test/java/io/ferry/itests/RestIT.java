@@ -889,4 +889,78 @@ public class RestIT {
         assertEquals(Json.parse(ferry.ok("ferry:plugins --json")), ok("/plugins?limit=1000", VIEWER).get("items"));
         assertEquals(Json.parse(ferry.ok("ferry:agent-list --json")), ok("/agents?limit=1000", VIEWER).get("items"));
     }
+
+    /** PUT /hosts/{name} and PUT /vms/{name}: replaced with If-Match, ids kept, the shell sees the change. */
+    @Test
+    public void anAdminChangesAHostAndAVmWithIfMatchAndTheShellSeesIt() throws Exception {
+        String host = "{\"name\": \"rest-pve-03\", \"kind\": \"PROXMOX_NODE\", \"address\": \"10.10.1.79\","
+                + " \"storage\": [{\"name\": \"local-lvm\", \"kind\": \"PVE_POOL\"}]}";
+        String vm = "{\"name\": \"rest-vm-03\", \"host\": \"rest-pve-03\", \"guestOs\": \"linux:debian:12\","
+                + " \"networks\": [\"10.10.1.0/24\"], \"disks\": [{\"label\": \"scsi0\", \"capacityBytes\": 1073741824,"
+                + " \"format\": \"RAW\", \"location\": \"/dev/pve/vm-9003-disk-0\", \"storage\": \"local-lvm\"}]}";
+        String hostTag = etag(send("POST", "/hosts", ADMIN, host, null));
+        String vmTag = etag(send("POST", "/vms", ADMIN, vm, null));
+        String vmId = String.valueOf(ok("/vms/rest-vm-03", VIEWER).get("id"));
+
+        // the host: renamed, another address, a second storage
+        String changedHost = host.replace("rest-pve-03", "rest-pve-03b").replace("10.10.1.79", "10.10.1.80")
+                .replace("}]}", "}, {\"name\": \"nfs-03\", \"kind\": \"NFS\"}]}");
+        problem(send("PUT", "/hosts/rest-pve-03", ADMIN, changedHost, null), 428);
+        problem(send("PUT", "/hosts/rest-pve-03", VIEWER, changedHost, hostTag), 403);
+        problem(send("PUT", "/hosts/rest-pve-03", OPERATOR, changedHost, hostTag), 403);
+        assertEquals("storage[1].kind", problem(send("PUT", "/hosts/rest-pve-03", ADMIN,
+                changedHost.replace("\"NFS\"", "\"CSV\""), hostTag), 422).get("field"));
+        Map<String, Object> inUse = problem(send("PUT", "/hosts/rest-pve-03", ADMIN, changedHost.replace(
+                "{\"name\": \"local-lvm\", \"kind\": \"PVE_POOL\"}, ", ""), hostTag), 422);
+        assertEquals("storage", inUse.get("field"));
+        assertTrue(inUse.toString(), String.valueOf(inUse.get("detail")).contains("rest-vm-03"));
+        problem(send("PUT", "/hosts/no-such-host", ADMIN, changedHost, hostTag), 404);
+        HttpResponse<String> hostUpdated = send("PUT", "/hosts/rest-pve-03", ADMIN, changedHost, hostTag);
+        assertEquals("10.10.1.80", body(hostUpdated, 200).get("address"));
+        String newHostTag = etag(hostUpdated);
+        assertNotEquals(hostTag, newHostTag);
+        assertEquals(newHostTag, etag(call("GET", "/hosts/rest-pve-03b", VIEWER)));
+        problem(call("GET", "/hosts/rest-pve-03", VIEWER), 404);
+        Map<String, Object> hostInShell = inShell("ferry:host-list", "rest-pve-03b");
+        assertNotNull("the shell does not list the host renamed over REST", hostInShell);
+        assertEquals("10.10.1.80", hostInShell.get("address"));
+        assertEquals(2, Json.objects(hostInShell.get("storage")).size());
+        assertNotNull("the VM follows its renamed host", inShell("ferry:vm-list --host rest-pve-03b", "rest-vm-03"));
+        Map<String, Object> staleHost = problem(send("PUT", "/hosts/rest-pve-03b", ADMIN, changedHost, hostTag), 409);
+        assertTrue(staleHost.toString(), String.valueOf(staleHost.get("detail")).contains("changed since you read it"));
+
+        // the VM: renamed, a second disk on the new storage
+        String changedVm = vm.replace("rest-vm-03", "rest-vm-03b").replace("rest-pve-03", "rest-pve-03b")
+                .replace("}]}", "}, {\"label\": \"scsi1\", \"capacityBytes\": 2147483648, \"format\": \"QCOW2\","
+                        + " \"location\": \"/mnt/pve/nfs-03/images/9003/vm-9003-disk-1.qcow2\", \"storage\": \"nfs-03\"}]}");
+        problem(send("PUT", "/vms/rest-vm-03", ADMIN, changedVm, null), 428);
+        problem(send("PUT", "/vms/rest-vm-03", VIEWER, changedVm, vmTag), 403);
+        problem(send("PUT", "/vms/rest-vm-03", OPERATOR, changedVm, vmTag), 403);
+        assertEquals("disks[1].capacityBytes", problem(send("PUT", "/vms/rest-vm-03", ADMIN,
+                changedVm.replace("2147483648", "\"2G\""), vmTag), 422).get("field"));
+        assertEquals("disks[1].storage", problem(send("PUT", "/vms/rest-vm-03", ADMIN,
+                changedVm.replace("\"storage\": \"nfs-03\"", "\"storage\": \"ceph-01\""), vmTag), 422).get("field"));
+        HttpResponse<String> vmUpdated = send("PUT", "/vms/rest-vm-03", ADMIN, changedVm, vmTag);
+        Map<String, Object> vmBody = body(vmUpdated, 200);
+        assertEquals(vmId, vmBody.get("id"));
+        assertEquals(2, Json.objects(vmBody.get("disks")).size());
+        String newVmTag = etag(vmUpdated);
+        assertNotEquals(vmTag, newVmTag);
+        problem(call("GET", "/vms/rest-vm-03", VIEWER), 404);
+        Map<String, Object> vmInShell = inShell("ferry:vm-list --host rest-pve-03b", "rest-vm-03b");
+        assertNotNull("the shell does not list the VM renamed over REST", vmInShell);
+        assertEquals(List.of("scsi0", "scsi1"), Json.objects(vmInShell.get("disks")).stream().map(d -> d.get("label"))
+                .toList());
+        problem(send("PUT", "/vms/rest-vm-03b", ADMIN, changedVm, vmTag), 409);
+
+        assertEquals(204, send("DELETE", "/vms/rest-vm-03b", ADMIN, null, newVmTag).statusCode());
+        assertEquals(204, send("DELETE", "/hosts/rest-pve-03b", ADMIN, null, newHostTag).statusCode());
+        List<Map<String, Object>> trail = Json.objects(ok("/audit?limit=500", ADMIN).get("items"));
+        for (String action : List.of("host-update", "vm-update")) {
+            assertTrue(action + " " + trail, trail.stream().anyMatch(e -> action.equals(e.get("action"))
+                    && ADMIN.equals(e.get("user")) && "OK".equals(e.get("result"))));
+            assertTrue(action + " " + trail, trail.stream().anyMatch(e -> action.equals(e.get("action"))
+                    && VIEWER.equals(e.get("user")) && "DENIED".equals(e.get("result"))));
+        }
+    }
 }
