@@ -308,6 +308,22 @@ abstract class HostVmUpdateContractTest {
     }
 
     @Test
+    void aHostsManagedServerIsResolvedByNameAndMustExist() {
+        PlatformHost hv = inventory.host("hv-01").orElseThrow();
+        HostSpec self = new HostSpec("hv-01", HostKind.HYPERV_HOST, "10.0.2.21", Optional.of("hv-cluster"),
+                Optional.of("2022"), Optional.of("corp.example"), Optional.of("PX-WIN-01"), List.of());
+        ValidationException unknown = refused("managedServer", () -> inventory.updateHost("hv-01", hv.version(),
+                new HostSpec("hv-01", HostKind.HYPERV_HOST, "10.0.2.21", Optional.of("hv-cluster"), Optional.empty(),
+                        Optional.empty(), Optional.of("px-nowhere"), List.of())));
+        assertTrue(unknown.getMessage().contains("'px-nowhere' is not in the inventory"), unknown.getMessage());
+        PlatformHost updated = inventory.updateHost("hv-01", hv.version(), self);
+        assertEquals(Optional.of("px-win-01"), updated.spec().managedServer(), "read back as the server is named");
+        assertEquals(Optional.of("corp.example"), updated.spec().domain());
+        ReferencedException named = assertThrows(ReferencedException.class, () -> inventory.removeServer("px-win-01"));
+        assertTrue(named.getMessage().contains("host 'hv-01' is this machine"), named.getMessage());
+    }
+
+    @Test
     void aHyperVNodeMayBeRenamedWhileOffhostProxiesNeedHyperV() {
         PlatformHost hv = inventory.host("hv-01").orElseThrow();
         inventory.updateHost("hv-01", hv.version(), with(hv.spec(), "hv-01-renamed", HostKind.HYPERV_HOST,
