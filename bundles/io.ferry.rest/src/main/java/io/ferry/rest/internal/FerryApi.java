@@ -195,7 +195,7 @@ final class FerryApi {
         Page<VirtualMachine> p = page.page(fetched, BASE + "/vms", filters.toString());
         // counting 100k VMs costs a scan of the table: only the first page of an unfiltered list says the total
         Long total = host.isEmpty() && contains.isEmpty() && page.offset() == 0 ? inventory.summary().vms() : null;
-        return ApiResponse.ok(pageBody(p, exported(p.items(), transfer::writeVms), total));
+        return ApiResponse.ok(p.body(mapper, exported(p.items(), transfer::writeVms), total));
     }
 
     private JsonNode vm(String name) {
@@ -268,7 +268,7 @@ final class FerryApi {
                 job.map(j -> "job=" + Paths.encode(j) + "&").orElse(""));
         ArrayNode items = mapper.createArrayNode();
         p.items().forEach(s -> items.add(views.session(s, false)));
-        return ApiResponse.ok(pageBody(p, items, null));
+        return ApiResponse.ok(p.body(mapper, items, null));
     }
 
     /** One session with its guests and per-disk tasks; while it runs, its tasks' live progress too. */
@@ -484,37 +484,19 @@ final class FerryApi {
 
     private <T> ObjectNode inMemoryPage(ApiRequest req, List<T> all, String path, Function<T, JsonNode> view) {
         PageRequest page = PageRequest.of(req);
-        Page<T> p = page.page(window(all, page), BASE + path, "");
+        Page<T> p = page.page(page.window(all), BASE + path, "");
         ArrayNode items = mapper.createArrayNode();
         p.items().forEach(item -> items.add(view.apply(item)));
-        return pageBody(p, items, (long) all.size());
+        return p.body(mapper, items, (long) all.size());
     }
 
     private <T> ObjectNode exportedPage(ApiRequest req, List<T> all, String path,
             BiConsumer<List<T>, java.io.OutputStream> writer) {
         PageRequest page = PageRequest.of(req);
-        Page<T> p = page.page(window(all, page), BASE + path, "");
-        return pageBody(p, exported(p.items(), writer), (long) all.size());
+        Page<T> p = page.page(page.window(all), BASE + path, "");
+        return p.body(mapper, exported(p.items(), writer), (long) all.size());
     }
 
-    /** The items from the page's offset, one more than its limit (to tell whether a next page exists). */
-    private static <T> List<T> window(List<T> all, PageRequest page) {
-        if (page.offset() >= all.size()) {
-            return List.of();
-        }
-        return all.subList(page.offset(), (int) Math.min(all.size(), (long) page.offset() + page.limit() + 1));
-    }
-
-    private ObjectNode pageBody(Page<?> page, JsonNode items, Long total) {
-        ObjectNode body = mapper.createObjectNode();
-        body.set("items", items);
-        body.put("offset", page.offset()).put("limit", page.limit());
-        if (total != null) {
-            body.put("total", total);
-        }
-        body.put("next", page.next());
-        return body;
-    }
 
     private static NotFoundException notFound(String kind, String name, String list) {
         if (name.isBlank()) {

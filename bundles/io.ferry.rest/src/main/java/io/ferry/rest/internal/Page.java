@@ -11,4 +11,17 @@ record Page<T>(List<T> items, int offset, int limit, @JsonInclude(JsonInclude.In
     Page {
         items = List.copyOf(items);
     }
+
+    /** The answer of a paged list: items, offset, limit, total (when counted) and the next page's link. */
+    com.fasterxml.jackson.databind.node.ObjectNode body(com.fasterxml.jackson.databind.ObjectMapper mapper,
+            com.fasterxml.jackson.databind.JsonNode items, Long total) {
+        com.fasterxml.jackson.databind.node.ObjectNode body = mapper.createObjectNode();
+        body.set("items", items);
+        body.put("offset", offset).put("limit", limit);
+        if (total != null) {
+            body.put("total", total);
+        }
+        body.put("next", next);
+        return body;
+    }
 }

@@ -48,4 +48,12 @@ record PageRequest(int offset, int limit) {
         String next = more ? path + "?" + otherParameters + "offset=" + (offset + limit) + "&limit=" + limit : null;
         return new Page<>(items, offset, limit, next);
     }
+
+    /** The items from this page's offset, one more than its limit (to tell whether a next page exists). */
+    <T> List<T> window(List<T> all) {
+        if (offset >= all.size()) {
+            return List.of();
+        }
+        return all.subList(offset, (int) Math.min(all.size(), (long) offset + limit + 1));
+    }
 }

@@ -63,10 +63,10 @@ final class RepositoryRoutes {
     private ApiResponse repositories(ApiRequest req) {
         PageRequest page = PageRequest.of(req);
         List<JobRepositorySummary> all = service.repositories();
-        Page<JobRepositorySummary> p = page.page(window(all, page), FerryApi.BASE + "/repositories", "");
+        Page<JobRepositorySummary> p = page.page(page.window(all), FerryApi.BASE + "/repositories", "");
         ArrayNode items = mapper.createArrayNode();
         p.items().forEach(s -> items.add(summary(s)));
-        return ApiResponse.ok(pageBody(p, items, all.size()));
+        return ApiResponse.ok(p.body(mapper, items, (long) all.size()));
     }
 
     /** Newest first; {@code ?disk=VM/LABEL} and {@code ?vm=} filter. */
@@ -79,11 +79,11 @@ final class RepositoryRoutes {
         StringBuilder filters = new StringBuilder();
         disk.ifPresent(d -> filters.append("disk=").append(Paths.encode(d)).append('&'));
         vm.ifPresent(v -> filters.append("vm=").append(Paths.encode(v)).append('&'));
-        Page<BackupInfo> p = page.page(window(all, page), FerryApi.BASE + "/repositories/" + Paths.encode(server)
+        Page<BackupInfo> p = page.page(page.window(all), FerryApi.BASE + "/repositories/" + Paths.encode(server)
                 + "/backups", filters.toString());
         ArrayNode items = mapper.createArrayNode();
         p.items().forEach(b -> items.add(views.backup(b)));
-        return ApiResponse.ok(pageBody(p, items, all.size()));
+        return ApiResponse.ok(p.body(mapper, items, (long) all.size()));
     }
 
     /** Body optional: {@code {"backups": ["ID or prefix", ...]}}; none or empty: every backup. */
@@ -244,18 +244,4 @@ final class RepositoryRoutes {
         return value.asBoolean();
     }
 
-    private static <T> List<T> window(List<T> all, PageRequest page) {
-        if (page.offset() >= all.size()) {
-            return List.of();
-        }
-        return all.subList(page.offset(), (int) Math.min(all.size(), (long) page.offset() + page.limit() + 1));
-    }
-
-    private ObjectNode pageBody(Page<?> page, JsonNode items, long total) {
-        ObjectNode body = mapper.createObjectNode();
-        body.set("items", items);
-        body.put("offset", page.offset()).put("limit", page.limit()).put("total", total);
-        body.put("next", page.next());
-        return body;
-    }
 }
