@@ -79,4 +79,16 @@ record ApiRequest(String method, String path, Map<String, String> parameters, Ma
         }
         return node;
     }
+
+    /** A string member of a request body: empty when absent or null, 422 naming it when not a string. */
+    static Optional<String> text(com.fasterxml.jackson.databind.JsonNode body, String field) {
+        com.fasterxml.jackson.databind.JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw new io.ferry.api.ValidationException(field, "must be a string");
+        }
+        return Optional.of(value.asText());
+    }
 }

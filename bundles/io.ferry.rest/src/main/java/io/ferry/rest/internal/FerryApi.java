@@ -119,7 +119,7 @@ final class FerryApi {
         r.get("/vms/{name}", req -> InventoryRoutes.tagged(200, vm(req.parameter("name"))));
         r.get("/jobs", req -> ApiResponse.ok(inMemoryPage(req, jobs.jobs(), "/jobs", views::job)));
         r.get("/jobs/{name}", req -> versioned(200, job(req.parameter("name"))));
-        r.post("/jobs", req -> created(jobs.createJob(JobBodies.spec(jsonObject(req)))));
+        r.post("/jobs", req -> created(jobs.createJob(JobBodies.spec(req.jsonObject(mapper)))));
         r.add("PUT", "/jobs/{name}", this::updateJob);
         r.add("DELETE", "/jobs/{name}", this::deleteJob);
         r.post("/jobs/{name}/run", this::runJob);
@@ -231,7 +231,7 @@ final class FerryApi {
     /** PUT /jobs/{name}: the whole job, replaced, when If-Match names its current version. */
     private ApiResponse updateJob(ApiRequest req) {
         Job current = job(req.parameter("name"));
-        JobSpec spec = JobBodies.spec(jsonObject(req));
+        JobSpec spec = JobBodies.spec(req.jsonObject(mapper));
         return versioned(200, jobs.updateJob(current.id(), expectedVersion(req, current), spec));
     }
 
@@ -406,10 +406,12 @@ final class FerryApi {
      * the calling user, 201 with its text, shown only now.
      */
     private ApiResponse createToken(ApiRequest req) {
-        JsonNode body = jsonObject(req);
-        FerryRole role = role(text(body, "role").orElseThrow(() -> new ValidationException("role", "is missing")));
-        Duration validity = validity(text(body, "expires").orElse("30d"));
-        String description = text(body, "description").or(() -> text(body, "name")).orElse("");
+        JsonNode body = req.jsonObject(mapper);
+        FerryRole role = role(ApiRequest.text(body, "role")
+                .orElseThrow(() -> new ValidationException("role", "is missing")));
+        Duration validity = validity(ApiRequest.text(body, "expires").orElse("30d"));
+        String description = ApiRequest.text(body, "description").or(() -> ApiRequest.text(body, "name"))
+                .orElse("");
         NewApiToken created = tokens.create(role, validity, description);
         return new ApiResponse(201, views.token(created, clock.instant()), ApiResponse.JSON,
                 Map.of("Location", BASE + "/tokens/" + created.token().id()));
@@ -442,22 +444,6 @@ final class FerryApi {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);
         };
-    }
-
-    private JsonNode jsonObject(ApiRequest req) {
-        JsonNode body = req.jsonObject(mapper);
-        return body;
-    }
-
-    private static Optional<String> text(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isTextual()) {
-            throw new ValidationException(field, "must be a string");
-        }
-        return Optional.of(value.asText());
     }
 
     // --- helpers ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -75,17 +76,8 @@ final class JobBodies {
     }
 
     private static String text(JsonNode body, String field, String fallback) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            if (fallback == null) {
-                throw new ValidationException(field, "is missing");
-            }
-            return fallback;
-        }
-        if (!v.isTextual()) {
-            throw new ValidationException(field, "must be a string");
-        }
-        return v.asText();
+        return ApiRequest.text(body, field).or(() -> Optional.ofNullable(fallback))
+                .orElseThrow(() -> new ValidationException(field, "is missing"));
     }
 
     private static boolean bool(JsonNode body, String field, boolean fallback) {

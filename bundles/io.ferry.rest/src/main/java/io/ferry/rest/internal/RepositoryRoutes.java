@@ -118,7 +118,7 @@ final class RepositoryRoutes {
      */
     private ApiResponse restore(ApiRequest req) {
         JsonNode body = object(req);
-        String target = text(body, "target").orElse(null);
+        String target = ApiRequest.text(body, "target").orElse(null);
         if (target != null && target.contains("://")) {
             throw new ValidationException("target", "'" + target + "' is a URI: the API restores only into files"
                     + " inside restore.roots (etc/io.ferry.paths.cfg); name a file such as web-01-disk0.raw");
@@ -126,13 +126,14 @@ final class RepositoryRoutes {
         boolean overwrite = flag(body, "overwrite");
         if (body.has("vm")) {
             refuseUnknown(body, VM_MEMBERS);
-            VmRestoreResult result = service.restoreVm(new VmRestoreRequest(text(body, "vm").orElse(null),
-                    text(body, "session"), target, overwrite), ProgressListener.NONE);
+            VmRestoreResult result = service.restoreVm(new VmRestoreRequest(ApiRequest.text(body, "vm").orElse(null),
+                    ApiRequest.text(body, "session"), target, overwrite), ProgressListener.NONE);
             return ApiResponse.ok(vmRestore(result));
         }
         refuseUnknown(body, DISK_MEMBERS);
-        DiskRestoreResult result = service.restoreDisk(new DiskRestoreRequest(text(body, "repository").orElse(null),
-                text(body, "backup"), text(body, "disk"), target, overwrite), ProgressListener.NONE);
+        DiskRestoreResult result = service.restoreDisk(new DiskRestoreRequest(
+                ApiRequest.text(body, "repository").orElse(null),
+                ApiRequest.text(body, "backup"), ApiRequest.text(body, "disk"), target, overwrite), ProgressListener.NONE);
         return ApiResponse.ok(diskRestore(result));
     }
 
@@ -220,17 +221,6 @@ final class RepositoryRoutes {
                         new java.util.TreeSet<>(known)));
             }
         }
-    }
-
-    private static Optional<String> text(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isTextual()) {
-            throw new ValidationException(field, "must be a string");
-        }
-        return Optional.of(value.asText());
     }
 
     private static boolean flag(JsonNode body, String field) {
