@@ -3,14 +3,16 @@
 # The data-mover benchmark in one run: Ferry side by side with restic and borg on the same
 # images, in the same invocation, on the same box.
 #
-#   bench/mover/run.sh [--tools ferry,restic,borg-buzhash,borg-fixed] [--no-limits] [--warm]
+#   bench/mover/run.sh [--tools ferry,ferry-karaf,restic,borg-buzhash,borg-fixed] [--no-limits] [--warm]
 #                      [--size-mib N] [--no-image-check] [--no-xmx256] [--no-warm-path] [--keep] [--results DIR]
 #
 #   1. images: bench/mover/make-images.sh (reused when present and their sha256 match)
 #   2. box limits: bench/mover/limits.sh
 #   3. ferry (bench/mover/ferry.sh), then restic, borg-buzhash, borg-fixed (bench/mover/peers.sh):
 #      full os.raw, incremental os-day2.raw, restore + sync, random.raw, zero.raw (+ restore);
-#      ferry also: incremental with the dirty bitmap, and a -Xmx256m variant
+#      ferry also: incremental with the dirty bitmap, and a -Xmx256m variant;
+#      ferry-karaf (bench/mover/karaf.sh): the same operations through a running Ferry (Karaf,
+#      JVM warm, job repositories open), the product path; needs the built distribution
 #   4. results: bench/mover/results/<timestamp>.tsv (every run), <timestamp>.md and latest.md
 #      (targets of the issue with ratios to the peers, all runs, box limits)
 #
@@ -24,7 +26,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-TOOLS="ferry,restic,borg-buzhash,borg-fixed"
+TOOLS="ferry,ferry-karaf,restic,borg-buzhash,borg-fixed"
 LIMITS=1 KEEP=0 XMX=1 WARM=1
 IMAGE_ARGS=()
 RESULTS="$BENCH_DIR/results"
@@ -48,12 +50,13 @@ done
 # --- prerequisites -------------------------------------------------------------------------
 IFS=',' read -r -a tool_list <<<"$TOOLS"
 peers=()
-ferry=0
+ferry=0 karaf=0
 for t in "${tool_list[@]}"; do
     case "$t" in
         ferry) ferry=1 ;;
+        ferry-karaf) karaf=1 ;;
         restic | borg-buzhash | borg-fixed) peers+=("$t") ;;
-        *) die "unknown tool '$t' (ferry, restic, borg-buzhash, borg-fixed)" ;;
+        *) die "unknown tool '$t' (ferry, ferry-karaf, restic, borg-buzhash, borg-fixed)" ;;
     esac
 done
 need_tools restic:restic borg:borgbackup qemu-img:qemu-utils qemu-io:qemu-utils qemu-nbd:qemu-utils \
@@ -119,6 +122,11 @@ if ((ferry)); then
     ((WARM)) || xmx+=(--no-warm-path)
     if ! "$BENCH_DIR/ferry.sh" "${xmx[@]}" "${keep[@]}" 2>&1 | tee "$LOGS/run.ferry.log" >&2; then
         record_skip ferry ferry "$(grep -v '^ferry ' "$LOGS/run.ferry.log" | tail -n 1)"
+    fi
+fi
+if ((karaf)); then
+    if ! "$BENCH_DIR/karaf.sh" "${keep[@]}" 2>&1 | tee "$LOGS/run.ferry-karaf.log" >&2; then
+        record_skip ferry ferry-karaf "$(grep -v '^ferry ' "$LOGS/run.ferry-karaf.log" | tail -n 1)"
     fi
 fi
 for t in "${peers[@]}"; do
