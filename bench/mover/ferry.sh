@@ -10,10 +10,11 @@
 #   full random.raw, full zero.raw and its restore + sync; then, with -Xmx256m, a full
 #   os.raw into a new repository and the day-2 restore again.
 #
-#   Also, with the JVM and the repository already open (MoverHarness session, "ferry-warm" rows: the
-#   product path without Karaf): the bitmap and the dedupe incremental of os-day2.
+#   With --warm-path also, with the JVM and the repository already open (MoverHarness session,
+#   "ferry-warm" rows: the product path without Karaf, warmed by a file backup only): the bitmap
+#   and the dedupe incremental of os-day2. karaf.sh measures the product path itself.
 #
-#   bench/mover/ferry.sh [--no-xmx256] [--no-warm-path] [--keep]
+#   bench/mover/ferry.sh [--no-xmx256] [--warm-path] [--keep]
 #
 # Environment: JAVA_HOME (default: java on PATH), FERRY_BENCH_THREADS (DataMoverImpl
 # threads, default nproc), FERRY_BENCH_JVM_OPTS (extra JVM options for every run).
@@ -24,10 +25,11 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-XMX256=1 KEEP=0 WARM_PATH=1
+XMX256=1 KEEP=0 WARM_PATH=0
 while (($#)); do
     case "$1" in
         --no-xmx256) XMX256=0; shift ;;
+        --warm-path) WARM_PATH=1; shift ;;
         --no-warm-path) WARM_PATH=0; shift ;;
         --keep) KEEP=1; shift ;;
         -h | --help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;

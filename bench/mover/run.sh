@@ -4,7 +4,7 @@
 # images, in the same invocation, on the same box.
 #
 #   bench/mover/run.sh [--tools ferry,ferry-karaf,restic,borg-buzhash,borg-fixed] [--no-limits] [--warm]
-#                      [--size-mib N] [--no-image-check] [--no-xmx256] [--no-warm-path] [--keep] [--results DIR]
+#                      [--size-mib N] [--no-image-check] [--no-xmx256] [--warm-path] [--keep] [--results DIR]
 #
 #   1. images: bench/mover/make-images.sh (reused when present and their sha256 match)
 #   2. box limits: bench/mover/limits.sh
@@ -27,7 +27,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 TOOLS="ferry,ferry-karaf,restic,borg-buzhash,borg-fixed"
-LIMITS=1 KEEP=0 XMX=1 WARM=1
+LIMITS=1 KEEP=0 XMX=1 WARM=0
 IMAGE_ARGS=()
 RESULTS="$BENCH_DIR/results"
 COMMAND_LINE="bench/mover/run.sh${*:+ $*}"
@@ -39,7 +39,8 @@ while (($#)); do
         --size-mib) IMAGE_ARGS+=(--size-mib "$2"); shift 2 ;;
         --no-image-check) IMAGE_ARGS+=(--no-verify); shift ;;
         --no-xmx256) XMX=0; shift ;;
-        --no-warm-path) WARM=0; shift ;;
+        --warm-path) WARM=1; shift ;;
+        --no-warm-path) WARM=0; shift ;; # the default since ferry-karaf measures the product path
         --keep) KEEP=1; shift ;;
         --results) RESULTS="$2"; shift 2 ;;
         -h | --help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
@@ -119,7 +120,7 @@ keep=()
 if ((ferry)); then
     xmx=()
     ((XMX)) || xmx=(--no-xmx256)
-    ((WARM)) || xmx+=(--no-warm-path)
+    ((WARM)) && xmx+=(--warm-path)
     if ! "$BENCH_DIR/ferry.sh" "${xmx[@]}" "${keep[@]}" 2>&1 | tee "$LOGS/run.ferry.log" >&2; then
         record_skip ferry ferry "$(grep -v '^ferry ' "$LOGS/run.ferry.log" | tail -n 1)"
     fi
