@@ -4,6 +4,7 @@ import io.ferry.api.repository.ChunkId;
 import io.ferry.api.repository.StoredChunk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -402,6 +403,8 @@ final class ChunkStore {
             if (direct != null) {
                 try (direct) {
                     return readInto(direct, image, true);
+                } catch (ClosedChannelException e) {
+                    throw e; // interrupted (a cancel): not a reason to stop reading with O_DIRECT
                 } catch (IOException e) {
                     // refused alignment or an I/O error: the buffered read below reports a real one
                     DurableFiles.directReadFailed();
@@ -424,7 +427,9 @@ final class ChunkStore {
         }
         // a direct read asks for whole blocks (the image's capacity is a multiple of them); it stops at the end
         image.limit((int) (direct ? Math.min(image.capacity(), DurableFiles.roundUpDirect(size)) : size));
-        while (image.position() < size && ch.read(image) >= 0) {
+        // a short direct read is the end of the file (it shrank): reading on from there would not be aligned
+        while (image.position() < size && (!direct || image.position() % DurableFiles.DIRECT_ALIGNMENT == 0)
+                && ch.read(image) >= 0) {
             // keep reading
         }
         if (image.position() < size) {
