@@ -4,6 +4,7 @@ import io.ferry.api.repository.ChunkId;
 import io.ferry.api.repository.StoredChunk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -389,6 +390,56 @@ final class ChunkStore {
     }
 
     /**
+     * Reads the chunk file {@code file} into {@code image} (position 0 to its length, the
+     * limit), with O_DIRECT where the file system takes it: one read straight into the
+     * codec's aligned buffer, no copy through the page cache and no cached pages left behind
+     * (a restore reads each chunk file once). Otherwise, or when a direct read fails, buffered.
+     *
+     * @return the length of the file
+     */
+    private static long readImage(Path file, ByteBuffer image) throws IOException, IntegrityException {
+        try {
+            FileChannel direct = DurableFiles.openDirectRead(file);
+            if (direct != null) {
+                try (direct) {
+                    return readInto(direct, image, true);
+                } catch (ClosedChannelException e) {
+                    throw e; // interrupted (a cancel): not a reason to stop reading with O_DIRECT
+                } catch (IOException e) {
+                    // refused alignment or an I/O error: the buffered read below reports a real one
+                    DurableFiles.directReadFailed();
+                }
+            }
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                return readInto(ch, image, false);
+            }
+        } catch (NoSuchFileException e) {
+            throw new IntegrityException(IntegrityException.MISSING, e);
+        }
+    }
+
+    private static long readInto(FileChannel ch, ByteBuffer image, boolean direct)
+            throws IOException, IntegrityException {
+        image.clear();
+        long size = ch.size();
+        if (size > image.capacity()) {
+            throw IntegrityException.unreadable("the file has " + size + " bytes, more than a chunk can have");
+        }
+        // a direct read asks for whole blocks (the image's capacity is a multiple of them); it stops at the end
+        image.limit((int) (direct ? Math.min(image.capacity(), DurableFiles.roundUpDirect(size)) : size));
+        // a short direct read is the end of the file (it shrank): reading on from there would not be aligned
+        while (image.position() < size && (!direct || image.position() % DurableFiles.DIRECT_ALIGNMENT == 0)
+                && ch.read(image) >= 0) {
+            // keep reading
+        }
+        if (image.position() < size) {
+            throw IntegrityException.unreadable("the file shrank while it was read");
+        }
+        image.limit(image.position()).position((int) size).flip();
+        return size;
+    }
+
+    /**
      * Reads and checks chunk {@code id} into {@code dst} (from its position, advanced by the
      * plaintext length).
      *
@@ -398,24 +449,7 @@ final class ChunkStore {
         ChunkCodec codec = codecs.borrow();
         try {
             ByteBuffer image = codec.image();
-            image.clear();
-            long size;
-            try (FileChannel ch = FileChannel.open(path(id), StandardOpenOption.READ)) {
-                size = ch.size();
-                if (size > image.capacity()) {
-                    throw IntegrityException.unreadable("the file has " + size + " bytes, more than a chunk can have");
-                }
-                image.limit((int) size);
-                while (image.hasRemaining() && ch.read(image) >= 0) {
-                    // keep reading
-                }
-                if (image.hasRemaining()) {
-                    throw IntegrityException.unreadable("the file shrank while it was read");
-                }
-            } catch (NoSuchFileException e) {
-                throw new IntegrityException(IntegrityException.MISSING, e);
-            }
-            image.flip();
+            long size = readImage(path(id), image);
             codec.open(id, dst);
             return size;
         } finally {

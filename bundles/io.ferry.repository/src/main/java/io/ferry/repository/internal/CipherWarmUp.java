@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -40,10 +41,29 @@ final class CipherWarmUp {
 
     CipherWarmUp(Executor executor) {
         this.done = CompletableFuture.supplyAsync(() -> run(CALLS, stop), executor);
+        warmUpChunkIds(executor);
     }
 
-    private CipherWarmUp(CompletableFuture<Duration> done) {
+    private CipherWarmUp(CompletableFuture<Duration> done, Executor executor) {
         this.done = done;
+        warmUpChunkIds(executor);
+    }
+
+    /** Chunk-id MAC calls of the warm-up: ~70 ms on one core here, while the repository's KDF runs. */
+    static final int MAC_CALLS = 3_000;
+
+    /**
+     * Also gets the JIT to compile SunJCE's HMAC-SHA256 (every chunk id, on backup and on
+     * restore's id check, goes through it, also with libcrypto) with its SHA-256 intrinsics,
+     * in the background after the AES-GCM warm-up: nothing waits for it. Without it the
+     * first chunk of each worker spent 50-100 ms in an interpreted SHA-256 (os-day2 restore,
+     * 4 workers); with it, 4-19 ms.
+     */
+    private void warmUpChunkIds(Executor executor) {
+        CompletableFuture.runAsync(() -> runChunkIds(MAC_CALLS, stop), executor).exceptionally(e -> {
+            LOG.debug("HMAC-SHA256 warm-up failed; continuing (chunk ids may be slow for a while)", e);
+            return null;
+        });
     }
 
     /**
@@ -51,7 +71,8 @@ final class CipherWarmUp {
      * manifests then go through SunJCE), else the SunJCE warm-up on {@code executor}.
      */
     static CipherWarmUp forChunks(Executor executor) {
-        return LibCrypto.get().isPresent() ? new CipherWarmUp(CompletableFuture.completedFuture(Duration.ZERO))
+        return LibCrypto.get().isPresent()
+                ? new CipherWarmUp(CompletableFuture.completedFuture(Duration.ZERO), executor)
                 : new CipherWarmUp(executor);
     }
 
@@ -125,5 +146,27 @@ final class CipherWarmUp {
             throw new IllegalStateException("AES-GCM is not available: " + e.getMessage(), e);
         }
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+    /**
+     * Computes {@code calls} HMAC-SHA256 of 4 KiB under a throw-away key, through the
+     * {@code ByteBuffer} path {@link JceChunkCrypto#mac} uses (direct and heap buffers);
+     * stops early when {@code stop} is set. Returns the calls made.
+     */
+    static int runChunkIds(int calls, AtomicBoolean stop) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
+            ByteBuffer direct = ByteBuffer.allocateDirect(SMALL_MAX);
+            ByteBuffer heap = ByteBuffer.allocate(SMALL_MAX);
+            byte[] out = new byte[mac.getMacLength()];
+            int i = 0;
+            for (; i < calls && !stop.get(); i++) {
+                mac.update(((i & 1) == 0 ? direct : heap).duplicate());
+                mac.doFinal(out, 0);
+            }
+            return i;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available: " + e.getMessage(), e);
+        }
     }
 }

@@ -116,6 +116,40 @@ final class DurableFiles {
         return directState > 0;
     }
 
+    /** 0 or 1: chunk files are read with O_DIRECT; -1: that failed once (buffered reads from then on). */
+    private static volatile int directReadState;
+
+    /**
+     * Opens {@code file} for reading with O_DIRECT, or returns null when this JVM or file
+     * system does not do that (then, or after {@link #directReadFailed}, never tried again):
+     * the caller reads buffered. A missing file is reported as {@link java.nio.file.NoSuchFileException}.
+     * Reads through the returned channel need a direct buffer, address, position and length
+     * aligned to {@link #DIRECT_ALIGNMENT}.
+     */
+    static FileChannel openDirectRead(Path file) throws IOException {
+        if (DIRECT == null || directReadState < 0) {
+            return null;
+        }
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ, DIRECT);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            directReadState = -1;
+            return null;
+        }
+    }
+
+    /** An O_DIRECT read failed (alignment refused, or an I/O error): read buffered from now on. */
+    static void directReadFailed() {
+        directReadState = -1;
+    }
+
+    /** {@code n} rounded up to {@link #DIRECT_ALIGNMENT}. */
+    static long roundUpDirect(long n) {
+        return (n + DIRECT_ALIGNMENT - 1) & -DIRECT_ALIGNMENT;
+    }
+
     private static int roundUp(int n) {
         return (n + DIRECT_ALIGNMENT - 1) & -DIRECT_ALIGNMENT;
     }

@@ -261,6 +261,30 @@ class VerifyTest {
         assertEquals(java.util.Set.of(first.id(), second.id()), report.brokenBackups());
     }
 
+    /** Chunk files are read with O_DIRECT in whole blocks: a cut or padded file must still be caught. */
+    @Test
+    void aChunkFileCutShortOrGrownBeyondAChunkIsReportedAndRestoreRefusesIt() throws Exception {
+        Path file = TestRepositories.chunkFile(dir, shared.hex());
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 1000));
+        VerifyReport report = repo.verify(List.of(), ProgressListener.NONE);
+        assertEquals(1, report.problems().size(), report.problems().toString());
+        assertTrue(report.problems().get(0).problem().startsWith("authentication failed"), report.problems().toString());
+
+        ChunkId victim;
+        try (BackupReader r = repo.openBackup(other.id())) {
+            victim = r.chunk(0).orElseThrow();
+        }
+        Path grown = TestRepositories.chunkFile(dir, victim.hex());
+        Files.write(grown, new byte[SMALL_CHUNK + 3 * 4096], java.nio.file.StandardOpenOption.APPEND);
+        try (BackupReader r = repo.openBackup(other.id())) {
+            RepositoryException e = assertThrows(RepositoryException.class,
+                    () -> r.read(victim, ByteBuffer.allocate(SMALL_CHUNK)));
+            assertEquals(RepositoryException.Reason.CORRUPT, e.reason());
+            assertTrue(e.getMessage().contains("more than a chunk can have"), e.getMessage());
+        }
+    }
+
     @Test
     void aChunkFileRenamedToAnotherIdFailsAuthentication() throws Exception {
         ChunkId victim;

@@ -154,25 +154,8 @@ public final class RestoreRun {
 
     /** Writes the runs of {@code buf} that are not all-zero blocks; returns the bytes written. */
     private long writeNonZeroRuns(ByteBuffer buf, long offset, ByteBuffer zeros) throws IOException {
-        int len = buf.remaining();
-        long written = 0;
-        int runStart = -1;
-        for (int pos = 0; pos < len; pos += SPARSE_BLOCK) {
-            int blockEnd = Math.min(len, pos + SPARSE_BLOCK);
-            boolean zero = ChunkBuffers.isZero(buf.duplicate().position(pos).limit(blockEnd), zeros);
-            if (!zero && runStart < 0) {
-                runStart = pos;
-            } else if (zero && runStart >= 0) {
-                target.write(buf.duplicate().position(runStart).limit(pos), offset + runStart);
-                written += pos - runStart;
-                runStart = -1;
-            }
-        }
-        if (runStart >= 0) {
-            target.write(buf.duplicate().position(runStart).limit(len), offset + runStart);
-            written += len - runStart;
-        }
-        return written;
+        return ChunkBuffers.nonZeroRuns(buf, zeros, SPARSE_BLOCK,
+                (from, to) -> target.write(buf.duplicate().limit(to).position(from), offset + from));
     }
 
     private FerryException targetFailure(IOException e) {
