@@ -27,6 +27,10 @@
 # ssh (openssh-client) and the images of make-images.sh. Ferry runs from $FERRY_BENCH_DATA/
 # work/karaf/run (a fresh installation each time; its ports 8101, 8143, 8443 on loopback must
 # be free: stop other Ferry instances or run this in a network namespace of its own).
+# FERRY_BENCH_MOVER_THREADS=N sets the mover's workers (etc/io.ferry.mover.cfg, threads).
+# FERRY_BENCH_PERF=1 also records a `perf record -F 499` profile of the Karaf JVM during each row
+# ($FERRY_BENCH_DATA/logs/karaf.perf.*.data, JIT symbols in /tmp/perf-PID.map; with --keep,
+# e.g. perf report -i FILE --sort dso,sym). The rows' times then include perf's overhead.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -84,7 +88,7 @@ os.rename(dst + '.tmp', dst)
 PY
 fi
 
-log "starting Ferry in $FERRY_RUN_DIR"
+log "starting Ferry in $FERRY_RUN_DIR (mover threads: ${MOVER_THREADS/#0/the default, 2 per core})"
 "$FERRY" start >"$LOGS/karaf.start.log" 2>&1 || die "ferry start failed: $(tail -n 5 "$LOGS/karaf.start.log")"
 {
     echo "disk.roots = \${karaf.data}/ferry/disks, $IMG"
@@ -92,6 +96,10 @@ log "starting Ferry in $FERRY_RUN_DIR"
     echo "restore.roots = \${karaf.data}/ferry/restores, $W/restore"
     echo "transfer.roots = \${karaf.data}/ferry/transfer, $W/transfer"
 } >>"$FERRY_RUN_DIR/etc/io.ferry.paths.cfg"
+# FERRY_BENCH_MOVER_THREADS (lib.sh): the mover's workers, as an operator sets them (0: its default)
+if [[ "$MOVER_THREADS" != 0 ]]; then
+    echo "threads = $MOVER_THREADS" >"$FERRY_RUN_DIR/etc/io.ferry.mover.cfg"
+fi
 KEY="$FERRY_RUN_DIR/etc/ferry-admin.key"
 PORT="$(awk -F' *= *' '$1 == "sshPort" { print $2 }' "$FERRY_RUN_DIR/etc/org.apache.karaf.shell.cfg")"
 KARAF_PID="$(cat "$FERRY_RUN_DIR/karaf.pid")"
@@ -158,10 +166,20 @@ jvm_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", 
 # karaf_row OP IMAGE REPO_SERVER COMMAND: one timed shell command; sets T_* and ROW_*; the
 # command's JSON answer is in $LOGS/$ROW_NAME.out
 karaf_row() {
-    local op="$1" image="$2" server="$3" command="$4" c0 c1
+    local op="$1" image="$2" server="$3" command="$4" c0 c1 perf_pid=""
+    if [[ -n "${FERRY_BENCH_PERF:-}" ]]; then
+        perf record -F 499 -o "$LOGS/karaf.perf.$op.$image.$server.data" -p "$KARAF_PID" >/dev/null 2>&1 &
+        perf_pid=$!
+        sleep 0.5
+    fi
     c0="$(jvm_cpu)"
     timed ferry ferry-karaf "$op" "$image" "$REPO_ROOT/$server" "${SSH[@]}" "$command"
     c1="$(jvm_cpu)"
+    if [[ -n "$perf_pid" ]]; then
+        kill -INT "$perf_pid"
+        wait "$perf_pid" || true
+        jcmd "$KARAF_PID" Compiler.perfmap >/dev/null 2>&1 || true
+    fi
     T_CPU="$(calc "$c1 - $c0")"
     T_RSS=-
 }
