@@ -61,19 +61,7 @@ size=$(stat -c %s "$IMG")
 # JIT compilers on the first gigabytes (a repository agent's C2 thread used more CPU than its
 # network thread in the first profile), which a long-running agent pays once.
 WARM="$DATA/images/warm.raw"
-if [[ ! -f "$WARM" ]]; then
-    python3 - "$IMG" "$WARM" <<'PY'
-import os, sys
-src, dst = sys.argv[1], sys.argv[2]
-with open(src, 'rb') as i, open(dst + '.tmp', 'wb') as o:
-    i.seek(1 << 30)
-    for n in range(128):
-        block = bytearray(i.read(4 << 20))
-        block[0:16] = os.urandom(16)
-        o.write(block)
-os.rename(dst + '.tmp', dst)
-PY
-fi
+[[ -f "$WARM" ]] || python3 "$ROOT/bench/mover/make-warm-image.py" "$IMG" "$WARM"
 warm_size=$(stat -c %s "$WARM")
 repos="" jobs=""
 for r in $(seq 1 "$ROUNDS"); do

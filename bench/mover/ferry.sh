@@ -140,14 +140,6 @@ restore_row() { # TOOL REPO WHICH OP IMAGE (JVM options in XOPTS)
     rm -rf "$W/restore"
 }
 
-NBD_PID=""
-stop_nbd() {
-    if [[ -n "$NBD_PID" ]]; then
-        kill "$NBD_PID" 2>/dev/null || true
-        wait "$NBD_PID" 2>/dev/null || true
-        NBD_PID=""
-    fi
-}
 trap stop_nbd EXIT
 
 W="$WORK/ferry"
@@ -169,10 +161,7 @@ backup_row ferry "$W/repo-os" "$SRC" incr os-day2.raw --disk "$DISK"
 
 # incremental with the dirty bitmap: qemu-nbd serves os-day2.qcow2 read-only with bitmap day2
 sock="$W/nbd.sock"
-qemu-nbd -r -t -e 8 -f qcow2 -B day2 -x os -k "$sock" "$IMG/os-day2.qcow2" 2>"$LOGS/ferry.qemu-nbd.err" &
-NBD_PID=$!
-for _ in $(seq 100); do [[ -S "$sock" ]] && break; sleep 0.1; done
-[[ -S "$sock" ]] || die "qemu-nbd did not start: $(cat "$LOGS/ferry.qemu-nbd.err")"
+start_nbd "$sock"
 backup_row ferry "$W/repo-cbt" "nbd+unix:///os?socket=$sock" incr-bitmap os-day2.qcow2 --disk "$DISK" --bitmap day2
 stop_nbd
 
@@ -202,10 +191,7 @@ session_rows() { # REPO OP IMAGE SOURCE [HARNESS OPTIONS...]
         "$(du_mib "$repo")" $(($(logical_bytes "$image") >> 20)) ok "$json"
 }
 if ((WARM_PATH)); then
-    qemu-nbd -r -t -e 8 -f qcow2 -B day2 -x os -k "$sock" "$IMG/os-day2.qcow2" 2>"$LOGS/ferry.qemu-nbd.err" &
-    NBD_PID=$!
-    for _ in $(seq 100); do [[ -S "$sock" ]] && break; sleep 0.1; done
-    [[ -S "$sock" ]] || die "qemu-nbd did not start: $(cat "$LOGS/ferry.qemu-nbd.err")"
+    start_nbd "$sock"
     session_rows "$W/repo-warm-cbt" incr-bitmap os-day2.qcow2 "nbd+unix:///os?socket=$sock" --bitmap day2
     stop_nbd
     session_rows "$W/repo-warm-dedupe" incr os-day2.raw "$IMG/os-day2.raw"

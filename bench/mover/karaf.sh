@@ -53,14 +53,6 @@ ls "$ROOT"/karaf-distribution/target/*.zip >/dev/null 2>&1 ||
 W="$WORK/karaf"
 export FERRY_RUN_DIR="$W/run"
 FERRY="$ROOT/ferry"
-NBD_PID=""
-stop_nbd() {
-    if [[ -n "$NBD_PID" ]]; then
-        kill "$NBD_PID" 2>/dev/null || true
-        wait "$NBD_PID" 2>/dev/null || true
-        NBD_PID=""
-    fi
-}
 cleanup() {
     stop_nbd
     "$FERRY" stop >/dev/null 2>&1 || true
@@ -71,22 +63,9 @@ trap cleanup EXIT
 rm -rf "$W"
 mkdir -p "$W/restore" "$W/transfer" "$LOGS"
 
-# the warm-up image (same recipe as bench/agents/run.sh): 512 MiB of os.raw from 1 GiB on,
-# the first 16 bytes of every 4 MiB block random
+# the warm-up image (bench/mover/make-warm-image.py, shared with bench/agents/run.sh)
 WARM_IMG="$IMG/warm.raw"
-if [[ ! -f "$WARM_IMG" ]]; then
-    python3 - "$IMG/os.raw" "$WARM_IMG" <<'PY'
-import os, sys
-src, dst = sys.argv[1], sys.argv[2]
-with open(src, 'rb') as i, open(dst + '.tmp', 'wb') as o:
-    i.seek(1 << 30)
-    for n in range(128):
-        block = bytearray(i.read(4 << 20))
-        block[0:16] = os.urandom(16)
-        o.write(block)
-os.rename(dst + '.tmp', dst)
-PY
-fi
+[[ -f "$WARM_IMG" ]] || python3 "$BENCH_DIR/make-warm-image.py" "$IMG/os.raw" "$WARM_IMG"
 
 log "starting Ferry in $FERRY_RUN_DIR (mover threads: ${MOVER_THREADS/#0/the default, 2 per core})"
 "$FERRY" start >"$LOGS/karaf.start.log" 2>&1 || die "ferry start failed: $(tail -n 5 "$LOGS/karaf.start.log")"
@@ -145,13 +124,7 @@ rm -f "$W/restore/warm.raw"
 # the NBD path (libnbd, block status with a dirty bitmap) as a proxy that backs up QEMU VMs has it:
 # a full and a bitmap backup of os-day2.qcow2 into bench-w, a repository no measured row uses
 sock="$W/nbd.sock"
-start_nbd() {
-    qemu-nbd -r -t -e 8 -f qcow2 -B day2 -x os -k "$sock" "$IMG/os-day2.qcow2" 2>"$LOGS/karaf.qemu-nbd.err" &
-    NBD_PID=$!
-    for _ in $(seq 100); do [[ -S "$sock" ]] && break; sleep 0.1; done
-    [[ -S "$sock" ]] || die "qemu-nbd did not start: $(cat "$LOGS/karaf.qemu-nbd.err")"
-}
-start_nbd
+start_nbd "$sock"
 for bitmap in "" "--bitmap day2"; do
     shell "ferry:backup-disk --job-repo bench-w --disk bench/warm-nbd --json $bitmap \"nbd+unix:///os?socket=$sock\"" \
         >"$LOGS/karaf.warm-nbd.json" 2>&1 || die "warm-up NBD backup failed: $(tail -n 3 "$LOGS/karaf.warm-nbd.json")"
@@ -230,7 +203,7 @@ backup full os.raw bench-a bench/os "$IMG/os.raw"
 backup full os.raw bench-b bench/os "$IMG/os.raw"
 backup incr os-day2.raw bench-a bench/os "$IMG/os-day2.raw"
 
-start_nbd
+start_nbd "$sock"
 backup incr-bitmap os-day2.qcow2 bench-b bench/os "nbd+unix:///os?socket=$sock" --bitmap day2
 stop_nbd
 

@@ -182,3 +182,21 @@ restore_result() {
         check_restore "$1" "$2"
     fi
 }
+
+# start_nbd SOCKET: qemu-nbd serves os-day2.qcow2 read-only on the unix socket SOCKET (export
+# "os", with the dirty bitmap day2), in the background (NBD_PID); stop_nbd ends it.
+NBD_PID=""
+start_nbd() {
+    local err="$LOGS/${SCRIPT_NAME%.sh}.qemu-nbd.err"
+    qemu-nbd -r -t -e 8 -f qcow2 -B day2 -x os -k "$1" "$IMG/os-day2.qcow2" 2>"$err" &
+    NBD_PID=$!
+    for _ in $(seq 100); do [[ -S "$1" ]] && break; sleep 0.1; done
+    [[ -S "$1" ]] || die "qemu-nbd did not start: $(cat "$err")"
+}
+stop_nbd() {
+    if [[ -n "$NBD_PID" ]]; then
+        kill "$NBD_PID" 2>/dev/null || true
+        wait "$NBD_PID" 2>/dev/null || true
+        NBD_PID=""
+    fi
+}

@@ -86,6 +86,19 @@ def verdict(checks):
     return "met" if ok else "**missed**"
 
 
+def target_checks(r_restic, restic_min, r_borg, borg_min, seconds, abs_max):
+    """The checks of one target row for verdict(): ratios to restic and borg-fixed at least their
+    minimum, the time at most abs_max; None leaves a check out."""
+    checks = []
+    if restic_min is not None:
+        checks.append((r_restic, ">=", restic_min))
+    if borg_min is not None:
+        checks.append((r_borg, ">=", borg_min))
+    if abs_max is not None:
+        checks.append((seconds, "<=", abs_max))
+    return checks
+
+
 def mover_time(row):
     """' (mover X s)': the time inside DataMover.backup/restore, from the harness's summary."""
     if row is None or not row["result"].startswith("ok"):
@@ -114,13 +127,7 @@ def summary(res, full_size):
             cells.append(fmt(v(t, op, image, "wall_s"), 2))
         r_restic = ratio(v("restic", op, image, "wall_s"), ft)
         r_borg = ratio(v("borg-fixed", op, image, "wall_s"), ft)
-        checks = []
-        if restic_min is not None:
-            checks.append((r_restic, ">=", restic_min))
-        if borg_min is not None:
-            checks.append((r_borg, ">=", borg_min))
-        if abs_max is not None and full_size:
-            checks.append((ft, "<=", abs_max))
+        checks = target_checks(r_restic, restic_min, r_borg, borg_min, ft, abs_max if full_size else None)
         out.append(f"| {label} | " + " | ".join(cells) + f" | {faster(r_restic)} | "
                    f"{faster(r_borg)} | {target} | {verdict(checks)} |")
 
@@ -253,13 +260,7 @@ def product_path(res, full_size):
         po, pi = peer_op or op, peer_image or image
         rt, bt = v("restic", po, pi, "wall_s"), v("borg-fixed", po, pi, "wall_s")
         r_restic, r_borg = ratio(rt, kt), ratio(bt, kt)
-        checks = []
-        if restic_min is not None:
-            checks.append((r_restic, ">=", restic_min))
-        if borg_min is not None:
-            checks.append((r_borg, ">=", borg_min))
-        if abs_max is not None and full_size:
-            checks.append((kt, "<=", abs_max))
+        checks = target_checks(r_restic, restic_min, r_borg, borg_min, kt, abs_max if full_size else None)
         n = len(kvals(op, image, "wall_s"))
         out.append(f"| {label} | {fmt(kt, 2)} ({fmt(service(op, image), 2)}){' median of ' + str(n) if n > 1 else ''}"
                    f" | {fmt(v('ferry', op, image, 'wall_s'), 2)} | {fmt(rt, 2)} | {fmt(bt, 2)} | {faster(r_restic)}"
