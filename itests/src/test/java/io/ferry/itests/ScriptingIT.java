@@ -127,6 +127,51 @@ public class ScriptingIT {
     }
 
     @Test
+    public void hostAndVmUpdatesKeepTheIdsAndRefuseWhatWouldBreakADisk() throws Exception {
+        // a host and a VM of this test's own, so that the lab's objects stay as they are
+        ferry.ok("ferry:host-add --kind proxmox-node --address 10.10.7.1 --storage upd-a:pve-pool --storage"
+                + " upd-b:pve-pool it-pve-upd");
+        ferry.ok("ferry:vm-add --host it-pve-upd --os linux:debian:12 --network 10.10.7.0/24 --disk"
+                + " label=d0,size=1G,format=raw,location=/srv/it-upd/d0.raw,storage=upd-a it-vm-upd");
+        String vmId = inventoryId("ferry:vm-list --json --host it-pve-upd", "it-vm-upd");
+
+        // the storage a disk of the VM uses cannot go; the error names the option, nothing changes
+        UnpackedDistribution.Streams refused = ferry.clientStreams("ferry:host-update --remove-storage upd-a"
+                + " it-pve-upd", Map.of());
+        assertNotEquals(refused.stdout(), 0, refused.exitCode());
+        assertTrue(refused.stdout(), refused.stdout().contains("--storage") && refused.stdout().contains("upd-a"));
+
+        assertTrue(ferry.ok("ferry:host-update --remove-storage upd-b --version 8.2 it-pve-upd")
+                .contains("Updated host 'it-pve-upd' (version 2)"));
+        assertTrue(ferry.ok("ferry:host-update --rename it-pve-upd2 it-pve-upd").contains("(version 3)"));
+        assertTrue(ferry.ok("ferry:vm-update --add-disk label=d1,size=2G,format=raw,location=/srv/it-upd/d1.raw,"
+                + "storage=upd-a --rename it-vm-upd2 it-vm-upd").contains("Updated VM 'it-vm-upd2' (version 2)"));
+        // the VM kept its id and follows its renamed host
+        assertEquals(vmId, inventoryId("ferry:vm-list --json --host it-pve-upd2", "it-vm-upd2"));
+        String hosts = ferry.ok("ferry:host-list");
+        assertTrue(hosts, hosts.contains("it-pve-upd2") && hosts.contains("8.2") && !hosts.contains("upd-b"));
+
+        UnpackedDistribution.Streams stale = ferry.clientStreams("ferry:vm-update --os linux:debian:13"
+                + " --expected-version 1 it-vm-upd2", Map.of());
+        assertNotEquals(stale.stdout(), 0, stale.exitCode());
+        assertTrue(stale.stdout(), stale.stdout().contains("VM 'it-vm-upd2' is at version 2, not 1"));
+
+        ferry.ok("ferry:vm-remove it-vm-upd2");
+        ferry.ok("ferry:host-remove it-pve-upd2");
+    }
+
+    /** The id of the named VM in the JSON a vm-list prints. */
+    private String inventoryId(String command, String name) throws Exception {
+        for (Object entry : (List<?>) Json.parse(ferry.ok(command))) {
+            Map<String, Object> vm = Json.object(entry);
+            if (name.equals(vm.get("name"))) {
+                return String.valueOf(vm.get("id"));
+            }
+        }
+        throw new AssertionError(name + " is not in the answer of " + command);
+    }
+
+    @Test
     public void binClientWithoutJavaHomePrintsOnlyTheCommandsOutput() throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("JAVA_HOME", null);

@@ -44,8 +44,8 @@ public class SecureDefaultsIT {
     /** Mutating ferry commands for operators (and admins). */
     private static final List<String> OPERATOR_COMMANDS = List.of("job-run", "job-stop", "job-retry", "backup-disk", "verify");
     /** Mutating ferry commands for admins only. */
-    private static final List<String> ADMIN_COMMANDS = List.of("host-add", "host-remove", "server-add", "server-update",
-            "server-remove", "vm-add", "vm-remove", "job-create", "job-update", "job-delete", "role-assign", "role-remove",
+    private static final List<String> ADMIN_COMMANDS = List.of("host-add", "host-remove", "host-update", "server-add",
+            "server-update", "server-remove", "vm-add", "vm-remove", "vm-update", "job-create", "job-update", "job-delete", "role-assign", "role-remove",
             "inventory-import", "inventory-export", "restore", "restore-disk", "prune", "repo-init");
     /** Karaf's administrative commands in the distribution: Karaf's admin role only. */
     private static final List<String> KARAF_ADMIN_COMMANDS = List.of("feature:install", "feature:uninstall",

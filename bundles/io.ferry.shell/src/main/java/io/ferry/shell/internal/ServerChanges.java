@@ -4,7 +4,6 @@ import io.ferry.api.ValidationException;
 import io.ferry.api.inventory.Cidr;
 import io.ferry.api.inventory.MachineKind;
 import io.ferry.api.inventory.ServerSpec;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,10 @@ import java.util.TreeSet;
  * change single entries.
  */
 final class ServerChanges {
+    /** {@code --network}, {@code --add-network}, {@code --remove-network}: of servers and VMs. */
+    static final ListChanges<Cidr> NETWORKS = new ListChanges<>("--network", "--add-network", "--remove-network",
+            "network", Cidr::toString);
+
     private String rename;
     private String address;
     private String os;
@@ -112,23 +115,8 @@ final class ServerChanges {
     }
 
     private List<Cidr> networks(String serverName, List<Cidr> current) {
-        if (!absent(networks) && (!absent(addNetworks) || !absent(removeNetworks))) {
-            throw new ValidationException("--network", "replaces all networks; do not combine it with --add-network"
-                    + " or --remove-network");
-        }
-        List<Cidr> out = absent(networks) ? new ArrayList<>(current) : Arguments.networks(networks, "--network");
-        for (Cidr add : Arguments.networks(addNetworks, "--add-network")) {
-            if (!out.contains(add)) {
-                out.add(add);
-            }
-        }
-        for (Cidr remove : Arguments.networks(removeNetworks, "--remove-network")) {
-            if (!out.remove(remove)) {
-                throw new ValidationException("--remove-network", "server '" + serverName + "' is not attached to "
-                        + remove + " (it has: " + listed(current) + ")");
-            }
-        }
-        return out;
+        return NETWORKS.apply("server '" + serverName + "'", current, Arguments.networks(networks, "--network"),
+                Arguments.networks(addNetworks, "--add-network"), removeNetworks);
     }
 
     private Map<String, String> facts(String serverName, Map<String, String> current) {

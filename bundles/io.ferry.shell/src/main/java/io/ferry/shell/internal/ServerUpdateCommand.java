@@ -1,13 +1,10 @@
 package io.ferry.shell.internal;
 
-import io.ferry.api.ConflictException;
 import io.ferry.api.NotFoundException;
-import io.ferry.api.ValidationException;
 import io.ferry.api.inventory.InventoryService;
 import io.ferry.api.inventory.ManagedServer;
 import io.ferry.api.inventory.ServerSpec;
 import java.util.List;
-import java.util.Optional;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -111,10 +108,7 @@ public class ServerUpdateCommand implements Action {
                 .networks(networks).addNetworks(addNetworks).removeNetworks(removeNetworks).site(site).domain(domain)
                 .trustedDomains(trustedDomains).facts(facts).removeFacts(removeFacts).packages(packages)
                 .removePackages(removePackages).maxTasks(maxTasks).enabled(enabledChange());
-        if (changes.isEmpty()) {
-            throw new ValidationException("", "Nothing to change for server '" + name + "': give at least one option"
-                    + " (see ferry:server-update --help)");
-        }
+        Updates.requireChange(changes.isEmpty(), "server", name, "ferry:server-update");
         ManagedServer current = inventory.server(name)
                 .orElseThrow(() -> NotFoundException.of("server", name, "ferry:server-list"));
         ServerSpec spec = changes.applyTo(current.spec());
@@ -138,17 +132,9 @@ public class ServerUpdateCommand implements Action {
     }
 
     private ManagedServer update(ManagedServer current, long version, ServerSpec spec) {
-        try {
-            return SpecErrors.asOptions(SpecErrors.SERVER_UPDATE_OPTIONS,
-                    () -> inventory.updateServer(current.id(), version, spec));
-        } catch (ConflictException e) {
-            Optional<ManagedServer> now = inventory.server(current.id());
-            if (now.isPresent() && now.get().version() != version) {
-                throw new ConflictException("Server '" + current.name() + "' is at version " + now.get().version()
-                        + ", not " + version + ": it was changed since it was read. Nothing was written; re-read it"
-                        + " with ferry:server-show " + current.name() + " and repeat the update.");
-            }
-            throw e;
-        }
+        return Updates.write("Server", current.name(), version, "ferry:server-show " + current.name(),
+                () -> SpecErrors.asOptions(SpecErrors.SERVER_UPDATE_OPTIONS,
+                        () -> inventory.updateServer(current.id(), version, spec)),
+                () -> inventory.server(current.id()).map(ManagedServer::version));
     }
 }

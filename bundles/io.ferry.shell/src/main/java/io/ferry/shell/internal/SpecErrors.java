@@ -27,10 +27,14 @@ final class SpecErrors {
             Map.entry("parent", "--parent"), Map.entry("version", "--version"), Map.entry("domain", "--domain"),
             Map.entry("managedServer", "--managed-server"), Map.entry("storage", "--storage"));
 
+    static final Map<String, String> HOST_UPDATE_OPTIONS = with(HOST_OPTIONS, "name", "--rename");
+
     static final Map<String, String> VM_OPTIONS = Map.ofEntries(
             Map.entry("name", "NAME"), Map.entry("host", "--host"), Map.entry("guestOs", "--os"),
             Map.entry("os", "--os"), Map.entry("networks", "--network"), Map.entry("network", "--network"),
             Map.entry("disks", "--disk"), Map.entry("credentials", "--credentials"));
+
+    static final Map<String, String> VM_UPDATE_OPTIONS = with(VM_OPTIONS, "name", "--rename");
 
     private SpecErrors() {
     }

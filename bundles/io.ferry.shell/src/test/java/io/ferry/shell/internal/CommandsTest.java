@@ -13,16 +13,19 @@ import io.ferry.api.NotFoundException;
 import io.ferry.api.ValidationException;
 import io.ferry.api.inventory.Cidr;
 import io.ferry.api.inventory.DiskFormat;
+import io.ferry.api.inventory.GuestCredentials;
 import io.ferry.api.inventory.HostKind;
 import io.ferry.api.inventory.HostSpec;
 import io.ferry.api.inventory.HostStorage;
 import io.ferry.api.inventory.ManagedServer;
 import io.ferry.api.inventory.MachineKind;
 import io.ferry.api.inventory.OsInfo;
+import io.ferry.api.inventory.PlatformHost;
 import io.ferry.api.inventory.ServerRole;
 import io.ferry.api.inventory.ServerSpec;
 import io.ferry.api.inventory.StorageKind;
 import io.ferry.api.inventory.TransportMode;
+import io.ferry.api.inventory.VirtualDisk;
 import io.ferry.api.inventory.VirtualMachine;
 import io.ferry.api.inventory.VmSpec;
 import io.ferry.api.inventory.VmwareProxySettings;
@@ -270,6 +273,116 @@ class CommandsTest {
                     false));
             assertEquals("[\"web-01\"]\n", run(with(new VmListCommand(), "inventory", inventory, "transfer", inventory,
                     "json", true)));
+        }
+
+        private PlatformHost esx01() {
+            return inventory.addHost(new HostSpec("esx-01", HostKind.ESXI, "10.0.0.11", Optional.empty(),
+                    Optional.of("8.0u2"), Optional.empty(), Optional.empty(),
+                    List.of(new HostStorage("ds1", StorageKind.VMFS, false), new HostStorage("ds2", StorageKind.VMFS,
+                            false))));
+        }
+
+        private VirtualMachine web01() {
+            return inventory.addVm(new VmSpec("web-01", "esx-01", OsInfo.linux("debian", "12"),
+                    List.of(Cidr.of("10.0.1.0/24")), List.of(new VirtualDisk("d0", 8L << 30, DiskFormat.VMDK,
+                            "/vmfs/volumes/ds1/web-01/d0.vmdk", Optional.of("ds1"))), Optional.empty(), false));
+        }
+
+        @Test
+        void hostUpdateChangesStorageAndClearsTheVersionWithTheVersionItRead() throws Exception {
+            PlatformHost esx = esx01();
+            String out = run(with(new HostUpdateCommand(), "inventory", inventory, "name", "ESX-01", "address",
+                    "10.0.0.12", "version", "", "addStorage", List.of("nfs1:nfs"), "removeStorage", List.of("DS2")));
+            assertEquals(List.of("addHost esx-01", "updateHost " + esx.id() + " v1"), inventory.calls);
+            HostSpec spec = inventory.host("esx-01").orElseThrow().spec();
+            assertEquals("10.0.0.12", spec.address());
+            assertEquals(Optional.empty(), spec.version());
+            assertEquals(List.of(new HostStorage("ds1", StorageKind.VMFS, false), new HostStorage("nfs1",
+                    StorageKind.NFS, false)), spec.storage());
+            assertEquals("Updated host 'esx-01' (version 2)\n", out);
+        }
+
+        @Test
+        void hostUpdateErrorsNameTheOptionAndWhatTheHostHas() {
+            esx01();
+            assertEquals("--remove-storage: host 'esx-01' has no storage 'ds9' (it has: ds1, ds2)",
+                    assertThrows(ValidationException.class, () -> run(with(new HostUpdateCommand(), "inventory",
+                            inventory, "name", "esx-01", "removeStorage", List.of("ds9")))).getMessage());
+            assertEquals("--storage: replaces all storages; do not combine it with --add-storage or --remove-storage",
+                    assertThrows(ValidationException.class, () -> run(with(new HostUpdateCommand(), "inventory",
+                            inventory, "name", "esx-01", "storage", List.of("ds3:vmfs"), "addStorage",
+                            List.of("ds4:vmfs")))).getMessage());
+            assertTrue(assertThrows(ValidationException.class, () -> run(with(new HostUpdateCommand(), "inventory",
+                    inventory, "name", "esx-01", "rename", "no such name!"))).getMessage().startsWith("--rename: "));
+            assertTrue(assertThrows(ValidationException.class, () -> run(with(new HostUpdateCommand(), "inventory",
+                    inventory, "name", "esx-01"))).getMessage().startsWith("Nothing to change for host 'esx-01'"));
+            assertEquals("No host named 'esx-9' (see ferry:host-list)", assertThrows(NotFoundException.class,
+                    () -> run(with(new HostUpdateCommand(), "inventory", inventory, "name", "esx-9", "address",
+                            "10.0.0.9"))).getMessage());
+            assertEquals(List.of("addHost esx-01"), inventory.calls);
+        }
+
+        @Test
+        void hostUpdateWithAStaleVersionTellsTheUserToReRead() {
+            esx01();
+            assertEquals("Host 'esx-01' is at version 1, not 4: it was changed since it was read. Nothing was written;"
+                    + " re-read it with ferry:host-list and repeat the update.", assertThrows(ConflictException.class,
+                            () -> run(with(new HostUpdateCommand(), "inventory", inventory, "name", "esx-01",
+                                    "address", "10.0.0.12", "expectedVersion", 4L))).getMessage());
+        }
+
+        @Test
+        void vmUpdateReplacesADiskMovesTheVmAndChangesNetworks() throws Exception {
+            esx01();
+            VirtualMachine vm = web01();
+            String out = run(with(new VmUpdateCommand(), "inventory", inventory, "name", "web-01", "host", "esx-02",
+                    "removeDisks", List.of("D0"), "addDisks", List.of("label=d0,size=16G,format=vmdk,"
+                            + "location=/vmfs/volumes/ds2/web-01/d0.vmdk,storage=ds2", "d1:1G:raw:/vmfs/d1.raw"),
+                    "addNetworks", List.of("10.0.2.0/24"), "removeNetworks", List.of("10.0.1.0/24")));
+            assertTrue(inventory.calls.contains("updateVm " + vm.id() + " v1"), inventory.calls.toString());
+            VmSpec spec = inventory.vm("web-01").orElseThrow().spec();
+            assertEquals("esx-02", spec.host());
+            assertEquals(List.of(Cidr.of("10.0.2.0/24")), spec.networks());
+            assertEquals(List.of("d0", "d1"), spec.disks().stream().map(VirtualDisk::label).toList());
+            assertEquals(16L << 30, spec.disks().get(0).capacityBytes());
+            assertEquals(Optional.of("ds2"), spec.disks().get(0).storage());
+            assertEquals("Updated VM 'web-01' (version 2)\n", out);
+        }
+
+        @Test
+        void vmUpdateRefusesAnAddedDiskWhoseLabelIsTakenAndNamesTheWayOut() {
+            esx01();
+            web01();
+            assertEquals("--add-disk: VM 'web-01' already has disk 'd0'; to replace it, give --remove-disk d0 too",
+                    assertThrows(ValidationException.class, () -> run(with(new VmUpdateCommand(), "inventory",
+                            inventory, "name", "web-01", "addDisks", List.of("d0:1G:raw:/vmfs/other.raw"))))
+                            .getMessage());
+        }
+
+        @Test
+        void vmUpdateSetsAndClearsTheGuestAccount() throws Exception {
+            esx01();
+            web01();
+            run(with(new VmUpdateCommand(), "inventory", inventory, "name", "web-01", "credentials", "root"));
+            assertEquals(Optional.of(new GuestCredentials("root", false)),
+                    inventory.vm("web-01").orElseThrow().spec().credentials());
+            assertTrue(assertThrows(ValidationException.class, () -> run(with(new VmUpdateCommand(), "inventory",
+                    inventory, "name", "web-01", "gmsa", true))).getMessage()
+                    .startsWith("--credentials: 'root' is marked as a gMSA"));
+            run(with(new VmUpdateCommand(), "inventory", inventory, "name", "web-01", "credentials", ""));
+            assertEquals(Optional.empty(), inventory.vm("web-01").orElseThrow().spec().credentials());
+            assertEquals("--no-gmsa: VM 'web-01' has no guest account; give it with --credentials",
+                    assertThrows(ValidationException.class, () -> run(with(new VmUpdateCommand(), "inventory",
+                            inventory, "name", "web-01", "noGmsa", true))).getMessage());
+        }
+
+        @Test
+        void vmUpdateWithoutAChangeWritesNothing() throws Exception {
+            esx01();
+            web01();
+            assertEquals("VM 'web-01' already has these settings (version 1); nothing changed\n",
+                    run(with(new VmUpdateCommand(), "inventory", inventory, "name", "web-01", "os", "linux:debian:12")));
+            assertTrue(inventory.calls.stream().noneMatch(c -> c.startsWith("updateVm")), inventory.calls.toString());
         }
 
         @Test

@@ -121,7 +121,12 @@ final class FakeInventory implements InventoryService, InventoryTransfer {
 
     @Override
     public PlatformHost updateHost(String nameOrId, long expectedVersion, HostSpec spec) {
-        throw new UnsupportedOperationException();
+        calls.add("updateHost " + nameOrId + " v" + expectedVersion);
+        PlatformHost current = host(nameOrId).orElseThrow(() -> NotFoundException.of("host", nameOrId, "x"));
+        if (current.version() != expectedVersion) {
+            throw new ConflictException("Host '" + current.name() + "' changed since version " + expectedVersion);
+        }
+        return replace(current, new PlatformHost(current.id(), current.version() + 1, spec));
     }
 
     @Override
@@ -154,7 +159,12 @@ final class FakeInventory implements InventoryService, InventoryTransfer {
 
     @Override
     public VirtualMachine updateVm(String nameOrId, long expectedVersion, VmSpec spec) {
-        throw new UnsupportedOperationException();
+        calls.add("updateVm " + nameOrId + " v" + expectedVersion);
+        VirtualMachine current = vm(nameOrId).orElseThrow(() -> NotFoundException.of("VM", nameOrId, "x"));
+        if (current.version() != expectedVersion) {
+            throw new ConflictException("VM '" + current.name() + "' changed since version " + expectedVersion);
+        }
+        return replace(current, new VirtualMachine(current.id(), current.version() + 1, spec));
     }
 
     @Override

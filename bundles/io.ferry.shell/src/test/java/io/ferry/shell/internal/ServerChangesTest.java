@@ -103,7 +103,7 @@ class ServerChangesTest {
 
     @Test
     void removingAnAbsentNetworkFactOrPackageNamesWhatIsThere() {
-        assertEquals("--remove-network: server 'px-01' is not attached to 10.0.9.0/24 (it has: 10.0.1.0/24, 10.0.2.0/24)",
+        assertEquals("--remove-network: server 'px-01' has no network '10.0.9.0/24' (it has: 10.0.1.0/24, 10.0.2.0/24)",
                 message(() -> new ServerChanges().removeNetworks(List.of("10.0.9.0/24")).applyTo(PX01)));
         assertEquals("--remove-fact: server 'px-01' has no fact 'powershell.versoin' (it has: cluster, powershell.version)",
                 message(() -> new ServerChanges().removeFacts(List.of("powershell.versoin")).applyTo(PX01)));
