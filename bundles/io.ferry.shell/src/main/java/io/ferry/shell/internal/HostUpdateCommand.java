@@ -97,17 +97,9 @@ public class HostUpdateCommand implements Action {
         PlatformHost current = inventory.host(name)
                 .orElseThrow(() -> NotFoundException.of("host", name, "ferry:host-list"));
         HostSpec spec = SpecErrors.asOptions(SpecErrors.HOST_UPDATE_OPTIONS, () -> changed(current));
-        long expected = expectedVersion != null ? expectedVersion : current.version();
-        if (spec.equals(current.spec()) && expected == current.version()) {
-            System.out.println("Host '" + current.name() + "' already has these settings (version " + current.version()
-                    + "); nothing changed");
-            return null;
-        }
-        PlatformHost updated = Updates.write("Host", current.name(), expected, "ferry:host-list",
-                () -> SpecErrors.asOptions(SpecErrors.HOST_UPDATE_OPTIONS,
-                        () -> inventory.updateHost(current.id(), expected, spec)),
-                () -> inventory.host(current.id()).map(PlatformHost::version));
-        System.out.println("Updated host '" + updated.name() + "' (version " + updated.version() + ")");
+        Updates.update("host", "ferry:host-list", current, PlatformHost::name, PlatformHost::version, expectedVersion,
+                spec.equals(current.spec()), expected -> SpecErrors.asOptions(SpecErrors.HOST_UPDATE_OPTIONS,
+                        () -> inventory.updateHost(current.id(), expected, spec)), () -> inventory.host(current.id()));
         return null;
     }
 

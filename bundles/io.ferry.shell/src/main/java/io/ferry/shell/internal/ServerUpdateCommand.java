@@ -112,14 +112,10 @@ public class ServerUpdateCommand implements Action {
         ManagedServer current = inventory.server(name)
                 .orElseThrow(() -> NotFoundException.of("server", name, "ferry:server-list"));
         ServerSpec spec = changes.applyTo(current.spec());
-        long version = expectedVersion != null ? expectedVersion : current.version();
-        if (spec.equals(current.spec()) && version == current.version()) {
-            System.out.println("Server '" + current.name() + "' already has these settings (version "
-                    + current.version() + "); nothing changed");
-            return null;
-        }
-        ManagedServer updated = update(current, version, spec);
-        System.out.println("Updated server '" + updated.name() + "' (version " + updated.version() + ")");
+        Updates.update("server", "ferry:server-show " + current.name(), current, ManagedServer::name,
+                ManagedServer::version, expectedVersion, spec.equals(current.spec()),
+                expected -> SpecErrors.asOptions(SpecErrors.SERVER_UPDATE_OPTIONS,
+                        () -> inventory.updateServer(current.id(), expected, spec)), () -> inventory.server(current.id()));
         return null;
     }
 
@@ -129,12 +125,5 @@ public class ServerUpdateCommand implements Action {
             return enable;
         }
         return null;
-    }
-
-    private ManagedServer update(ManagedServer current, long version, ServerSpec spec) {
-        return Updates.write("Server", current.name(), version, "ferry:server-show " + current.name(),
-                () -> SpecErrors.asOptions(SpecErrors.SERVER_UPDATE_OPTIONS,
-                        () -> inventory.updateServer(current.id(), version, spec)),
-                () -> inventory.server(current.id()).map(ManagedServer::version));
     }
 }

@@ -111,17 +111,9 @@ public class VmUpdateCommand implements Action {
         VirtualMachine current = inventory.vm(name)
                 .orElseThrow(() -> NotFoundException.of("VM", name, "ferry:vm-list"));
         VmSpec spec = SpecErrors.asOptions(SpecErrors.VM_UPDATE_OPTIONS, () -> changed(current));
-        long expected = expectedVersion != null ? expectedVersion : current.version();
-        if (spec.equals(current.spec()) && expected == current.version()) {
-            System.out.println("VM '" + current.name() + "' already has these settings (version " + current.version()
-                    + "); nothing changed");
-            return null;
-        }
-        VirtualMachine updated = Updates.write("VM", current.name(), expected, "ferry:vm-list",
-                () -> SpecErrors.asOptions(SpecErrors.VM_UPDATE_OPTIONS,
-                        () -> inventory.updateVm(current.id(), expected, spec)),
-                () -> inventory.vm(current.id()).map(VirtualMachine::version));
-        System.out.println("Updated VM '" + updated.name() + "' (version " + updated.version() + ")");
+        Updates.update("VM", "ferry:vm-list", current, VirtualMachine::name, VirtualMachine::version, expectedVersion,
+                spec.equals(current.spec()), expected -> SpecErrors.asOptions(SpecErrors.VM_UPDATE_OPTIONS,
+                        () -> inventory.updateVm(current.id(), expected, spec)), () -> inventory.vm(current.id()));
         return null;
     }
 
