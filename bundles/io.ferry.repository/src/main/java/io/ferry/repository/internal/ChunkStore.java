@@ -435,7 +435,7 @@ final class ChunkStore {
         if (image.position() < size) {
             throw IntegrityException.unreadable("the file shrank while it was read");
         }
-        image.limit(image.position()).position((int) size).flip();
+        image.limit((int) size).position(0);
         return size;
     }
 

@@ -147,6 +147,7 @@ final class CipherWarmUp {
         }
         return Duration.ofNanos(System.nanoTime() - start);
     }
+
     /**
      * Computes {@code calls} HMAC-SHA256 of 4 KiB under a throw-away key, through the
      * {@code ByteBuffer} path {@link JceChunkCrypto#mac} uses (direct and heap buffers);

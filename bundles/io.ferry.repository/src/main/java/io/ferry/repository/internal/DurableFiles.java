@@ -102,7 +102,7 @@ final class DurableFiles {
     private static boolean canWriteDirect(Path tmpDir, ByteBuffer data) {
         if (DIRECT == null || directState < 0 || !data.isDirect() || data.position() != 0
                 || data.alignmentOffset(0, DIRECT_ALIGNMENT) != 0
-                || roundUp(data.limit()) > data.capacity()) {
+                || roundUpDirect(data.limit()) > data.capacity()) {
             return false;
         }
         if (directState == 0) {
@@ -116,8 +116,8 @@ final class DurableFiles {
         return directState > 0;
     }
 
-    /** 0 or 1: chunk files are read with O_DIRECT; -1: that failed once (buffered reads from then on). */
-    private static volatile int directReadState;
+    /** An O_DIRECT open or read of a chunk file failed once: buffered reads from then on. */
+    private static volatile boolean directReadsOff;
 
     /**
      * Opens {@code file} for reading with O_DIRECT, or returns null when this JVM or file
@@ -127,7 +127,7 @@ final class DurableFiles {
      * aligned to {@link #DIRECT_ALIGNMENT}.
      */
     static FileChannel openDirectRead(Path file) throws IOException {
-        if (DIRECT == null || directReadState < 0) {
+        if (DIRECT == null || directReadsOff) {
             return null;
         }
         try {
@@ -135,22 +135,18 @@ final class DurableFiles {
         } catch (NoSuchFileException e) {
             throw e;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            directReadState = -1;
+            directReadsOff = true;
             return null;
         }
     }
 
     /** An O_DIRECT read failed (alignment refused, or an I/O error): read buffered from now on. */
     static void directReadFailed() {
-        directReadState = -1;
+        directReadsOff = true;
     }
 
     /** {@code n} rounded up to {@link #DIRECT_ALIGNMENT}. */
     static long roundUpDirect(long n) {
-        return (n + DIRECT_ALIGNMENT - 1) & -DIRECT_ALIGNMENT;
-    }
-
-    private static int roundUp(int n) {
         return (n + DIRECT_ALIGNMENT - 1) & -DIRECT_ALIGNMENT;
     }
 
@@ -178,7 +174,7 @@ final class DurableFiles {
         }
         try {
             try (channel) {
-                ByteBuffer out = data.duplicate().limit(roundUp(length)).position(length);
+                ByteBuffer out = data.duplicate().limit((int) roundUpDirect(length)).position(length);
                 while (out.hasRemaining()) {
                     out.put((byte) 0);
                 }
