@@ -118,7 +118,7 @@ public class HostUpdateCommand implements Action {
     }
 
     /** The option's value: null keeps {@code current}, blank clears it. */
-    static Optional<String> cleared(String option, Optional<String> current) {
+    private static Optional<String> cleared(String option, Optional<String> current) {
         if (option == null) {
             return current;
         }

@@ -19,9 +19,8 @@ import java.util.TreeSet;
  * change single entries.
  */
 final class ServerChanges {
-    /** {@code --network}, {@code --add-network}, {@code --remove-network}: of servers and VMs. */
-    static final ListChanges<Cidr> NETWORKS = new ListChanges<>("--network", "--add-network", "--remove-network",
-            "network", Cidr::toString);
+    private static final ListChanges<Cidr> NETWORKS = new ListChanges<>("--network", "--add-network",
+            "--remove-network", "network", Cidr::toString);
 
     private String rename;
     private String address;
@@ -60,7 +59,7 @@ final class ServerChanges {
     /** True if no option was given. */
     boolean isEmpty() {
         return rename == null && address == null && os == null && kind == null && site == null && domain == null
-                && absent(networks) && absent(addNetworks) && absent(removeNetworks) && trustedDomains == null
+                && ListChanges.absent(networks, addNetworks, removeNetworks) && trustedDomains == null
                 && absent(facts) && absent(removeFacts) && absent(packages) && absent(removePackages)
                 && maxTasks == null && enabled == null;
     }
@@ -115,8 +114,21 @@ final class ServerChanges {
     }
 
     private List<Cidr> networks(String serverName, List<Cidr> current) {
-        return NETWORKS.apply("server '" + serverName + "'", current, Arguments.networks(networks, "--network"),
-                Arguments.networks(addNetworks, "--add-network"), removeNetworks);
+        return networks("server '" + serverName + "'", current, networks, addNetworks, removeNetworks);
+    }
+
+    /**
+     * {@code --network}, {@code --add-network} and {@code --remove-network} (of servers and VMs)
+     * applied to {@code current}; every value, the removed ones too, must be a network in CIDR
+     * notation.
+     *
+     * @param owner the object in messages, e.g. {@code VM 'web-01'}
+     */
+    static List<Cidr> networks(String owner, List<Cidr> current, List<String> replace, List<String> add,
+            List<String> remove) {
+        return NETWORKS.apply(owner, current, Arguments.networks(replace, "--network"),
+                Arguments.networks(add, "--add-network"),
+                Arguments.networks(remove, "--remove-network").stream().map(Cidr::toString).toList());
     }
 
     private Map<String, String> facts(String serverName, Map<String, String> current) {

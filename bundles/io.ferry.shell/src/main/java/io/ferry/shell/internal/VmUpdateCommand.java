@@ -122,8 +122,7 @@ public class VmUpdateCommand implements Action {
         String owner = "VM '" + current.name() + "'";
         return new VmSpec(rename != null ? rename : s.name(), host != null ? host : s.host(),
                 os != null ? Arguments.os(os, "--os") : s.guestOs(),
-                ServerChanges.NETWORKS.apply(owner, s.networks(), Arguments.networks(networks, "--network"),
-                        Arguments.networks(addNetworks, "--add-network"), removeNetworks),
+                ServerChanges.networks(owner, s.networks(), networks, addNetworks, removeNetworks),
                 DISKS.apply(owner, s.disks(), parsed(disks), parsed(addDisks), removeDisks),
                 credentials(owner, s.credentials()), vhdSet || (!noVhdSet && s.vhdSet()));
     }
