@@ -136,17 +136,18 @@ REPO_ROOT="$FERRY_RUN_DIR/data/ferry/repositories"
 # --- rows ----------------------------------------------------------------------------------
 jvm_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$KARAF_PID/stat"; }
 
-# karaf_row OP IMAGE REPO_SERVER COMMAND: one timed shell command; sets T_* and ROW_*; the
-# command's JSON answer is in $LOGS/$ROW_NAME.out
+# karaf_row OP IMAGE REPO_SERVER COMMAND [SYNC]: one timed shell command (SYNC "sync": then `sync`,
+# inside the timing); sets T_* and ROW_*; the command's JSON answer is in $LOGS/$ROW_NAME.out
 karaf_row() {
-    local op="$1" image="$2" server="$3" command="$4" c0 c1 perf_pid=""
+    local op="$1" image="$2" server="$3" command="$4" c0 c1 perf_pid="" run=("${SSH[@]}")
+    [[ "${5:-}" != sync ]] || run=(bash -c '"$@" && sync' _ "${SSH[@]}")
     if [[ -n "${FERRY_BENCH_PERF:-}" ]]; then
         perf record -F 499 -o "$LOGS/karaf.perf.$op.$image.$server.data" -p "$KARAF_PID" >/dev/null 2>&1 &
         perf_pid=$!
         sleep 0.5
     fi
     c0="$(jvm_cpu)"
-    timed ferry ferry-karaf "$op" "$image" "$REPO_ROOT/$server" "${SSH[@]}" "$command"
+    timed ferry ferry-karaf "$op" "$image" "$REPO_ROOT/$server" "${run[@]}" "$command"
     c1="$(jvm_cpu)"
     if [[ -n "$perf_pid" ]]; then
         kill -INT "$perf_pid"
@@ -183,12 +184,7 @@ backup() { # OP IMAGE SERVER DISK SOURCE [OPTIONS...]
 restore() { # OP IMAGE SERVER DISK
     local op="$1" image="$2" server="$3" disk="$4" target="$W/restore/disk.raw"
     rm -f "$target"
-    karaf_row "$op" "$image" "$server" "ferry:restore-disk --job-repo $server --disk $disk --json $target"
-    local rc="$T_RC" t0 w0="$T_WALL"
-    t0="$(now)"
-    sync
-    T_WALL="$(calc "$w0 + $(now) - $t0")"
-    T_RC="$rc"
+    karaf_row "$op" "$image" "$server" "ferry:restore-disk --job-repo $server --disk $disk --json $target" sync
     restore_result "$target" "$image"
     finish_row "$R_RESULT" "$R_DETAIL; $(service_time "$LOGS/$ROW_NAME.out") (+ sync)"
     rm -f "$target"

@@ -9,6 +9,7 @@ figures and its ratios to restic and borg-fixed (measured in the same run), ever
 the box limits.
 """
 import csv
+import re
 import sys
 
 TOOLS = ["ferry", "restic", "borg-buzhash", "borg-fixed"]
@@ -213,7 +214,6 @@ def summary(res, full_size):
         r = res.row(tool, "restore+sync", image)
         if r is None:
             return None
-        import re
         m = re.search(r"restored alloc (\d+) MiB \(source (\d+) MiB\)", r["detail"])
         return (float(m.group(1)), float(m.group(2))) if m else None
     a = {t: alloc(t, "os-day2.raw") for t in TOOLS}
@@ -239,7 +239,6 @@ def product_path(res, full_size):
         return median(kvals(op, image, field))
 
     def service(op, image):
-        import re
         vals = []
         for r in karaf:
             m = re.search(r"service (\d+\.\d+) s", r["detail"])
