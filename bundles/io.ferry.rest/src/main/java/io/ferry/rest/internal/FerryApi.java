@@ -483,7 +483,6 @@ final class FerryApi {
         return p.body(mapper, exported(p.items(), writer), (long) all.size());
     }
 
-
     private static NotFoundException notFound(String kind, String name, String list) {
         if (name.isBlank()) {
             throw new ValidationException("name", "must not be blank");
